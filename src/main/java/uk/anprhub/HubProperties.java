@@ -1,0 +1,72 @@
+package uk.anprhub;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every {@code anpr.*} setting, with its default. Environment variables of the contract map onto these in
+ * application.yaml (ANPR_DATA_DIR, ANPR_CONFIG, ...). README lists them.
+ */
+@ConfigurationProperties("anpr")
+public record HubProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue Retention retention,
+        @DefaultValue Store store,
+        @DefaultValue Validation validation,
+        @DefaultValue Cameras cameras,
+        @DefaultValue Catalog catalog,
+        @DefaultValue Http http,
+        Map<String, Feed> feeds,
+        List<User> users) {
+
+    public HubProperties {
+        feeds = feeds == null ? Map.of() : feeds;
+        users = users == null ? List.of() : users;
+    }
+
+    /** @param days reads, raw messages, images and quarantine rows are deleted once older than this */
+    public record Retention(@DefaultValue("7") int days, @DefaultValue("3") int partitionsAhead) {
+    }
+
+    /**
+     * Group commit.
+     *
+     * @param batchSize       most reads written in one transaction
+     * @param maxWait         how long a writer waits for more reads before committing a small batch
+     * @param maxPendingReads reads accepted but not yet committed; beyond it senders get 503
+     * @param commitTimeout   how long a sender waits for its commit before getting 503 (the write may still land;
+     *                        a retry is then a duplicate)
+     */
+    public record Store(@DefaultValue("2") int writers, @DefaultValue("500") int batchSize,
+                        @DefaultValue("2ms") Duration maxWait, @DefaultValue("20000") int maxPendingReads,
+                        @DefaultValue("30s") Duration commitTimeout) {
+    }
+
+    public record Validation(@DefaultValue("5m") Duration futureSkew) {
+    }
+
+    /** @param location a folder of *.yaml camera files, or one file; unset = the demo registry config/cameras */
+    public record Cameras(Path location, @DefaultValue("5s") Duration reloadCheck) {
+    }
+
+    /** Where connectors and mappings are read from (falls back to the copies inside the jar). */
+    public record Catalog(@DefaultValue("connectors") Path connectors, @DefaultValue("mappings") Path mappings) {
+    }
+
+    public record Http(@DefaultValue("10MB") DataSize maxBody) {
+    }
+
+    public record Feed(String connector, @DefaultValue("false") boolean acceptUnknownCameras,
+                       @DefaultValue("true") boolean enabled) {
+    }
+
+    /** An operator account: password as a bcrypt hash ({@code bin/anpr-hub hash-password}), never in clear. */
+    public record User(String name, String passwordHash, List<String> roles) {
+    }
+}

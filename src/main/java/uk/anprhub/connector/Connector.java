@@ -1,0 +1,108 @@
+package uk.anprhub.connector;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.schibsted.spt.data.jslt.Expression;
+import com.schibsted.spt.data.jslt.JsltException;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.RejectedException;
+import uk.anprhub.read.VendorRead;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One vendor format: a generic decoder plus the vendor's JSLT mapping (connectors/&lt;id&gt;/connector.yaml).
+ * {@link #extract} turns a raw message into vendor reads; the shared normalisation happens afterwards.
+ */
+public record Connector(String id, String vendor, String title, String description, String decoderName,
+                        Map<String, String> options, List<String> contentTypes, String mappingPath, Decoder decoder,
+                        Expression mapping) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The vendor reads in a message (possibly none: lifecycle events that carry no final read) and its parts. */
+    public record Extracted(List<VendorRead> reads, Decoded decoded) {
+    }
+
+    public Extracted extract(RawMessage message) {
+        checkContentType(message.contentType());
+        Decoded decoded = decoder.decode(message, options);
+        JsonNode out;
+        try {
+            out = mapping.apply(Map.of("meta", meta(message)), decoded.tree());
+        } catch (JsltException e) {
+            throw new RejectedException("mapping-failed", "mapping " + mappingPath + " failed: " + firstLine(e.getMessage()));
+        }
+        List<VendorRead> reads = new ArrayList<>();
+        if (out == null || out.isNull() || out.isMissingNode()) {
+            return new Extracted(reads, decoded);
+        }
+        if (out.isArray()) {
+            for (JsonNode n : out) {
+                reads.add(toRead(n));
+            }
+        } else {
+            reads.add(toRead(out));
+        }
+        return new Extracted(reads, decoded);
+    }
+
+    private VendorRead toRead(JsonNode node) {
+        if (!node.isObject()) {
+            throw new RejectedException("mapping-failed", "mapping " + mappingPath + " returned " + node.getNodeType()
+                    + " where a read object was expected");
+        }
+        try {
+            return JSON.treeToValue(node, VendorRead.class);
+        } catch (Exception e) {
+            throw new RejectedException("mapping-failed", "mapping " + mappingPath + " returned a read that does not fit"
+                    + " the vendor-read contract: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** A message that says what it is must say one of the types the connector declares (none declared: any). */
+    private void checkContentType(String contentType) {
+        if (contentType == null || contentTypes.isEmpty()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        for (String accepted : contentTypes) {
+            if (type.equals(accepted) || (accepted.endsWith("/*") && type.startsWith(accepted.substring(0, accepted.length() - 1)))) {
+                return;
+            }
+        }
+        throw new RejectedException("unsupported-content-type", "connector " + id + " takes " + contentTypes
+                + ", not " + type);
+    }
+
+    static JsonNode meta(RawMessage m) {
+        ObjectNode meta = JsonNodeFactory.instance.objectNode();
+        meta.put("feed", m.feed());
+        meta.put("connector", m.connector());
+        meta.put("transport", m.transport());
+        meta.put("contentType", m.contentType());
+        meta.put("remoteAddr", m.remoteAddr());
+        meta.put("filename", m.filename());
+        meta.put("folder", m.folder());
+        ObjectNode headers = meta.putObject("headers");
+        m.headers().forEach(headers::put);
+        return meta;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        // Jackson quotes input values in some messages; keep the message structural, never the data.
+        int quote = line.indexOf('"');
+        return quote < 0 ? line : line.substring(0, quote).trim();
+    }
+}

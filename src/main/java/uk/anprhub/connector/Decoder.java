@@ -1,0 +1,15 @@
+package uk.anprhub.connector;
+
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.RejectedException;
+
+import java.util.Map;
+
+/**
+ * Turns a raw message into a tree for the mapping. Decoders are generic (one per wire syntax, not per vendor)
+ * and stateless; they throw {@link RejectedException} with reason {@code undecodable} or {@code unsafe-xml}.
+ */
+public interface Decoder {
+
+    Decoded decode(RawMessage message, Map<String, String> options) throws RejectedException;
+}

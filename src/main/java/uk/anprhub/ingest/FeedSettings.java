@@ -1,0 +1,8 @@
+package uk.anprhub.ingest;
+
+/**
+ * One ingest feed: which connector decodes it and its policies ({@code anpr.feeds.<id>.*}). A connector id used
+ * as a feed id without configuration gets the defaults.
+ */
+public record FeedSettings(String id, String connector, boolean acceptUnknownCameras, boolean enabled) {
+}

@@ -1,0 +1,61 @@
+package uk.anprhub.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import uk.anprhub.HubProperties;
+import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.connector.ConnectorCatalog;
+import uk.anprhub.read.Normaliser;
+import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.store.QuarantineStore;
+import uk.anprhub.store.ReadWriter;
+
+import java.time.Clock;
+import java.time.Duration;
+
+@Configuration(proxyBeanMethods = false)
+public class IngestConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    Normaliser normaliser(CameraRegistry cameras, HubProperties props, Clock clock) {
+        return new Normaliser(cameras, new ValidationPolicy(clock, props.validation().futureSkew(),
+                Duration.ofDays(props.retention().days())));
+    }
+
+    @Bean
+    IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
+                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props) {
+        return new IngestService(connectors, feedId -> feed(feedId, props, connectors), normaliser, writer, quarantine,
+                meters, props.store().commitTimeout());
+    }
+
+    @Bean
+    HttpFeed httpFeed(com.fasterxml.jackson.databind.ObjectMapper mapper, IngestService ingest, Clock clock, HubProperties props) {
+        return new HttpFeed(mapper, ingest, clock, props.http().maxBody().toBytes());
+    }
+
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
+                new IngestRequestFilter(props.http().maxBody().toBytes()));
+        registration.addUrlPatterns("/ingest/*");
+        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    /** A configured feed, or — for convenience — a connector id used as a feed id with default policies. */
+    private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors) {
+        HubProperties.Feed f = props.feeds().get(id);
+        if (f != null) {
+            return new FeedSettings(id, f.connector() == null ? id : f.connector(), f.acceptUnknownCameras(), f.enabled());
+        }
+        return connectors.find(id).isPresent() || connectors.broken().containsKey(id)
+                ? new FeedSettings(id, id, false, true) : null;
+    }
+}

@@ -1,0 +1,190 @@
+package uk.anprhub.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.anprhub.connector.Connector;
+import uk.anprhub.connector.ConnectorCatalog;
+import uk.anprhub.ingest.IngestResult.Problem;
+import uk.anprhub.read.Normaliser;
+import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.read.RejectedException;
+import uk.anprhub.read.VendorRead;
+import uk.anprhub.store.QuarantineStore;
+import uk.anprhub.store.ReadWriter;
+import uk.anprhub.store.StoreBusyException;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The ingest core every transport calls: decode and map (connector), normalise and validate, then persist by
+ * group commit. Invalid input is quarantined (committed) before the answer; valid reads are acknowledged only
+ * after their transaction committed. Never throws for bad input; a store that cannot keep up yields 503.
+ */
+public final class IngestService {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    private final ConnectorCatalog connectors;
+    private final Function<String, FeedSettings> feeds;
+    private final Normaliser normaliser;
+    private final ReadWriter writer;
+    private final QuarantineStore quarantine;
+    private final MeterRegistry meters;
+    private final Duration commitTimeout;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
+                         ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout) {
+        this.connectors = connectors;
+        this.feeds = feeds;
+        this.normaliser = normaliser;
+        this.writer = writer;
+        this.quarantine = quarantine;
+        this.meters = meters;
+        this.commitTimeout = commitTimeout;
+    }
+
+    /** The feed's settings, or null when no such feed exists (HTTP 404). */
+    public FeedSettings feed(String feedId) {
+        return feeds.apply(feedId);
+    }
+
+    public IngestResult ingest(RawMessage message) {
+        return ingest(message, false);
+    }
+
+    /**
+     * @param reprocessing true when re-running a quarantined message: failures are reported, not quarantined again
+     */
+    public IngestResult ingest(RawMessage message, boolean reprocessing) {
+        FeedSettings feed = feeds.apply(message.feed());
+        if (feed == null || !feed.enabled()) {
+            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
+        }
+        Connector connector = connectors.find(feed.connector()).orElse(null);
+        if (connector == null) {
+            return IngestResult.unavailable("connector-unavailable", "connector '" + feed.connector()
+                    + "' of feed '" + feed.id() + "' is not loaded (see the start-up log)", 60);
+        }
+        if (message.connector() == null) {
+            message = message.withConnector(connector.id());
+        }
+        try {
+            return process(message, feed, connector, reprocessing);
+        } catch (StoreBusyException e) {
+            return IngestResult.unavailable("busy", "the store is behind; retry shortly", 1);
+        } catch (TimeoutException e) {
+            return IngestResult.unavailable("store-timeout", "the store did not commit in time; retry (repeats are deduplicated)", 2);
+        } catch (SQLException | org.springframework.dao.DataAccessException e) {
+            log.warn("Feed {}: store unavailable: {}", feed.id(), e.getMessage());
+            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return IngestResult.unavailable("shutting-down", "the hub is stopping", 5);
+        }
+    }
+
+    private IngestResult process(RawMessage message, FeedSettings feed, Connector connector, boolean reprocessing)
+            throws SQLException, TimeoutException, InterruptedException {
+        Connector.Extracted extracted;
+        try {
+            extracted = connector.extract(message);
+        } catch (RejectedException e) {
+            Long id = reprocessing ? null : quarantine(message, feed, e.reason(), e.detail(), null);
+            int status = switch (e.reason()) {
+                case "unsupported-content-type" -> 415;
+                case "too-large" -> 413;
+                default -> 422;
+            };
+            return IngestResult.rejected(status, new Problem(null, e.reason(), e.detail(), id));
+        }
+        List<VendorRead> reads = extracted.reads();
+        count("anpr_reads_received", feed.id(), null, reads.size());
+        List<Normalised> valid = new ArrayList<>(reads.size());
+        List<Integer> validIndex = new ArrayList<>(reads.size());
+        List<Problem> problems = new ArrayList<>();
+        for (int i = 0; i < reads.size(); i++) {
+            try {
+                valid.add(normaliser.normalise(reads.get(i), connector.vendor(), message,
+                        extracted.decoded().attachments(), feed.acceptUnknownCameras()));
+                validIndex.add(i);
+            } catch (RejectedException e) {
+                Long id = reprocessing ? null : quarantine(message, feed, e.reason(), e.detail(), reads.size() > 1 ? i : null);
+                problems.add(new Problem(reads.size() > 1 ? i : null, e.reason(), e.detail(), id));
+            }
+        }
+        if (valid.isEmpty()) {
+            if (problems.isEmpty()) { // lifecycle events with no final read: acknowledged, nothing to store
+                return new IngestResult(200, null, null, 0, 0, 0, null, List.of(), null);
+            }
+            Problem first = problems.get(0);
+            return new IngestResult(422, first.reason(), first.detail(), reads.size(), 0, 0, problems, null, null);
+        }
+        ReadWriter.Stored stored;
+        try {
+            stored = writer.submit(message, valid).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                // PostgreSQL refused a value (e.g. a NUL character): the message can never be stored as it is.
+                Long id = reprocessing ? null : quarantine(message, feed, "malformed-field", "the store refused a value: " + sql.getSQLState(), null);
+                return IngestResult.rejected(422, new Problem(null, "malformed-field", "a field holds a value the store refuses", id));
+            }
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new IllegalStateException(cause);
+        }
+        count("anpr_reads_stored", feed.id(), null, stored.stored());
+        count("anpr_reads_duplicate", feed.id(), null, stored.duplicates());
+        return new IngestResult(200, null, null, reads.size(), stored.stored(), stored.duplicates(),
+                problems.isEmpty() ? null : problems, stored.readIds(), null);
+    }
+
+    /** Refuses a message a transport found unacceptable before decoding (e.g. too large), quarantining it. */
+    public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
+        FeedSettings feed = feeds.apply(message.feed());
+        if (feed == null) {
+            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
+        }
+        try {
+            Long id = quarantine(message, feed, reason, detail, null);
+            return IngestResult.rejected(status, new Problem(null, reason, detail, id));
+        } catch (org.springframework.dao.DataAccessException e) {
+            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+        }
+    }
+
+    private Long quarantine(RawMessage message, FeedSettings feed, String reason, String detail, Integer index) {
+        long id = quarantine.add(message, reason, detail, index);
+        count("anpr_reads_quarantined", feed.id(), reason, 1);
+        log.info("Feed {}: quarantined {} (id {}, reason {}{})", feed.id(), index == null ? "message" : "read #" + index,
+                id, reason, detail == null ? "" : ": " + detail);
+        return id;
+    }
+
+    private void count(String name, String feed, String reason, int n) {
+        if (n <= 0) {
+            return;
+        }
+        String key = name + '|' + feed + '|' + reason;
+        counters.computeIfAbsent(key, k -> {
+            Counter.Builder b = Counter.builder(name).tag("feed", feed);
+            if (reason != null) {
+                b.tag("reason", reason);
+            }
+            return b.register(meters);
+        }).increment(n);
+    }
+}

@@ -1,0 +1,430 @@
+package uk.anprhub.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import uk.anprhub.camera.Camera;
+import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.connector.Decoded.Attachment;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.NasRead.Direction;
+import uk.anprhub.read.NasRead.ImageRef;
+import uk.anprhub.read.NasRead.TimeSource;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer.Form;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The normalisation every connector shares (docs/connector-contract.md section 4): camera lookup, VRM clean-up,
+ * UTC time with its source, confidence, country, direction, location, images and the idempotency key; then the
+ * validation that decides between storing and quarantining. Stateless and thread-safe.
+ */
+public final class Normaliser {
+
+    private static final Set<String> NO_PLATE = Set.of("UNKNOWN", "NOPLATE", "NOTDEFINED", "NONE", "NULL", "NA",
+            "NOREAD", "UNREAD");
+    private static final int MAX_VRM = 16;
+    private static final long EPOCH_MS_MIN = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+    private static final long EPOCH_MS_MAX = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+    /** ISO 8601 with 'T' or a space, any fraction, and an optional offset written Z, +01:00, +0100 or +01. */
+    private static final DateTimeFormatter ISO = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE).optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd().append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
+    private static final Map<String, DateTimeFormatter> PATTERNS = new ConcurrentHashMap<>();
+    private static final Map<String, Direction> DIRECTION_WORDS = Map.ofEntries(
+            Map.entry("towards", Direction.TOWARDS), Map.entry("toward", Direction.TOWARDS),
+            Map.entry("approach", Direction.TOWARDS), Map.entry("approaching", Direction.TOWARDS),
+            Map.entry("in", Direction.TOWARDS), Map.entry("1", Direction.TOWARDS),
+            Map.entry("away", Direction.AWAY), Map.entry("moving away", Direction.AWAY),
+            Map.entry("out", Direction.AWAY), Map.entry("goaway", Direction.AWAY), Map.entry("2", Direction.AWAY),
+            Map.entry("unknown", Direction.UNKNOWN), Map.entry("unk", Direction.UNKNOWN), Map.entry("0", Direction.UNKNOWN));
+
+    private final CameraRegistry cameras;
+    private final ValidationPolicy policy;
+
+    public Normaliser(CameraRegistry cameras, ValidationPolicy policy) {
+        this.cameras = cameras;
+        this.policy = policy;
+    }
+
+    /** A normalised read and the image bytes it refers to (stored outside the row). */
+    public record Normalised(NasRead read, byte[] plateImage, byte[] overviewImage) {
+    }
+
+    /**
+     * @param vendor             the connector's vendor (camera identities are per vendor)
+     * @param acceptUnknownCamera the feed's policy: store reads of unknown cameras with a flag instead of
+     *                            quarantining them
+     */
+    public Normalised normalise(VendorRead in, String vendor, RawMessage message, Map<String, Attachment> attachments,
+                                boolean acceptUnknownCamera) {
+        List<String> flags = new ArrayList<>();
+        if (in.flags() != null) {
+            flags.addAll(in.flags());
+        }
+        Camera camera = cameras.find(vendor, in.device()).orElse(null);
+        if (camera == null && !acceptUnknownCamera) {
+            throw new RejectedException("unknown-camera", "no camera in the registry matches " + describe(vendor, in.device()));
+        }
+        if (camera == null) {
+            flags.add("unknown-camera");
+        }
+        String vrmAsRead = text(in.vrm());
+        String vrm = cleanVrm(vrmAsRead);
+        Instant received = message.receivedAt();
+        TimedCapture time = captureTime(in, camera);
+        validateTime(time.instant(), received);
+
+        String cameraId = camera != null ? camera.cameraId() : "UNKNOWN:" + identity(in.device());
+        String vendorReadId = text(in.vendorReadId());
+        String key = cameraId + ":" + (vendorReadId != null ? vendorReadId : vrm + ":" + time.instant().toEpochMilli());
+
+        String directionRaw = text(in.direction());
+        Double latitude = coordinate(in.latitude(), in.latitudeDms(), "latitude", 90);
+        Double longitude = coordinate(in.longitude(), in.longitudeDms(), "longitude", 180);
+        if (latitude == null && longitude == null && camera != null) {
+            latitude = camera.latitude();
+            longitude = camera.longitude();
+        }
+        byte[] plate = image(in.plateImage(), message, attachments, "plate", flags);
+        byte[] overview = image(in.overviewImage(), message, attachments, "overview", flags);
+        VendorRead.Device d = in.device();
+        NasRead.DeviceRef device = d == null ? new NasRead.DeviceRef(vendor, null, null, null, null, null, null, null, null)
+                : new NasRead.DeviceRef(vendor, d.model(), d.serial(), d.mac(), d.ip(), d.channel(), d.name(),
+                d.ftpFolder(), d.mqttName());
+        NasRead read = new NasRead(null, key, vrm, vrmAsRead, time.instant(), time.raw(), time.source(),
+                received, camera == null ? null : camera.feedId(), camera == null ? null : camera.sourceId(), cameraId,
+                device, integer(in.lane(), "lane"), direction(directionRaw, camera), directionRaw,
+                number(in.headingDeg(), "headingDeg"), confidence(in.confidence(), in.confidenceScale()),
+                Countries.toAlpha3(text(in.country())), latitude, longitude, in.ptz(),
+                imageRef(in.plateImage(), plate), imageRef(in.overviewImage(), overview), in.plateBox(), in.vehicle(),
+                new NasRead.Ingest(message.feed(), message.connector(), message.transport(), message.remoteAddr()),
+                flags.isEmpty() ? null : List.copyOf(flags));
+        return new Normalised(read, plate, overview);
+    }
+
+    static String cleanVrm(String asRead) {
+        if (asRead == null || asRead.isBlank()) {
+            throw new RejectedException("missing-vrm", "the read has no plate (VRM)");
+        }
+        String s = asRead;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 127) { // strip accents of foreign plates before dropping non A-Z0-9
+                s = java.text.Normalizer.normalize(s, Form.NFD);
+                break;
+            }
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = Character.toUpperCase(s.charAt(i));
+            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                b.append(c);
+            }
+        }
+        String vrm = b.toString();
+        if (vrm.isEmpty() || NO_PLATE.contains(vrm)) {
+            throw new RejectedException("no-plate", "the camera reported no readable plate (a no-plate marker, not a VRM)");
+        }
+        if (vrm.length() > MAX_VRM) {
+            throw new RejectedException("invalid-vrm", "the plate has " + vrm.length() + " characters, more than " + MAX_VRM);
+        }
+        return vrm;
+    }
+
+    private record TimedCapture(Instant instant, String raw, TimeSource source) {
+    }
+
+    private TimedCapture captureTime(VendorRead in, Camera camera) {
+        JsonNode t = in.time();
+        String raw = text(t);
+        if (raw == null) {
+            throw new RejectedException("missing-capture-time", "the read has no capture time");
+        }
+        String format = in.timeFormat() == null ? "iso" : in.timeFormat();
+        TimeSource declared = null;
+        if (in.timeSource() != null) {
+            try {
+                declared = TimeSource.valueOf(in.timeSource());
+            } catch (IllegalArgumentException e) {
+                throw new RejectedException("mapping-failed", "timeSource '" + in.timeSource() + "' is not one of "
+                        + List.of(TimeSource.values()));
+            }
+        }
+        Instant instant;
+        TimeSource source;
+        switch (format) {
+            case "epoch-ms" -> {
+                instant = Instant.ofEpochMilli(epoch(raw, 1, "milliseconds"));
+                source = TimeSource.DEVICE_UTC;
+            }
+            case "epoch-s" -> {
+                instant = Instant.ofEpochMilli(epoch(raw, 1000, "seconds"));
+                source = TimeSource.DEVICE_UTC;
+            }
+            case "epoch-us" -> {
+                instant = Instant.ofEpochMilli(epoch(raw, 0.001, "microseconds"));
+                source = TimeSource.DEVICE_UTC;
+            }
+            default -> {
+                DateTimeFormatter f = "iso".equals(format) ? ISO : PATTERNS.computeIfAbsent(format, Normaliser::pattern);
+                TemporalAccessor parsed;
+                try {
+                    parsed = f.parse(raw.trim());
+                } catch (DateTimeException e) {
+                    throw new RejectedException("invalid-capture-time", "capture time does not match format '" + format + "'");
+                }
+                LocalDateTime local = LocalDateTime.from(parsed);
+                if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                    ZoneOffset offset = ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS));
+                    instant = local.toInstant(offset);
+                    source = offset.getTotalSeconds() == 0 ? TimeSource.DEVICE_UTC : TimeSource.DEVICE_OFFSET;
+                } else {
+                    ZoneId zone = camera != null && camera.timeZone() != null ? camera.timeZone() : policy.fallbackZone();
+                    if (zone == null) {
+                        throw new RejectedException("time-zone-unknown", "the capture time has no offset and camera "
+                                + (camera == null ? "(unknown)" : camera.cameraId())
+                                + " has no timeZone in the registry; add one");
+                    }
+                    instant = local.atZone(zone).toInstant();
+                    source = TimeSource.DEVICE_LOCAL_ASSUMED_TZ;
+                }
+            }
+        }
+        return new TimedCapture(instant.truncatedTo(ChronoUnit.MILLIS), raw, declared != null ? declared : source);
+    }
+
+    private static DateTimeFormatter pattern(String pattern) {
+        try {
+            return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException("mapping-failed", "timeFormat '" + pattern + "' is not a valid pattern");
+        }
+    }
+
+    /** Epoch value to milliseconds, refusing values whose magnitude betrays the wrong unit. */
+    private static long epoch(String raw, double toMillis, String unit) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new RejectedException("invalid-capture-time", "capture time is not a number of epoch " + unit);
+        }
+        double ms = value.doubleValue() * toMillis;
+        if (ms < EPOCH_MS_MIN || ms > EPOCH_MS_MAX) {
+            String guess = ms > EPOCH_MS_MAX * 100 ? "a smaller unit (e.g. microseconds instead of milliseconds)"
+                    : ms < EPOCH_MS_MIN / 100 ? "a larger unit (e.g. seconds instead of milliseconds)" : "out of range";
+            throw new RejectedException("implausible-epoch", "epoch " + unit + " value is outside 2000-2100: looks like "
+                    + guess + "; check the connector's timeFormat");
+        }
+        return Math.round(ms);
+    }
+
+    private void validateTime(Instant capture, Instant received) {
+        Instant now = received != null ? received : policy.clock().instant();
+        if (capture.isAfter(now.plus(policy.futureSkew()))) {
+            throw new RejectedException("future-capture-time", "capture time is "
+                    + Duration.between(now, capture).toSeconds() + " s in the future (allowed skew "
+                    + policy.futureSkew().toSeconds() + " s); check the camera clock or its timeZone");
+        }
+        // Age is judged against the clock, not receipt: a quarantined read re-processed days later must still be in the window.
+        if (policy.maxAge() != null && capture.isBefore(policy.clock().instant().minus(policy.maxAge()))) {
+            throw new RejectedException("expired-capture-time", "capture time is older than the retention window of "
+                    + policy.maxAge().toDays() + " days");
+        }
+    }
+
+    private static Integer confidence(JsonNode value, JsonNode scale) {
+        Double v = number(value, "confidence");
+        if (v == null) {
+            return null;
+        }
+        double s = scale == null || scale.isNull() ? 100 : scale.asDouble(100);
+        double pct = s == 1 ? v * 100 : s == 1000 ? v / 10 : v;
+        if (pct < 0 || pct > 100) {
+            throw new RejectedException("malformed-field", "confidence is outside its scale 0-" + (s == 1000 ? 999 : (int) s));
+        }
+        return BigDecimal.valueOf(pct).setScale(0, RoundingMode.HALF_UP).intValue();
+    }
+
+    private static Direction direction(String raw, Camera camera) {
+        if (raw == null) {
+            return null;
+        }
+        String key = raw.trim().toLowerCase(Locale.ROOT);
+        if (camera != null && camera.directions().containsKey(key)) {
+            return camera.directions().get(key);
+        }
+        return DIRECTION_WORDS.getOrDefault(key, Direction.UNKNOWN);
+    }
+
+    private static Double coordinate(JsonNode decimal, VendorRead.Dms dms, String name, double limit) {
+        Double value = number(decimal, name);
+        if (value == null && dms != null) {
+            Double deg = number(dms.degree(), name);
+            if (deg != null) {
+                double min = orZero(number(dms.minute(), name));
+                double sec = orZero(number(dms.sec(), name));
+                value = deg + min / 60 + sec / 3600;
+                String dir = dms.direction() == null ? "" : dms.direction().trim().toUpperCase(Locale.ROOT);
+                if (dir.startsWith("S") || dir.startsWith("W")) {
+                    value = -value;
+                }
+                value = BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_UP).doubleValue();
+            }
+        }
+        if (value != null && Math.abs(value) > limit) {
+            throw new RejectedException("malformed-field", name + " is outside -" + (int) limit + ".." + (int) limit);
+        }
+        return value;
+    }
+
+    private static double orZero(Double d) {
+        return d == null ? 0 : d;
+    }
+
+    private static byte[] image(VendorRead.Image image, RawMessage message, Map<String, Attachment> attachments,
+                                String kind, List<String> flags) {
+        if (image == null) {
+            return null;
+        }
+        byte[] bytes = null;
+        if (image.base64() != null) {
+            String b64 = image.base64();
+            int comma = b64.startsWith("data:") ? b64.indexOf(',') : -1;
+            StringBuilder clean = new StringBuilder(b64.length());
+            for (int i = comma + 1; i < b64.length(); i++) {
+                char c = b64.charAt(i);
+                if (!Character.isWhitespace(c)) {
+                    clean.append(c);
+                }
+            }
+            try {
+                bytes = Base64.getDecoder().decode(clean.toString());
+            } catch (IllegalArgumentException e) {
+                throw new RejectedException("invalid-image", "the " + kind + " image is not valid base64");
+            }
+        } else if (image.part() != null) {
+            Attachment a = attachments.get(image.part());
+            if (a == null) {
+                flags.add(kind + "-image-missing");
+                return null;
+            }
+            bytes = a.bytes();
+        } else if (Boolean.TRUE.equals(image.payload())) {
+            Attachment a = attachments.get("payload");
+            bytes = a != null ? a.bytes() : message.payload();
+        }
+        return bytes == null || bytes.length == 0 ? null : bytes;
+    }
+
+    private static ImageRef imageRef(VendorRead.Image image, byte[] bytes) {
+        if (bytes != null) {
+            return new ImageRef(sniff(bytes, image.contentType()), sha256(bytes), (long) bytes.length, null);
+        }
+        return image != null && image.url() != null ? new ImageRef(image.contentType(), null, null, image.url()) : null;
+    }
+
+    static String sniff(byte[] b, String declared) {
+        if (b.length > 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
+            return "image/jpeg";
+        }
+        if (b.length > 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return "image/png";
+        }
+        if (b.length > 2 && b[0] == 'B' && b[1] == 'M') {
+            return "image/bmp";
+        }
+        return declared != null ? declared : "application/octet-stream";
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Integer integer(JsonNode node, String name) {
+        Double d = number(node, name);
+        return d == null ? null : (int) Math.round(d);
+    }
+
+    private static Double number(JsonNode node, String name) {
+        String s = text(node);
+        if (s == null) {
+            return null;
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        try {
+            return Double.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            throw new RejectedException("malformed-field", name + " is not a number");
+        }
+    }
+
+    /** Text of a field; null, empty and the vendors' "-" placeholder all mean absent. */
+    static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
+            return null;
+        }
+        String s = node.isTextual() ? node.textValue() : node.asText();
+        String t = s.trim();
+        return t.isEmpty() || t.equals("-") ? null : s;
+    }
+
+    private static String identity(VendorRead.Device d) {
+        if (d == null) {
+            return "?";
+        }
+        for (String s : new String[]{d.serial(), d.mac(), d.ip() == null ? null : d.ip() + (d.channel() == null ? "" : "#" + d.channel()),
+                d.ftpFolder(), d.mqttName(), d.name()}) {
+            if (s != null) {
+                return s;
+            }
+        }
+        return "?";
+    }
+
+    private static String describe(String vendor, VendorRead.Device d) {
+        if (d == null) {
+            return "vendor " + vendor + " (the message carries no camera identity)";
+        }
+        List<String> parts = new ArrayList<>();
+        if (d.cameraId() != null) parts.add("cameraId=" + d.cameraId());
+        if (d.serial() != null) parts.add("serial=" + d.serial());
+        if (d.mac() != null) parts.add("mac=" + d.mac());
+        if (d.ip() != null) parts.add("ip=" + d.ip());
+        if (d.channel() != null) parts.add("channel=" + d.channel());
+        if (d.ftpFolder() != null) parts.add("ftpFolder=" + d.ftpFolder());
+        if (d.mqttName() != null) parts.add("mqttName=" + d.mqttName());
+        if (d.name() != null) parts.add("name=" + d.name());
+        return "vendor " + vendor + " " + String.join(", ", parts);
+    }
+}

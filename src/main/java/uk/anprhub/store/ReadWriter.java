@@ -1,0 +1,281 @@
+package uk.anprhub.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.NasRead;
+import uk.anprhub.read.Normaliser;
+import uk.anprhub.read.Normaliser.Normalised;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit: reads from many concurrent senders are written by a few writer threads in one transaction per
+ * batch (raw messages by JDBC batch, reads by one {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO
+ * NOTHING}). A sender's future completes only after the transaction holding its reads committed. The number of
+ * reads waiting is bounded: beyond it {@link #submit} refuses at once, so back-pressure reaches the protocol
+ * instead of memory growing.
+ */
+public final class ReadWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadWriter.class);
+    private static final String INSERT_RAW = """
+            insert into raw_message (id, received_at, feed, connector, transport, content_type, remote_addr, filename, sha256, payload)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_READS = """
+            insert into nas_read (read_id, idempotency_key, captured_at, received_at, camera_id, feed, vrm, raw_id, body)
+            select * from unnest(?::text[]::uuid[], ?::text[], ?::text[]::timestamptz[], ?::text[]::timestamptz[],
+                                 ?::text[], ?::text[], ?::text[], ?::text[]::uuid[], ?::text[]::jsonb[])
+            order by 2 -- one lock order for every writer: concurrent batches never deadlock
+            on conflict (idempotency_key, captured_at) do nothing
+            returning read_id""";
+
+    /** Per read of a message, in order: the read id it was stored under, or null when it was a duplicate. */
+    public record Stored(List<UUID> readIds) {
+        public int stored() {
+            return (int) readIds.stream().filter(java.util.Objects::nonNull).count();
+        }
+
+        public int duplicates() {
+            return readIds.size() - stored();
+        }
+    }
+
+    private record Pending(RawMessage message, List<Normalised> reads, CompletableFuture<Stored> done) {
+    }
+
+    private final DataSource dataSource;
+    private final ImageStore images;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final int maxPending;
+    private final Semaphore capacity;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final ObjectWriter json;
+    private volatile boolean running = true;
+
+    public ReadWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, int writerThreads, int batchSize,
+                      Duration maxWait, int maxPendingReads) {
+        this.dataSource = dataSource;
+        this.images = images;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+        this.maxPending = maxPendingReads;
+        this.capacity = new Semaphore(maxPendingReads);
+        this.json = mapper.writerFor(NasRead.class);
+        for (int i = 0; i < writerThreads; i++) {
+            Thread t = new Thread(this::loop, "anpr-store-writer-" + i);
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    /**
+     * Queues a message's valid reads for the next group commit.
+     *
+     * @throws StoreBusyException when the reads waiting already fill the configured bound
+     */
+    public CompletableFuture<Stored> submit(RawMessage message, List<Normalised> reads) {
+        int permits = Math.max(1, reads.size());
+        if (!running) {
+            throw new StoreBusyException("store is shutting down", null);
+        }
+        if (!capacity.tryAcquire(Math.min(permits, maxPending))) {
+            throw new StoreBusyException(maxPending + " reads already wait for the store", null);
+        }
+        Pending p = new Pending(message, reads, new CompletableFuture<>());
+        queue.add(p);
+        p.done.whenComplete((r, e) -> capacity.release(Math.min(permits, maxPending)));
+        return p.done;
+    }
+
+    /** Reads accepted but not yet committed (for the health check and metrics). */
+    public int pendingReads() {
+        return maxPending - capacity.availablePermits();
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                int reads = first.reads.size();
+                long deadline = System.nanoTime() + maxWait.toNanos();
+                while (reads < batchSize) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    reads += next.reads.size();
+                }
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Store writer failed unexpectedly", e);
+                batch.forEach(p -> p.done.completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            List<Stored> results = commit(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done.complete(results.get(i));
+            }
+        } catch (SQLException e) {
+            // A data error (class 22) in one message must not fail the innocent messages of its batch.
+            if (batch.size() > 1 && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                for (Pending p : batch) {
+                    write(List.of(p));
+                }
+                return;
+            }
+            log.warn("Store batch of {} message(s) not committed: {} (SQLState {})", batch.size(), e.getMessage(), e.getSQLState());
+            batch.forEach(p -> p.done.completeExceptionally(e));
+        }
+    }
+
+    private List<Stored> commit(List<Pending> batch) throws SQLException {
+        int total = batch.stream().mapToInt(p -> p.reads.size()).sum();
+        String[] readIds = new String[total];
+        String[] keys = new String[total];
+        String[] captured = new String[total];
+        String[] received = new String[total];
+        String[] cameras = new String[total];
+        String[] feeds = new String[total];
+        String[] vrms = new String[total];
+        String[] rawIds = new String[total];
+        String[] bodies = new String[total];
+        List<UUID> ids = new ArrayList<>(total);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int r = 0;
+                try (PreparedStatement raw = c.prepareStatement(INSERT_RAW)) {
+                    for (Pending p : batch) {
+                        UUID rawId = UUID.randomUUID();
+                        RawMessage m = p.message;
+                        raw.setObject(1, rawId);
+                        raw.setTimestamp(2, Timestamp.from(m.receivedAt()));
+                        raw.setString(3, m.feed());
+                        raw.setString(4, m.connector());
+                        raw.setString(5, m.transport());
+                        raw.setString(6, m.contentType());
+                        raw.setString(7, m.remoteAddr());
+                        raw.setString(8, m.filename());
+                        raw.setString(9, Normaliser.sha256(m.payload()));
+                        raw.setBytes(10, m.payload());
+                        raw.addBatch();
+                        for (Normalised n : p.reads) {
+                            UUID id = UUID.randomUUID();
+                            NasRead read = n.read().withReadId(id);
+                            ids.add(id);
+                            readIds[r] = id.toString();
+                            keys[r] = read.idempotencyKey();
+                            captured[r] = read.captureTimeUtc().toString();
+                            received[r] = read.receivedTimeUtc().toString();
+                            cameras[r] = read.cameraId();
+                            feeds[r] = m.feed();
+                            vrms[r] = read.vrm();
+                            rawIds[r] = rawId.toString();
+                            bodies[r] = json.writeValueAsString(read);
+                            r++;
+                        }
+                    }
+                    raw.executeBatch();
+                }
+                Set<UUID> inserted = new HashSet<>();
+                try (PreparedStatement ins = c.prepareStatement(INSERT_READS)) {
+                    String[][] columns = {readIds, keys, captured, received, cameras, feeds, vrms, rawIds, bodies};
+                    for (int i = 0; i < columns.length; i++) {
+                        Array a = c.createArrayOf("text", columns[i]);
+                        ins.setArray(i + 1, a);
+                    }
+                    try (ResultSet rs = ins.executeQuery()) {
+                        while (rs.next()) {
+                            inserted.add(rs.getObject(1, UUID.class));
+                        }
+                    }
+                }
+                storeImages(batch, ids, inserted);
+                c.commit();
+                List<Stored> out = new ArrayList<>(batch.size());
+                int k = 0;
+                for (Pending p : batch) {
+                    List<UUID> mine = new ArrayList<>(p.reads.size());
+                    for (int j = 0; j < p.reads.size(); j++, k++) {
+                        UUID id = ids.get(k);
+                        mine.add(inserted.contains(id) ? id : null);
+                    }
+                    out.add(new Stored(mine));
+                }
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                c.rollback();
+                throw new IllegalStateException("cannot serialise a read", e);
+            }
+        }
+    }
+
+    /** Images of the reads actually inserted are written before the commit, so a 2xx never precedes them. */
+    private void storeImages(List<Pending> batch, List<UUID> ids, Set<UUID> inserted) {
+        int k = 0;
+        for (Pending p : batch) {
+            for (Normalised n : p.reads) {
+                UUID id = ids.get(k++);
+                if (inserted.contains(id)) {
+                    var day = n.read().captureTimeUtc().atOffset(ZoneOffset.UTC).toLocalDate();
+                    if (n.plateImage() != null) {
+                        images.put(day, id, "plate", n.plateImage());
+                    }
+                    if (n.overviewImage() != null) {
+                        images.put(day, id, "overview", n.overviewImage());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        for (Thread t : writers) {
+            t.join(10_000);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package uk.anprhub.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import uk.anprhub.HubProperties;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * The store: an external PostgreSQL when {@code ANPR_DB_URL} is set, else an embedded PostgreSQL whose data
+ * lives under {@code ANPR_DATA_DIR/postgres} and survives restarts.
+ */
+@Configuration(proxyBeanMethods = false)
+public class StoreConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedDatabase embeddedDatabase(@Value("${anpr.db.url:}") String url, HubProperties props) throws IOException {
+        if (!url.isBlank()) {
+            return new EmbeddedDatabase(null);
+        }
+        Path dir = props.dataDir().resolve("postgres").toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        log.info("No ANPR_DB_URL: starting embedded PostgreSQL with its data in {}", dir);
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("shared_buffers", "256MB")
+                .start();
+        return new EmbeddedDatabase(pg);
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(EmbeddedDatabase embedded, @Value("${anpr.db.url:}") String url,
+                                @Value("${anpr.db.user:}") String user, @Value("${anpr.db.password:}") String password,
+                                @Value("${anpr.db.pool-size:16}") int poolSize) {
+        HikariConfig c = new HikariConfig();
+        if (embedded.postgres() != null) {
+            c.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
+            c.setUsername("postgres");
+        } else {
+            c.setJdbcUrl(url);
+            c.setUsername(user.isBlank() ? null : user);
+            c.setPassword(password.isBlank() ? null : password);
+            log.info("Store: PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
+        }
+        c.setPoolName("anpr-store");
+        c.setMaximumPoolSize(poolSize);
+        c.setConnectionTimeout(5_000); // a store that is down must answer 503 fast, not hold senders for 30 s
+        c.addDataSourceProperty("reWriteBatchedInserts", "true");
+        c.addDataSourceProperty("ApplicationName", "anpr-hub");
+        return new HikariDataSource(c);
+    }
+
+    @Bean
+    ImageStore imageStore(HubProperties props) {
+        return new FileImageStore(props.dataDir().resolve("images").toAbsolutePath().normalize());
+    }
+
+    @Bean(destroyMethod = "close")
+    ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props) {
+        HubProperties.Store s = props.store();
+        return new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(), s.maxPendingReads());
+    }
+
+    @Bean
+    QuarantineStore quarantineStore(JdbcTemplate jdbc, ObjectMapper mapper) {
+        return new QuarantineStore(jdbc, mapper);
+    }
+
+    @Bean
+    Partitions partitions(JdbcTemplate jdbc, ImageStore images, HubProperties props, Clock clock) {
+        Partitions p = new Partitions(jdbc, images, clock, props.retention().days(), props.retention().partitionsAhead());
+        p.ensure();
+        return p;
+    }
+
+    @Bean
+    RetentionJob retentionJob(Partitions partitions) {
+        return new RetentionJob(partitions);
+    }
+
+    /** Hourly: create tomorrow's partitions ahead, drop what left the retention window. */
+    static final class RetentionJob {
+        private final Partitions partitions;
+
+        RetentionJob(Partitions partitions) {
+            this.partitions = partitions;
+        }
+
+        @Scheduled(initialDelayString = "${anpr.retention.initial-delay:PT1M}", fixedDelayString = "${anpr.retention.period:PT1H}")
+        void run() {
+            try {
+                partitions.ensure();
+                partitions.applyRetention();
+            } catch (RuntimeException e) {
+                log.error("Retention/partition job failed; will retry next period", e);
+            }
+        }
+    }
+
+    /** Holds the embedded server (null with an external database) so Spring stops it last. */
+    record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+}

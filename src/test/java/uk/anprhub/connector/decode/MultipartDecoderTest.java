@@ -1,0 +1,285 @@
+package uk.anprhub.connector.decode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import uk.anprhub.connector.Decoded;
+import uk.anprhub.read.RejectedException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class MultipartDecoderTest {
+
+    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, '-', '-', '\r', '\n', '-', '-', 'x', (byte) 0xFF, (byte) 0xD9};
+
+    private final MultipartDecoder decoder = new MultipartDecoder();
+
+    /** Writes a multipart body; strings are UTF-8, byte arrays as is. */
+    private static byte[] body(Object... pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object piece : pieces) {
+            out.writeBytes(piece instanceof byte[] b ? b : piece.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private Decoded decode(byte[] body, String contentType, Map<String, String> options) {
+        return decoder.decode(TestMessages.withContentType(body, contentType), options);
+    }
+
+    private RejectedException rejected(byte[] body, String contentType, Map<String, String> options) {
+        RejectedException e = catchThrowableOfType(RejectedException.class, () -> decode(body, contentType, options));
+        assertThat(e).as("rejected").isNotNull();
+        return e;
+    }
+
+    private static final String HIK_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <EventNotificationAlert version="2.0" xmlns="http://www.hikvision.com/ver20/XMLSchema">
+            <channelID>1</channelID><ANPR><licensePlate>PECT600</licensePlate></ANPR></EventNotificationAlert>""";
+
+    @Test
+    void hikvisionFormDataWithXmlAndPictures() {
+        byte[] body = body(
+                "--MIME_boundary\r\n",
+                "Content-Disposition: form-data; name=\"anpr.xml\"; filename=\"anpr.xml\"\r\n",
+                "Content-Type: text/xml\r\nContent-Length: ", HIK_XML.length(), "\r\n\r\n", HIK_XML, "\r\n",
+                "--MIME_boundary\r\n",
+                "Content-Disposition: form-data; name=\"licensePlatePicture.jpg\"; filename=\"licensePlatePicture.jpg\"\r\n",
+                "Content-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--MIME_boundary\r\n",
+                "Content-Disposition: form-data; name=detectionPicture.jpg; filename=detectionPicture.jpg\r\n",
+                "Content-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--MIME_boundary--\r\n");
+        Decoded decoded = decode(body, "multipart/form-data; boundary=\"MIME_boundary\"", Map.of());
+        JsonNode parts = decoded.tree().path("parts");
+        assertThat(parts.size()).isEqualTo(3);
+        JsonNode xml = parts.get(0);
+        assertThat(xml.path("name").asText()).isEqualTo("anpr.xml");
+        assertThat(xml.path("contentType").asText()).isEqualTo("text/xml");
+        assertThat(xml.path("size").asInt()).isEqualTo(HIK_XML.length());
+        assertThat(xml.path("text").asText()).isEqualTo(HIK_XML);
+        assertThat(xml.path("xml").path("ANPR").path("licensePlate").asText()).isEqualTo("PECT600");
+        assertThat(xml.path("headers").path("content-length").asText()).isEqualTo(String.valueOf(HIK_XML.length()));
+        JsonNode picture = parts.get(1);
+        assertThat(picture.path("filename").asText()).isEqualTo("licensePlatePicture.jpg");
+        assertThat(picture.path("contentType").asText()).isEqualTo("image/jpeg");
+        assertThat(picture.path("size").asInt()).isEqualTo(JPEG.length);
+        assertThat(picture.has("text")).isFalse();
+        assertThat(parts.get(2).path("name").asText()).isEqualTo("detectionPicture.jpg"); // unquoted parameters
+        assertThat(decoded.attachments()).containsOnlyKeys("anpr.xml", "licensePlatePicture.jpg", "detectionPicture.jpg");
+        assertThat(decoded.attachments().get("detectionPicture.jpg").bytes()).isEqualTo(JPEG);
+        assertThat(decoded.attachments().get("detectionPicture.jpg").contentType()).isEqualTo("image/jpeg");
+    }
+
+    @Test
+    void jsonByContentTypeOrByNameEventOrJson() {
+        byte[] body = body(
+                "--b\r\nContent-Disposition: form-data; name=\"event\"; filename=\"event.json\"\r\n",
+                "Content-Type: application/octet-stream\r\n\r\n", "{\"plateUTF8\":\"RLE11684\"}\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n", "  {\"data\":{\"plate\":\"slz9043m\"}}\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/vnd.x+json; charset=utf-8\r\n\r\n[1,2]\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n{not json, name is not json/event}\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{\"url\":\"http://x/?a=b\"}\r\n",
+                "--b--");
+        JsonNode parts = decode(body, "multipart/form-data; boundary=b", Map.of()).tree().path("parts");
+        assertThat(parts.get(0).path("json").path("plateUTF8").asText()).isEqualTo("RLE11684");
+        assertThat(parts.get(0).path("contentType").asText()).isEqualTo("application/octet-stream");
+        assertThat(parts.get(1).path("contentType").asText()).isEqualTo("text/plain"); // the default
+        assertThat(parts.get(1).path("json").path("data").path("plate").asText()).isEqualTo("slz9043m");
+        assertThat(parts.get(2).path("json").size()).isEqualTo(2);
+        assertThat(parts.get(3).has("json")).isFalse();
+        assertThat(parts.get(3).path("text").asText()).startsWith("{not json");
+        assertThat(parts.get(4).path("json").path("url").asText()).isEqualTo("http://x/?a=b");
+        assertThat(parts.get(4).has("kv")).isFalse(); // JSON text with an "=" is not key=value
+    }
+
+    @Test
+    void keyValueTextPartsGetKv() {
+        byte[] body = body(
+                "--myboundary\r\nContent-Type: text/plain\r\nCamTime:2018-04-10 14:24:08\r\n\r\n",
+                "MotionDetect=0\r\nLPR0=647CBA,ACT_PARAM0=Visitor,ROI_X0=96\r\n",
+                "--myboundary\r\nContent-Type: text/plain\r\n\r\nHeartbeat\r\n",
+                "--myboundary--\r\n");
+        JsonNode parts = decode(body, "multipart/x-mixed-replace; boundary=myboundary", Map.of()).tree().path("parts");
+        assertThat(parts.get(0).path("kv").path("LPR0").asText()).isEqualTo("647CBA,ACT_PARAM0=Visitor,ROI_X0=96");
+        assertThat(parts.get(0).path("headers").path("camtime").asText()).isEqualTo("2018-04-10 14:24:08");
+        assertThat(parts.get(1).has("kv")).isFalse();
+        assertThat(parts.get(1).path("text").asText()).isEqualTo("Heartbeat");
+    }
+
+    @Test
+    void missingFinalBoundaryOnlyWithLenientEnd() {
+        // LILIN getalarmmotion style: LF-only stream cut after the last part
+        byte[] body = body("--myboundary\nContent-Type: text/plain\n\nMotionDetect=0\nLPR0=647CBA\n");
+        RejectedException strict = rejected(body, "multipart/x-mixed-replace;boundary=myboundary", Map.of());
+        assertThat(strict.reason()).isEqualTo("undecodable");
+        assertThat(strict.detail()).contains("closing boundary");
+        JsonNode parts = decode(body, "multipart/x-mixed-replace;boundary=myboundary", Map.of("lenient-end", "true"))
+                .tree().path("parts");
+        assertThat(parts.size()).isEqualTo(1);
+        assertThat(parts.get(0).path("kv").path("LPR0").asText()).isEqualTo("647CBA");
+        assertThat(parts.get(0).path("text").asText()).isEqualTo("MotionDetect=0\nLPR0=647CBA");
+
+        // Dahua style: a stream captured up to the start of the next part
+        byte[] dahua = body("--myboundary\r\nContent-Type: text/plain\r\nContent-Length: 28\r\n\r\n",
+                "Events[0].Code=TrafficJunction\r\n\r\n",
+                "--myboundary\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n\r\n--myboundary\r\n");
+        Decoded decoded = decode(dahua, null, Map.of("lenient-end", "true", "boundary", "myboundary"));
+        assertThat(decoded.tree().path("parts").size()).isEqualTo(2);
+        assertThat(decoded.tree().path("parts").get(0).path("kv").path("Events[0].Code").asText()).isEqualTo("TrafficJunction");
+        assertThat(decoded.attachments().get("part1").bytes()).isEqualTo(body(JPEG, "\r\n"));
+        assertThat(rejected(dahua, null, Map.of("boundary", "myboundary")).reason()).isEqualTo("undecodable");
+    }
+
+    @Test
+    void lfOnlyPreambleEpilogueAndBoundaryDetection() {
+        // no Content-Type: the boundary is the first line starting with "--"
+        byte[] body = body("preamble line\n\n--xyz\nContent-Type: application/json\n\n{\"a\":1}\n--xyz\n\nplain\n--xyz--\nepilogue\n");
+        JsonNode parts = decode(body, null, Map.of()).tree().path("parts");
+        assertThat(parts.size()).isEqualTo(2);
+        assertThat(parts.get(0).path("json").path("a").asInt()).isEqualTo(1);
+        assertThat(parts.get(1).path("text").asText()).isEqualTo("plain");
+        assertThat(parts.get(1).path("name").isNull()).isTrue();
+    }
+
+    @Test
+    void boundaryOptionOverridesTheContentType() {
+        byte[] body = body("--real\r\n\r\nx=1\r\n--real--\r\n");
+        assertThat(rejected(body, "multipart/mixed; boundary=wrong", Map.of()).detail()).contains("boundary not found");
+        assertThat(decode(body, "multipart/mixed; boundary=wrong", Map.of("boundary", "real")).tree().path("parts").size()).isEqualTo(1);
+    }
+
+    @Test
+    void attachmentKeysFallBackAndAreMadeUnique() {
+        byte[] body = body(
+                "--b\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"image\"\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--b\r\nContent-Disposition: attachment; filename=\"a;b \\\"q\\\".jpg\"\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n",
+                "--b\r\nContent-Type: image/png\r\n\r\n", JPEG, "\r\n",
+                "--b--\r\n");
+        Decoded decoded = decode(body, "multipart/form-data; boundary=b", Map.of());
+        assertThat(decoded.attachments()).containsOnlyKeys("image", "image#2", "image#3", "a;b \"q\".jpg", "part4");
+        assertThat(decoded.tree().path("parts").get(2).path("attachment").asText()).isEqualTo("image#3");
+        assertThat(decoded.attachments().get("part4").contentType()).isEqualTo("image/png");
+    }
+
+    @Test
+    void partCharsetIsHonoured() {
+        byte[] body = body("--b\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n",
+                "name=caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), "\r\n--b--\r\n");
+        assertThat(decode(body, "multipart/mixed; boundary=b", Map.of()).tree().path("parts").get(0).path("kv").path("name").asText())
+                .isEqualTo("caf\u00e9");
+    }
+
+    // ---- bad input ----
+
+    @Test
+    void badBodiesAreUndecodable() {
+        String ct = "multipart/form-data; boundary=b";
+        Map<String, byte[]> bad = Map.of(
+                "no parts", body("--b--\r\n"),
+                "boundary not found", body("--other\r\n\r\nx\r\n--other--"),
+                "truncated in headers", body("--b\r\nContent-Type: text/plain\r\n"),
+                "truncated in content", body("--b\r\n\r\nx=1\r\n--b\r\nContent-Type: image/jpeg\r\n\r\n", JPEG),
+                "header without colon", body("--b\r\nContent-Type text/plain\r\n\r\nx\r\n--b--"),
+                "boundary not followed by a line break", body("--b junk\r\n\r\nx\r\n--b--"),
+                "empty", new byte[0]);
+        bad.forEach((what, body) -> assertThat(rejected(body, ct, Map.of()).reason()).as(what).isEqualTo("undecodable"));
+        assertThat(rejected(new byte[0], null, Map.of()).reason()).isEqualTo("undecodable"); // no boundary anywhere
+    }
+
+    @Test
+    void partAndHeaderLimits() {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            many.append("--b\r\n\r\nx\r\n");
+        }
+        many.append("--b--\r\n");
+        RejectedException parts = rejected(body(many), "multipart/mixed; boundary=b", Map.of());
+        assertThat(parts.detail()).contains("more than 64 multipart parts");
+        assertThat(decode(body(many.substring("--b\r\n\r\nx\r\n".length())), "multipart/mixed; boundary=b", Map.of())
+                .tree().path("parts").size()).isEqualTo(64);
+
+        RejectedException headers = rejected(body("--b\r\n", "X-H: 1\r\n".repeat(65), "\r\nx\r\n--b--"), "multipart/mixed; boundary=b", Map.of());
+        assertThat(headers.detail()).contains("more than 64 header lines");
+        assertThat(decode(body("--b\r\n", "X-H: 1\r\n".repeat(64), "\r\nx\r\n--b--"), "multipart/mixed; boundary=b", Map.of())
+                .tree().path("parts").size()).isEqualTo(1);
+    }
+
+    @Test
+    void badJsonPartRejectsTheMessageWithoutEchoingIt() {
+        byte[] body = body("--b\r\nContent-Disposition: form-data; name=\"event\"\r\nContent-Type: application/json\r\n\r\n",
+                "{\"plate\": \"AB12CDE\"", "\r\n--b--\r\n");
+        RejectedException e = rejected(body, "multipart/form-data; boundary=b", Map.of());
+        assertThat(e.reason()).isEqualTo("undecodable");
+        assertThat(e.detail()).startsWith("parts[0]: JSON ends unexpectedly").doesNotContain("AB12CDE");
+    }
+
+    // ---- XML attacks inside a part ----
+
+    @Test
+    void doctypeInAnXmlPartRejectsTheWholeMessage() throws Exception {
+        try (NetworkCanary canary = new NetworkCanary()) {
+            String[] attacks = {
+                    "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+                    "<!-- c --><!DOCTYPE x SYSTEM \"" + canary.url("ext.dtd") + "\"><x/>",
+                    "<!DOCTYPE x [<!ENTITY % p SYSTEM \"" + canary.url("p") + "\"> %p;]><x/>",
+                    "<!DOCTYPE x [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;\">]><x>&c;</x>"};
+            String[] partHeaders = {
+                    "Content-Type: application/xml\r\n",
+                    "Content-Disposition: form-data; name=\"f\"; filename=\"anpr.XML\"\r\nContent-Type: application/octet-stream\r\n",
+                    "Content-Type: text/plain\r\n",
+                    "Content-Type: application/soap+xml\r\n"};
+            for (String attack : attacks) {
+                for (String headers : partHeaders) {
+                    byte[] body = body("--b\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n--b\r\n", headers, "\r\n", attack, "\r\n--b--\r\n");
+                    RejectedException e = rejected(body, "multipart/form-data; boundary=b", Map.of());
+                    assertThat(e.reason()).as(headers + attack).isEqualTo("unsafe-xml");
+                    assertThat(e.detail()).isEqualTo("parts[1]: XML with a DOCTYPE/entity declaration is refused");
+                }
+            }
+            byte[] utf16 = body("--b\r\nContent-Type: text/xml; charset=UTF-16\r\n\r\n",
+                    "<?xml version=\"1.0\" encoding=\"UTF-16\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>".getBytes(StandardCharsets.UTF_16),
+                    "\r\n--b--\r\n");
+            assertThat(rejected(utf16, "multipart/form-data; boundary=b", Map.of()).reason()).isEqualTo("unsafe-xml");
+            assertThat(canary.connections()).isZero();
+        }
+    }
+
+    @Test
+    void malformedXmlPartIsUndecodable() {
+        byte[] body = body("--b\r\nContent-Type: application/xml\r\n\r\n<r><a>1</a>\r\n--b--\r\n");
+        RejectedException e = rejected(body, "multipart/form-data; boundary=b", Map.of());
+        assertThat(e.reason()).isEqualTo("undecodable");
+        assertThat(e.detail()).startsWith("parts[0]: XML ends unexpectedly at line");
+    }
+
+    // ---- size ----
+
+    @Test
+    void fiveMegabyteBinaryPartIsQuick() {
+        byte[] jpeg = new byte[5 * 1024 * 1024];
+        new Random(42).nextBytes(jpeg);
+        for (int i = 0; i < jpeg.length - 8; i += 4096) { // sprinkle near-boundaries through the picture
+            System.arraycopy("\r\n--b-x".getBytes(StandardCharsets.ISO_8859_1), 0, jpeg, i, 7);
+        }
+        byte[] body = body("--b\r\nContent-Disposition: form-data; name=\"event\"\r\nContent-Type: application/json\r\n\r\n{\"a\":1}\r\n",
+                "--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n",
+                jpeg, "\r\n--b--\r\n");
+        decode(body, "multipart/form-data; boundary=b", Map.of()); // warm-up (class loading)
+        long start = System.nanoTime();
+        Decoded decoded = decode(body, "multipart/form-data; boundary=b", Map.of());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(millis).as("decode time in ms").isLessThan(1000);
+        assertThat(Arrays.equals(decoded.attachments().get("image").bytes(), jpeg)).as("picture intact").isTrue();
+        assertThat(decoded.tree().path("parts").get(1).path("size").asInt()).isEqualTo(jpeg.length);
+    }
+}
