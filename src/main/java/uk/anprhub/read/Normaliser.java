@@ -375,6 +375,9 @@ public final class Normaliser {
     }
 
     private static Double number(JsonNode node, String name) {
+        if (node != null && node.isContainerNode()) {
+            throw new RejectedException("malformed-field", name + " is an object or array, not a number");
+        }
         String s = text(node);
         if (s == null) {
             return null;
