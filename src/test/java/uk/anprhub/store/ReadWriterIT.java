@@ -1,0 +1,124 @@
+package uk.anprhub.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.NasRead;
+import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.support.TestDatabase;
+import uk.anprhub.support.TestReads;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Group commit against a real PostgreSQL: acknowledgement after commit, bounded waiting, image writes. */
+class ReadWriterIT {
+
+    static TestDatabase db;
+    static JdbcTemplate jdbc;
+    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
+
+    @TempDir
+    Path images;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.start();
+        jdbc = new JdbcTemplate(db.dataSource());
+        new Partitions(jdbc, new FileImageStore(Path.of("target", "unused")), Clock.systemUTC(), 7, 2).ensure();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        db.close();
+    }
+
+    static Normalised read(String key, byte[] plateImage) {
+        Instant t = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        String vrm = TestReads.plate().replace(" ", "");
+        return new Normalised(new NasRead(null, key, vrm, vrm, t, t.toString(), NasRead.TimeSource.DEVICE_UTC, Instant.now(),
+                "MPS", "MPS-DEMO", "MPS-DEMO-0001", null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, new NasRead.Ingest("test", "nas-json", "test", null), null), plateImage, null);
+    }
+
+    static RawMessage message() {
+        return new RawMessage("{}".getBytes(), "test", "nas-json", "test", "application/json", Map.of(), null, null, null, Instant.now());
+    }
+
+    @Test
+    void aSenderIsAnsweredOnlyAfterTheCommitAndTheBoundRefusesInsteadOfQueueing() throws Exception {
+        try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 1, 100,
+                Duration.ofMillis(1), 10);
+             Connection blocker = db.dataSource().getConnection()) {
+            // Hold a lock that every insert needs: the store is "behind".
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement()) {
+                s.execute("lock table nas_read in access exclusive mode");
+            }
+            List<CompletableFuture<ReadWriter.Stored>> waiting = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                waiting.add(writer.submit(message(), List.of(read("rw-" + i + "-" + System.nanoTime(), null))));
+            }
+            Thread.sleep(300);
+            assertThat(waiting).noneMatch(CompletableFuture::isDone);
+            assertThatThrownBy(() -> writer.submit(message(), List.of(read("rw-over-" + System.nanoTime(), null))))
+                    .isInstanceOf(StoreBusyException.class);
+
+            blocker.rollback(); // the store catches up
+            for (CompletableFuture<ReadWriter.Stored> f : waiting) {
+                assertThat(f.get(10, TimeUnit.SECONDS).stored()).isEqualTo(1);
+            }
+            assertThat(writer.pendingReads()).isZero();
+            assertThat(writer.submit(message(), List.of(read("rw-after-" + System.nanoTime(), null)))
+                    .get(10, TimeUnit.SECONDS).stored()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void duplicatesWithinOneMessageAndAcrossWritersAreStoredOnce() throws Exception {
+        try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 4, 50,
+                Duration.ofMillis(5), 10_000)) {
+            String key = "dup-" + System.nanoTime();
+            Normalised one = read(key, null);
+            List<CompletableFuture<ReadWriter.Stored>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                futures.add(writer.submit(message(), List.of(one, one)));
+            }
+            int stored = 0;
+            for (CompletableFuture<ReadWriter.Stored> f : futures) {
+                stored += f.get(10, TimeUnit.SECONDS).stored();
+            }
+            assertThat(stored).isEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from nas_read where idempotency_key = ?", Integer.class, key)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void imagesOfStoredReadsAreWrittenBeforeTheAnswer() throws Exception {
+        FileImageStore store = new FileImageStore(images);
+        try (ReadWriter writer = new ReadWriter(db.dataSource(), store, MAPPER, 1, 10, Duration.ZERO, 100)) {
+            Normalised r = read("img-" + System.nanoTime(), new byte[]{(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+            ReadWriter.Stored s = writer.submit(message(), List.of(r)).get(10, TimeUnit.SECONDS);
+            var day = r.read().captureTimeUtc().atOffset(java.time.ZoneOffset.UTC).toLocalDate();
+            assertThat(store.get(day, s.readIds().get(0), "plate")).containsExactly(0xFF - 256, 0xD8 - 256, 1, 2, 3);
+        }
+    }
+}
