@@ -93,7 +93,7 @@ public final class CameraRegistry {
         String v = vendor.toLowerCase(Locale.ROOT);
         String[][] keys = {
                 {"serial", device.serial()}, {"mac", mac(device.mac())},
-                {"ip+channel", device.ip() == null || device.channel() == null ? null : device.ip() + "#" + device.channel()},
+                {"ip+channel", device.ip() == null || device.channel() == null ? null : device.ip() + "#" + channel(device.channel())},
                 {"ip", device.ip()}, {"ftpFolder", device.ftpFolder()}, {"mqttName", device.mqttName()},
                 {"name", device.name()}};
         for (String[] key : keys) {
@@ -176,6 +176,12 @@ public final class CameraRegistry {
         return v == null || v.isNull() ? null : v.asText();
     }
 
+    /** "01" and "1" name the same channel. */
+    static String channel(String channel) {
+        String c = channel.trim();
+        return c.matches("\\d+") ? String.valueOf(Integer.parseInt(c)) : c;
+    }
+
     private static String mac(String mac) {
         return mac == null ? null : mac.toLowerCase(Locale.ROOT).replace('-', ':');
     }
@@ -194,7 +200,7 @@ public final class CameraRegistry {
                 String v = c.vendor() + "|";
                 put(byIdentity, v + "serial|", d.serial(), c);
                 put(byIdentity, v + "mac|", d.mac(), c);
-                put(byIdentity, v + "ip+channel|", d.ip() == null || d.channel() == null ? null : d.ip() + "#" + d.channel(), c);
+                put(byIdentity, v + "ip+channel|", d.ip() == null || d.channel() == null ? null : d.ip() + "#" + channel(d.channel()), c);
                 put(byIdentity, v + "ip|", d.ip(), c);
                 put(byIdentity, v + "ftpFolder|", d.ftpFolder(), c);
                 put(byIdentity, v + "mqttName|", d.mqttName(), c);

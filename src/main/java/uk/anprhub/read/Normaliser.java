@@ -233,14 +233,16 @@ public final class Normaliser {
         } catch (NumberFormatException e) {
             throw new RejectedException("invalid-capture-time", "capture time is not a number of epoch " + unit);
         }
-        double ms = value.doubleValue() * toMillis;
+        // exact decimal arithmetic, truncated to the millisecond like ISO fractions (1714566890.102934 s -> ...890102 ms)
+        BigDecimal exact = value.multiply(BigDecimal.valueOf(toMillis));
+        double ms = exact.doubleValue();
         if (ms < EPOCH_MS_MIN || ms > EPOCH_MS_MAX) {
             String guess = ms > EPOCH_MS_MAX * 100 ? "a smaller unit (e.g. microseconds instead of milliseconds)"
                     : ms < EPOCH_MS_MIN / 100 ? "a larger unit (e.g. seconds instead of milliseconds)" : "out of range";
             throw new RejectedException("implausible-epoch", "epoch " + unit + " value is outside 2000-2100: looks like "
                     + guess + "; check the connector's timeFormat");
         }
-        return Math.round(ms);
+        return exact.setScale(0, RoundingMode.FLOOR).longValueExact();
     }
 
     private void validateTime(Instant capture, Instant received) {
@@ -263,11 +265,13 @@ public final class Normaliser {
             return null;
         }
         double s = scale == null || scale.isNull() ? 100 : scale.asDouble(100);
-        double pct = s == 1 ? v * 100 : s == 1000 ? v / 10 : v;
-        if (pct < 0 || pct > 100) {
+        // decimal arithmetic: 0.285 * 100 in binary is 28.4999..., which would round down
+        BigDecimal pct = s == 1 ? BigDecimal.valueOf(v).movePointRight(2) : s == 1000 ? BigDecimal.valueOf(v).movePointLeft(1)
+                : BigDecimal.valueOf(v);
+        if (pct.signum() < 0 || pct.compareTo(BigDecimal.valueOf(100)) > 0) {
             throw new RejectedException("malformed-field", "confidence is outside its scale 0-" + (s == 1000 ? 999 : (int) s));
         }
-        return BigDecimal.valueOf(pct).setScale(0, RoundingMode.HALF_UP).intValue();
+        return pct.setScale(0, RoundingMode.HALF_UP).intValue();
     }
 
     private static Direction direction(String raw, Camera camera) {
@@ -397,7 +401,10 @@ public final class Normaliser {
         if (node == null || node.isNull() || node.isMissingNode() || node.isContainerNode()) {
             return null;
         }
-        String s = node.isTextual() ? node.textValue() : node.asText();
+        String s = node.isTextual() ? node.textValue()
+                : node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())
+                ? node.decimalValue().toPlainString() // the digits as sent (1607123955.475377), not 1.607123955475377E9
+                : node.asText();
         String t = s.trim();
         return t.isEmpty() || t.equals("-") ? null : s;
     }
@@ -406,7 +413,7 @@ public final class Normaliser {
         if (d == null) {
             return "?";
         }
-        for (String s : new String[]{d.serial(), d.mac(), d.ip() == null ? null : d.ip() + (d.channel() == null ? "" : "#" + d.channel()),
+        for (String s : new String[]{d.cameraId(), d.serial(), d.mac(), d.ip() == null ? null : d.ip() + (d.channel() == null ? "" : "#" + d.channel()),
                 d.ftpFolder(), d.mqttName(), d.name()}) {
             if (s != null) {
                 return s;
