@@ -61,8 +61,23 @@ public final class CameraRegistry {
     public synchronized int reload() throws IOException {
         List<Path> files = files();
         List<Camera> cameras = new ArrayList<>();
+        Map<String, Path> origin = new HashMap<>();
         for (Path file : files) {
-            cameras.addAll(parse(file));
+            List<Camera> parsed;
+            try {
+                parsed = parse(file);
+            } catch (IOException | RuntimeException e) { // bad YAML, bad direction...: say which file to fix
+                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw new IOException(message.contains(file.getFileName().toString()) ? message : file + ": " + message, e);
+            }
+            for (Camera c : parsed) {
+                Path first = origin.putIfAbsent(c.cameraId(), file);
+                if (first != null) {
+                    throw new IOException(file + ": camera " + c.cameraId() + " is defined twice"
+                            + (first.equals(file) ? "" : " (also in " + first + ")"));
+                }
+            }
+            cameras.addAll(parsed);
         }
         snapshot.set(Snapshot.of(cameras));
         loadedStamp = stamp(files);

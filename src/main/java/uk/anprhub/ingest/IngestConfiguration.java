@@ -44,9 +44,20 @@ public class IngestConfiguration {
     org.springframework.boot.web.servlet.FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props) {
         var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
                 new IngestRequestFilter(props.http().maxBody().toBytes()));
-        registration.addUrlPatterns("/ingest/*");
+        registration.addUrlPatterns("/ingest/*", "/bof2/*");
         registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /** For HTTP feeds declared in routes/*.camel.yaml: request to raw message, result to the HTTP answer. */
+    @Bean
+    org.apache.camel.Processor httpFeedRequest(HttpFeed http) {
+        return http::toRawMessage;
+    }
+
+    @Bean
+    org.apache.camel.Processor httpFeedResponse(HttpFeed http) {
+        return http::toResponse;
     }
 
     /** A configured feed, or — for convenience — a connector id used as a feed id with default policies. */

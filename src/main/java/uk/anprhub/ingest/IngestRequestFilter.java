@@ -32,7 +32,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/ingest/");
+        return !request.getRequestURI().startsWith("/ingest/") && !request.getRequestURI().startsWith("/bof2/");
     }
 
     @Override

@@ -34,7 +34,7 @@ public class IngestRoutes extends RouteBuilder {
         from("direct:anpr-ingest").routeId("anpr-ingest")
                 .description("Ingest core: decode, normalise, validate, quarantine or group-commit one message")
                 .process(this::toRawMessage).id("anpr-ingest-raw")
-                .process(e -> e.getMessage().setBody(ingest.ingest(e.getMessage().getBody(RawMessage.class)))).id("anpr-ingest-core");
+                .process(this::ingest).id("anpr-ingest-core");
 
         from("platform-http:/ingest/{feedId}?httpMethodRestrict=POST").routeId("anpr-http-ingest")
                 .description("HTTP camera feeds: POST /ingest/{feedId}")
@@ -47,6 +47,12 @@ public class IngestRoutes extends RouteBuilder {
                     .to("direct:anpr-ingest").id("anpr-http-to-core")
                 .end()
                 .process(http::toResponse).id("anpr-http-response");
+    }
+
+    /** A transport that already refused the message (e.g. too large) has put its answer in a property. */
+    private void ingest(Exchange e) {
+        IngestResult refused = e.getProperty(HttpFeed.RESULT, IngestResult.class);
+        e.getMessage().setBody(refused != null ? refused : ingest.ingest(e.getMessage().getBody(RawMessage.class)));
     }
 
     /** Bytes plus transport headers become a {@link RawMessage}; a RawMessage passes through. */

@@ -72,7 +72,7 @@ public class SecurityConfiguration {
     SecurityFilterChain web(HttpSecurity http) throws Exception {
         return http
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/ingest/**", "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                        .requestMatchers("/ingest/**", "/bof2/services/**", "/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/error").permitAll()
                         .anyRequest().hasRole(OPS))
                 .formLogin(Customizer.withDefaults())
@@ -80,7 +80,7 @@ public class SecurityConfiguration {
                 // Hawtio reads the XSRF-TOKEN cookie; cameras cannot do CSRF tokens and hold no session.
                 .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(plainToken())
-                        .ignoringRequestMatchers("/ingest/**"))
+                        .ignoringRequestMatchers("/ingest/**", "/bof2/services/**"))
                 .build();
     }
 

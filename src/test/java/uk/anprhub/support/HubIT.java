@@ -31,10 +31,18 @@ import java.time.Duration;
 public abstract class HubIT {
 
     private static final Path DATA;
+    /** A copy of the demo registry that tests may add cameras to. */
+    protected static final Path CAMERAS;
 
     static {
         try {
             DATA = Files.createTempDirectory("anpr-hub-it");
+            CAMERAS = Files.createDirectories(DATA.resolve("cameras"));
+            try (var files = Files.list(Path.of("config", "cameras"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(f, CAMERAS.resolve(f.getFileName()));
+                }
+            }
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,6 +51,15 @@ public abstract class HubIT {
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
         registry.add("anpr.data-dir", DATA::toString);
+        registry.add("anpr.cameras.location", CAMERAS::toString);
+    }
+
+    protected static final String OPS_USER = "ops";
+    protected static final String OPS_PASSWORD = "ops-test-password";
+
+    protected HttpRequest.Builder asOps(String path) {
+        String basic = java.util.Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes());
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(60));
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();

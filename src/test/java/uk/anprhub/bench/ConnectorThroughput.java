@@ -1,0 +1,491 @@
+package uk.anprhub.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.connector.Connector;
+import uk.anprhub.connector.ConnectorCatalog;
+import uk.anprhub.connector.OfflineRun;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.Normaliser;
+import uk.anprhub.read.RejectedException;
+import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.read.VendorRead;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Throughput of decode + JSLT mapping + normalisation per connector on ONE core (issue: the slowest connector must
+ * do at least 20,000 reads/s per core). A plain {@code main}, not a JUnit test, so the suite never runs it; run it
+ * with {@code bench/connectors.sh}, which pins the JVM(s) to one core with taskset.
+ *
+ * <p>What is measured, per connector: its positive samples ({@code connectors/<id>/samples/*} with a
+ * {@code .expected.json} sibling) are turned into {@link RawMessage}s in memory first (meta.yaml included, so no
+ * file I/O is measured), then a single thread cycles over them calling {@link Connector#extract} and
+ * {@link Normaliser#normalise} for every read, exactly what {@link OfflineRun#run} does minus the file reading.
+ * Warm-up, then N measured iterations; reads/s is the median iteration with min–max. Every result goes into a
+ * JMH-style blackhole so the JIT cannot drop work. Each connector runs in a fresh JVM by default (like JMH forks),
+ * so one connector's JIT profile does not help or hurt the next; {@code --no-fork} runs all in this JVM (closer
+ * to a hub that runs every connector, and what profiling with JFR wants).
+ *
+ * <p>Samples yielding no read (Axis NEW/UPDATE, Frigate update, heartbeats...) are positive samples too: they are
+ * cycled over and cost time, so reads/s counts them as overhead (conservative); messages/s is reported as well.
+ *
+ * <p>Usage: {@code [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork]}. Extra JVM
+ * options for the forked JVMs: system property {@code bench.jvmArgs} (whitespace separated).
+ */
+public final class ConnectorThroughput {
+
+    static final double TARGET_READS_PER_S = 20_000;
+    static final String RESULT_PREFIX = "@@RESULT ";
+    static final List<String> FORK_JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    record Options(List<String> ids, double warmupS, int iterations, double iterationS, boolean fork, String child) {
+
+        static Options parse(String[] args) {
+            List<String> ids = new ArrayList<>();
+            double warmup = 3;
+            int iterations = 5;
+            double iteration = 2;
+            boolean fork = true;
+            String child = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--warmup-s" -> warmup = Double.parseDouble(args[++i]);
+                    case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                    case "--iteration-s" -> iteration = Double.parseDouble(args[++i]);
+                    case "--no-fork" -> fork = false;
+                    case "--child" -> child = args[++i];
+                    case "-h", "--help" -> {
+                        System.out.println("usage: ConnectorThroughput [connector-id ...] [--warmup-s S] [--iterations N]"
+                                + " [--iteration-s S] [--no-fork]");
+                        System.exit(0);
+                    }
+                    default -> {
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        }
+                        ids.add(a);
+                    }
+                }
+            }
+            if (iterations < 1 || warmup < 0 || iteration <= 0) {
+                throw new IllegalArgumentException("need --iterations >= 1, --warmup-s >= 0, --iteration-s > 0");
+            }
+            return new Options(List.copyOf(ids), warmup, iterations, iteration, fork, child);
+        }
+
+        List<String> childArgs(String id) {
+            return List.of("--child", id, "--warmup-s", Double.toString(warmupS), "--iterations",
+                    Integer.toString(iterations), "--iteration-s", Double.toString(iterationS));
+        }
+    }
+
+    /** One sample's share of the measured iterations. */
+    record SampleStat(String name, int bytes, int reads, long calls, long nanos) {
+    }
+
+    /** One connector's figures; {@code skipped} non-null when it could not be measured. */
+    record Result(String id, String decoder, String skipped, List<String> notes, int samples, int readsPerCycle,
+                  double payloadAvg, List<Double> readsPerS, List<Double> messagesPerS, List<SampleStat> perSample) {
+
+        static Result skipped(String id, String decoder, String reason, List<String> notes) {
+            return new Result(id, decoder, reason, notes, 0, 0, 0, List.of(), List.of(), List.of());
+        }
+
+        double median() {
+            return ConnectorThroughput.median(readsPerS);
+        }
+    }
+
+    /** A message built once, with what it must yield. */
+    record Prepared(String name, RawMessage message, int reads) {
+    }
+
+    /** JMH-style sink: the JIT cannot prove the consumed values unused, and the common path writes nothing shared. */
+    static final class Blackhole {
+        private volatile int mask = 1;
+        private int seed = (int) System.nanoTime();
+        private volatile Object leaked;
+
+        void consume(Object o) {
+            int m = mask;
+            int s = seed = seed * 1664525 + 1013904223;
+            if ((s & m) == 0) {
+                leaked = new WeakReference<>(o);
+                mask = (m << 1) + 1;
+            }
+        }
+
+        void consume(int v) {
+            int s = seed = seed * 1664525 + 1013904223;
+            if (s == v) { // practically never true, but the JIT cannot know
+                leaked = v;
+            }
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        quietLogging();
+        Options options = Options.parse(args);
+        if (options.child != null) {
+            Result r = measure(options.child, options);
+            System.out.flush();
+            System.out.println(RESULT_PREFIX + JSON.writeValueAsString(r));
+            System.out.flush();
+            System.exit(0);
+        }
+        String loadBefore = loadAverage();
+        long started = System.nanoTime();
+        ConnectorCatalog catalog = ConnectorCatalog.load(Path.of("connectors"), Path.of("mappings"));
+        List<String> ids = new ArrayList<>();
+        java.util.Set<String> all = new java.util.TreeSet<>(catalog.all().keySet());
+        all.addAll(catalog.broken().keySet());
+        for (String id : all) {
+            if (options.ids.isEmpty() || options.ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        for (String wanted : options.ids) {
+            if (!all.contains(wanted)) {
+                ids.add(wanted);
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (String id : ids) {
+            Result r;
+            if (catalog.broken().containsKey(id)) {
+                r = Result.skipped(id, "?", "does not load: " + oneLine(catalog.broken().get(id)), List.of());
+            } else if (catalog.find(id).isEmpty()) {
+                r = Result.skipped(id, "?", "no such connector", List.of());
+            } else if (options.fork) {
+                r = fork(id, options);
+            } else {
+                r = measure(id, options);
+            }
+            System.err.printf(Locale.ROOT, "  %-24s %s%n", id, r.skipped != null ? "skipped: " + r.skipped
+                    : String.format(Locale.ROOT, "%,.0f reads/s", r.median()));
+            results.add(r);
+        }
+        print(results, options, loadBefore, loadAverage(), (System.nanoTime() - started) / 1e9);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // measuring one connector
+
+    static Result measure(String id, Options options) throws IOException {
+        ConnectorCatalog catalog = ConnectorCatalog.load(Path.of("connectors"), Path.of("mappings"));
+        Connector connector = catalog.find(id).orElse(null);
+        if (connector == null) {
+            String why = catalog.broken().get(id);
+            return Result.skipped(id, "?", why != null ? "does not load: " + oneLine(why) : "no such connector", List.of());
+        }
+        CameraRegistry cameras = new CameraRegistry(Path.of("config", "cameras"));
+        cameras.reload();
+        Normaliser normaliser = new Normaliser(cameras, ValidationPolicy.offline(null));
+        Blackhole bh = new Blackhole();
+
+        List<Prepared> prepared = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<Path> samples = positiveSamples(Path.of("connectors", id, "samples"));
+        for (Path sample : samples) {
+            String name = sample.getFileName().toString();
+            int expected = JSON.readTree(sibling(sample, ".expected.json").toFile()).size();
+            RawMessage message = OfflineRun.message(connector, sample);
+            try {
+                int got = once(connector, normaliser, message, bh);
+                if (got != expected) {
+                    notes.add(name + " yields " + got + " read(s), expected " + expected + ": left out");
+                    continue;
+                }
+            } catch (RejectedException e) {
+                notes.add(name + " refused (" + e.reason() + "): left out");
+                continue;
+            } catch (RuntimeException e) {
+                notes.add(name + " failed (" + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()) + "): left out");
+                continue;
+            }
+            prepared.add(new Prepared(name, message, expected));
+        }
+        if (prepared.isEmpty()) {
+            return Result.skipped(id, connector.decoderName(), samples.isEmpty() ? "no positive samples"
+                    : "every positive sample refused", notes);
+        }
+        if (prepared.stream().mapToInt(Prepared::reads).sum() == 0) {
+            return Result.skipped(id, connector.decoderName(), "its positive samples yield no read", notes);
+        }
+
+        Prepared[] s = prepared.toArray(new Prepared[0]);
+        RawMessage[] messages = prepared.stream().map(Prepared::message).toArray(RawMessage[]::new);
+        long[] callNanos = new long[s.length];
+        long[] calls = new long[s.length];
+        long[] ignoreNanos = new long[s.length];
+        long[] ignoreCalls = new long[s.length];
+
+        loop(connector, normaliser, messages, (long) (options.warmupS * 1e9), ignoreNanos, ignoreCalls, bh);
+        List<Double> readsPerS = new ArrayList<>();
+        List<Double> messagesPerS = new ArrayList<>();
+        for (int it = 0; it < options.iterations; it++) {
+            long[] itNanos = new long[s.length];
+            long[] itCalls = new long[s.length];
+            long t0 = System.nanoTime();
+            loop(connector, normaliser, messages, (long) (options.iterationS * 1e9), itNanos, itCalls, bh);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long reads = 0;
+            long msgs = 0;
+            for (int i = 0; i < s.length; i++) {
+                reads += itCalls[i] * s[i].reads;
+                msgs += itCalls[i];
+                callNanos[i] += itNanos[i];
+                calls[i] += itCalls[i];
+            }
+            readsPerS.add(reads / seconds);
+            messagesPerS.add(msgs / seconds);
+        }
+        List<SampleStat> perSample = new ArrayList<>();
+        for (int i = 0; i < s.length; i++) {
+            perSample.add(new SampleStat(s[i].name, s[i].message.payload().length, s[i].reads, calls[i], callNanos[i]));
+        }
+        double payloadAvg = prepared.stream().mapToInt(p -> p.message.payload().length).average().orElse(0);
+        int readsPerCycle = prepared.stream().mapToInt(Prepared::reads).sum();
+        return new Result(id, connector.decoderName(), null, notes, s.length, readsPerCycle, payloadAvg, readsPerS,
+                messagesPerS, perSample);
+    }
+
+    /** Cycles over the messages for {@code nanos}; one clock read per call, charged to the sample it timed. */
+    static void loop(Connector connector, Normaliser normaliser, RawMessage[] messages, long nanos, long[] callNanos,
+                     long[] calls, Blackhole bh) {
+        int n = messages.length;
+        int i = 0;
+        long t = System.nanoTime();
+        long end = t + nanos;
+        while (t < end) {
+            bh.consume(once(connector, normaliser, messages[i], bh));
+            long now = System.nanoTime();
+            callNanos[i] += now - t;
+            calls[i]++;
+            t = now;
+            if (++i == n) {
+                i = 0;
+            }
+        }
+    }
+
+    /** What the hub does with a message before storing it: decode + map ({@link Connector#extract}), normalise every read. */
+    static int once(Connector connector, Normaliser normaliser, RawMessage message, Blackhole bh) {
+        Connector.Extracted extracted = connector.extract(message);
+        List<VendorRead> reads = extracted.reads();
+        for (int r = 0; r < reads.size(); r++) {
+            bh.consume(normaliser.normalise(reads.get(r), connector.vendor(), message, extracted.decoded().attachments(), false));
+        }
+        bh.consume(extracted);
+        return reads.size();
+    }
+
+    static List<Path> positiveSamples(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).filter(ConnectorThroughput::isPayload)
+                    .filter(p -> Files.isRegularFile(sibling(p, ".expected.json"))).sorted().toList();
+        }
+    }
+
+    static boolean isPayload(Path p) {
+        String n = p.getFileName().toString();
+        return !n.endsWith(".expected.json") && !n.endsWith(".expected-error.txt") && !n.endsWith(".meta.yaml")
+                && !n.equals("README.md");
+    }
+
+    /** {@code 001-read.xml} → {@code 001-read<suffix>}, as the golden-file test names siblings. */
+    static Path sibling(Path sample, String suffix) {
+        String n = sample.getFileName().toString();
+        int dot = n.indexOf('.');
+        return sample.resolveSibling((dot < 0 ? n : n.substring(0, dot)) + suffix);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // forking
+
+    static Result fork(String id, Options options) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(FORK_JVM_ARGS);
+        String extra = System.getProperty("bench.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ConnectorThroughput.class.getName());
+        cmd.addAll(options.childArgs(id));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Result result = null;
+        List<String> other = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(RESULT_PREFIX)) {
+                    result = JSON.readValue(line.substring(RESULT_PREFIX.length()), Result.class);
+                } else {
+                    other.add(line);
+                }
+            }
+        }
+        int exit = p.waitFor();
+        if (result == null) {
+            String tail = other.isEmpty() ? "" : ": " + oneLine(other.get(other.size() - 1));
+            return Result.skipped(id, "?", "forked JVM failed (exit " + exit + ")" + tail, List.of());
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // report
+
+    static void print(List<Result> results, Options o, String loadBefore, String loadAfter, double wallS) {
+        var rt = ManagementFactory.getRuntimeMXBean();
+        StringBuilder b = new StringBuilder();
+        b.append("## Connector throughput: decode + mapping + normalisation, one core\n\n");
+        b.append("Harness: hand-written single-threaded loop (`uk.anprhub.bench.ConnectorThroughput`), not JMH "
+                + "(JMH 1.37 is not a project dependency); JMH-style blackhole sink, ")
+                .append(o.fork ? "one fresh JVM per connector (" + String.join(" ", FORK_JVM_ARGS)
+                        + extraJvmArgs() + ")" : "all connectors in one JVM (--no-fork)")
+                .append(", warm-up ").append(fmt(o.warmupS)).append(" s, ").append(o.iterations).append(" × ")
+                .append(fmt(o.iterationS)).append(" s measured per connector. RawMessages pre-built in memory "
+                        + "(no file I/O). Reads/s: median of the iterations (min–max); samples yielding no read are "
+                        + "cycled too and count as overhead.\n\n");
+        b.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append('\n');
+        b.append("- CPUs allowed: ").append(cpusAllowed()).append(" (availableProcessors=")
+                .append(Runtime.getRuntime().availableProcessors()).append(", nproc of the machine may be higher)\n");
+        b.append("- load average before: ").append(loadBefore).append(", after: ").append(loadAfter)
+                .append(String.format(Locale.ROOT, " (run took %.0f s)%n%n", wallS));
+
+        b.append("| connector | decoder | samples (reads) | reads/s per core, median (min–max) | µs per read "
+                + "| messages/s | payload bytes (avg) | ≥ 20,000 reads/s |\n");
+        b.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        Result slowest = null;
+        for (Result r : results) {
+            if (r.skipped != null) {
+                b.append("| ").append(r.id).append(" | ").append(r.decoder).append(" | – | skipped: ")
+                        .append(r.skipped.replace("|", "\\|")).append(" | | | | |\n");
+                continue;
+            }
+            if (slowest == null || r.median() < slowest.median()) {
+                slowest = r;
+            }
+            double med = r.median();
+            double min = r.readsPerS.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            double max = r.readsPerS.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            String verdict = med >= TARGET_READS_PER_S ? (min >= TARGET_READS_PER_S ? "yes" : "yes (min below)") : "**NO**";
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d (%d) | %,.0f (%,.0f–%,.0f) | %.1f | %,.0f | %,.0f | %s |%n",
+                    r.id, r.decoder, r.samples, r.readsPerCycle, med, min, max, 1e6 / med, median(r.messagesPerS),
+                    r.payloadAvg, verdict));
+        }
+        b.append('\n');
+        if (slowest != null) {
+            b.append(String.format(Locale.ROOT, "Slowest: **%s** at %,.0f reads/s per core (%.1f µs per read); target %,.0f: %s.%n%n",
+                    slowest.id, slowest.median(), 1e6 / slowest.median(), TARGET_READS_PER_S,
+                    slowest.median() >= TARGET_READS_PER_S ? "every measured connector meets it" : "NOT met"));
+        }
+        boolean anyNotes = results.stream().anyMatch(r -> !r.notes.isEmpty());
+        if (anyNotes) {
+            b.append("Notes:\n\n");
+            for (Result r : results) {
+                for (String n : r.notes) {
+                    b.append("- ").append(r.id).append(": ").append(n).append('\n');
+                }
+            }
+            b.append('\n');
+        }
+        b.append("Per sample (all measured iterations; µs per message = decode + map + normalise of all its reads):\n\n");
+        b.append("| connector | sample | bytes | reads | µs per message |\n| --- | --- | ---: | ---: | ---: |\n");
+        for (Result r : results) {
+            for (SampleStat s : r.perSample) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %d | %.1f |%n", r.id, s.name, s.bytes, s.reads,
+                        s.calls == 0 ? Double.NaN : s.nanos / 1e3 / s.calls));
+            }
+        }
+        System.out.print(b);
+        System.out.flush();
+    }
+
+    static String extraJvmArgs() {
+        String extra = System.getProperty("bench.jvmArgs", "").trim();
+        return extra.isEmpty() ? "" : " " + extra;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            return l < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", l);
+        }
+    }
+
+    static String cpusAllowed() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "n/a";
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    /** The catalog and registry log at INFO; the table is what matters here. */
+    static void quietLogging() {
+        try {
+            org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            if (root instanceof ch.qos.logback.classic.Logger logback) {
+                logback.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        } catch (LinkageError e) {
+            // another slf4j binding: leave it
+        }
+    }
+
+    private ConnectorThroughput() {
+    }
+}
