@@ -24,6 +24,15 @@ public record IngestResult(@JsonIgnore int status, String error, String detail, 
         return status < 300;
     }
 
+    /**
+     * True when the message is durably dealt with — its reads committed, or it is quarantined — so a transport may
+     * acknowledge it (FTP: move to done/failed, Kafka: commit the offset, TCP: send the ack). False (503, 500,
+     * unknown feed): keep it and retry later, pushing back at the protocol meanwhile.
+     */
+    public boolean settled() {
+        return status < 500 && status != 404;
+    }
+
     static IngestResult rejected(int status, Problem p) {
         return new IngestResult(status, p.reason(), p.detail(), null, null, null, List.of(p), null, null);
     }
