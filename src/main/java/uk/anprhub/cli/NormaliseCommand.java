@@ -44,6 +44,7 @@ final class NormaliseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliLogging.toStderr();
         ConnectorCatalog catalog = ConnectorCatalog.load(Home.resolve(Path.of("connectors")), Home.resolve(Path.of("mappings")));
         Connector connector = catalog.find(connectorId).orElse(null);
         if (connector == null) {

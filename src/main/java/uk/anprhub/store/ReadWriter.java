@@ -110,6 +110,10 @@ public final class ReadWriter implements AutoCloseable {
         return p.done;
     }
 
+    public int maxPendingReads() {
+        return maxPending;
+    }
+
     /** Reads accepted but not yet committed (for the health check and metrics). */
     public int pendingReads() {
         return maxPending - capacity.availablePermits();

@@ -329,6 +329,11 @@ public final class ConnectorThroughput {
         if (!extra.isEmpty()) {
             cmd.addAll(Arrays.asList(extra.split("\\s+")));
         }
+        for (String property : List.of("slf4j.provider", "slf4j.internal.verbosity")) {
+            if (System.getProperty(property) != null) {
+                cmd.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(ConnectorThroughput.class.getName());

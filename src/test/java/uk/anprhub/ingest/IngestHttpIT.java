@@ -182,6 +182,26 @@ class IngestHttpIT extends HubIT {
         assertThat(get("/api/v1/anything").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void platesNeverReachTheLog(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        String plate = TestReads.plate();
+        String clean = plate.replace(" ", "");
+        Instant now = Instant.now().minusSeconds(10);
+        String[] bodies = {
+                TestReads.read(plate, now, 1),                                     // stored
+                TestReads.read(plate, now.plusSeconds(7200), 1),                   // future
+                "{\"vrm\":\"" + plate + "\",\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"NOPE\"}", // unknown camera
+                "{\"vrm\":\"" + plate + "\",\"captureTimeUtc\":}",                 // undecodable
+                "{\"vrm\":\"" + plate + "\",\"captureTimeUtc\":\"" + plate + "\",\"cameraId\":\"MPS-DEMO-0001\"}", // bad time
+                "{\"vrm\":\"" + plate + "\",\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"MPS-DEMO-0001\",\"lane\":\"" + plate + "\"}"};
+        for (String body : bodies) {
+            postJson("/ingest/nas-json", body);
+        }
+        post("/ingest/nas-json", "text/plain", plate.getBytes(StandardCharsets.UTF_8));
+        assertThat(output.getAll()).contains("quarantined").doesNotContain(plate).doesNotContain(clean);
+    }
+
     private List<HttpResponse<String>> sendAll(List<String> reads, int clients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
