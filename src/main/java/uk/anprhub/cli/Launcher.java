@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "anpr-hub", mixinStandardHelpOptions = true, version = "anpr-hub 0.1",
         description = "ANPR Hub: the force's management server between ANPR cameras and the National ANPR Service.",
-        subcommands = {RunCommand.class, NormaliseCommand.class, HashPasswordCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, NormaliseCommand.class, uk.anprhub.sim.CameraSimCommand.class, HashPasswordCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Launcher implements Runnable {
 
     @CommandLine.Spec
