@@ -48,7 +48,9 @@ final class NormaliseCommand implements Callable<Integer> {
         ConnectorCatalog catalog = ConnectorCatalog.load(Home.resolve(Path.of("connectors")), Home.resolve(Path.of("mappings")));
         Connector connector = catalog.find(connectorId).orElse(null);
         if (connector == null) {
-            System.err.println("unknown connector '" + connectorId + "'; known: " + String.join(", ", catalog.ids()));
+            String broken = catalog.broken().get(connectorId);
+            System.err.println(broken != null ? "connector '" + connectorId + "' does not load: " + broken
+                    : "unknown connector '" + connectorId + "'; known: " + String.join(", ", catalog.ids()));
             return 64;
         }
         CameraRegistry registry = new CameraRegistry(Home.resolve(cameras));
