@@ -59,6 +59,10 @@ final class NormaliseCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
         int exit = 0;
         for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".meta.yaml") || name.endsWith(".expected.json") || name.endsWith(".expected-error.txt")) {
+                continue; // a sample's sidecar files, picked up by a glob such as samples/001-*
+            }
             try {
                 for (NasRead read : run.run(connector, file)) {
                     System.out.println(json.writeValueAsString(read));
