@@ -35,13 +35,13 @@ public final class CameraSimCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "target reads/s over all clients; 0 = as fast as acknowledged (default ${DEFAULT-VALUE})")
     double rate = 0;
 
-    @Option(names = "--duration", description = "how long to send, e.g. 30s, 5m (default ${DEFAULT-VALUE})")
+    @Option(names = "--duration", converter = DurationConverter.class, description = "how long to send, e.g. 30s, 5m (default ${DEFAULT-VALUE})")
     Duration duration = Duration.ofSeconds(30);
 
     @Option(names = "--count", description = "stop after this many reads (default: no limit)")
     long count = Long.MAX_VALUE;
 
-    @Option(names = "--warmup", description = "leading period not counted in the report (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", converter = DurationConverter.class, description = "leading period not counted in the report (default ${DEFAULT-VALUE})")
     Duration warmup = Duration.ZERO;
 
     @Option(names = "--repeat-share", description = "share of requests re-sent as a camera retry would (0..1, default ${DEFAULT-VALUE})")

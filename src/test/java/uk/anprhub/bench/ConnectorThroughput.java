@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * {@code .expected.json} sibling) are turned into {@link RawMessage}s in memory first (meta.yaml included, so no
  * file I/O is measured), then a single thread cycles over them calling {@link Connector#extract} and
  * {@link Normaliser#normalise} for every read, exactly what {@link OfflineRun#run} does minus the file reading.
- * Warm-up, then N measured iterations; reads/s is the median iteration with min–max. Every result goes into a
+ * Warm-up, then N measured iterations; reads/s per core is reads divided by the CPU time the (pinned) JVM spent,
+ * median iteration with min–max, so other processes taking turns on the same core do not count against a connector;
+ * wall-clock reads/s and the core share are reported beside it. Every result goes into a
  * JMH-style blackhole so the JIT cannot drop work. Each connector runs in a fresh JVM by default (like JMH forks),
  * so one connector's JIT profile does not help or hurt the next; {@code --no-fork} runs all in this JVM (closer
  * to a hub that runs every connector, and what profiling with JFR wants).
