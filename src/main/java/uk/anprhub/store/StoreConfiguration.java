@@ -73,9 +73,13 @@ public class StoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props) {
+    ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props,
+                          io.micrometer.core.instrument.MeterRegistry meters) {
         HubProperties.Store s = props.store();
-        return new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(), s.maxPendingReads());
+        ReadWriter writer = new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(), s.maxPendingReads());
+        io.micrometer.core.instrument.Gauge.builder("anpr_store_pending_reads", writer, ReadWriter::pendingReads)
+                .description("reads accepted and waiting for their group commit").register(meters);
+        return writer;
     }
 
     @Bean

@@ -172,6 +172,11 @@ class IngestHttpIT extends HubIT {
         assertThat(countReads(ids)).isEqualTo(100);
         assertThat(jdbc.queryForObject("select count(distinct raw_id) from nas_read where read_id = any(?::uuid[])",
                 Integer.class, (Object) ids.stream().map(UUID::toString).toArray(String[]::new))).isEqualTo(1);
+        // What the store keeps is the canonical read of the contract.
+        for (String body : jdbc.queryForList("select body::text from nas_read where read_id = any(?::uuid[])", String.class,
+                (Object) ids.stream().map(UUID::toString).toArray(String[]::new))) {
+            assertThat(uk.anprhub.read.CanonicalSchema.errors(JSON.readTree(body))).isEmpty();
+        }
     }
 
     @Test
