@@ -1,0 +1,169 @@
+package uk.anprhub.transport.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import org.apache.camel.component.netty.ChannelHandlerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestService;
+import uk.anprhub.ingest.RawMessage;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteOrder;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One TCP feed, built from {@code anpr.tcp.feeds.<id>} and registered as the bean {@code anprTcp.<id>}. Its route
+ * passes it to camel-netty as {@code decoders=#anprTcp.<id>}: camel-netty asks a {@link ChannelHandlerFactory} for
+ * a new handler per connection (a plain decoder instance would be shared by every connection, which is only safe
+ * for {@code @Sharable} handlers; a framing decoder keeps per-connection state). The handler it returns installs,
+ * for that connection: the allowlist check, an idle timeout, the {@link FrameDecoder} and the {@link FeedChannel}
+ * (one frame in flight, reading paused meanwhile), in front of camel-netty's own consumer handler.
+ */
+@ChannelHandler.Sharable
+public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandlerFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpFeed.class);
+
+    /** The feed a connection belongs to. */
+    static final AttributeKey<TcpFeed> FEED = AttributeKey.valueOf("anprTcpFeed");
+    /** What the route did with the frame in flight: set by {@link TcpReply}, read by {@link FeedChannel}. */
+    static final AttributeKey<Outcome> OUTCOME = AttributeKey.valueOf("anprTcpOutcome");
+
+    /** @param retryAfterSeconds when not settled: how long the ingest core asked to wait */
+    record Outcome(boolean settled, int status, int retryAfterSeconds) {
+    }
+
+    private final String id;
+    private final TcpProperties.Feed config;
+    private final AddressAllowlist allowlist;
+    private final AckTemplate ack;
+    private final AckTemplate nack;
+    private final int maxFrame;
+    private final IngestService ingest;
+    private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    TcpFeed(String id, TcpProperties.Feed config, IngestService ingest, Clock clock) {
+        this.id = id;
+        this.config = config;
+        this.allowlist = AddressAllowlist.parse(config.allowlist());
+        this.ack = AckTemplate.parse(config.ack());
+        this.nack = config.nack() == null ? ack : AckTemplate.parse(config.nack());
+        long max = config.maxFrame().toBytes();
+        if (max < 1 || max > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("anpr.tcp.feeds." + id + ".max-frame must be between 1 byte and 2 GB");
+        }
+        this.maxFrame = (int) max;
+        this.ingest = ingest;
+        this.clock = clock;
+        newScanner(); // fails now, at start-up, on a bad framing configuration
+    }
+
+    public String id() {
+        return id;
+    }
+
+    TcpProperties.Feed config() {
+        return config;
+    }
+
+    @Override
+    public ChannelHandler newChannelHandler() {
+        return new Installer();
+    }
+
+    FrameScanner newScanner() {
+        return switch (config.framing()) {
+            case LINE -> DelimitedScanner.lines(maxFrame);
+            case STX_ETX -> DelimitedScanner.stxEtx(maxFrame);
+            case DELIMITED -> new DelimitedScanner(hex("start", config.start()), hex("end", config.end()), false, maxFrame);
+            case LENGTH_PREFIXED -> new LengthFieldScanner(config.lengthOffset(), config.lengthBytes(),
+                    config.lengthOrder() == TcpProperties.ByteOrderName.LITTLE_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN,
+                    config.lengthAdjustment(), config.strip(), maxFrame);
+            case JSON -> new JsonStreamScanner(maxFrame);
+            case XML -> new XmlStreamScanner(maxFrame);
+        };
+    }
+
+    private byte[] hex(String name, String value) {
+        if (value == null || value.isBlank()) {
+            if (name.equals("end")) {
+                throw new IllegalArgumentException("anpr.tcp.feeds." + id + ".end: delimited framing needs end bytes (hex)");
+            }
+            return null;
+        }
+        try {
+            return HexFormat.of().parseHex(value.replace(" ", ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("anpr.tcp.feeds." + id + "." + name + " is not hex: " + value);
+        }
+    }
+
+    /** The reply for a settled frame, or null when the feed sends none. */
+    byte[] reply(IngestResult result) {
+        AckTemplate t = result.acknowledged() ? ack : nack;
+        return t == null ? null : t.render(result);
+    }
+
+    /** Quarantines what a connection sent that could not be framed (blocking: a database write). */
+    IngestResult refuse(FrameDecoder.FramingError error, String remote) {
+        RawMessage message = new RawMessage(error.sample(), id, null, "tcp", null, null, remote, null, null, clock.instant());
+        return ingest.refuse(message, error.reason(), error.detail(), error.reason().equals("too-large") ? 413 : 422);
+    }
+
+    static String host(Channel ch) {
+        SocketAddress a = ch.remoteAddress();
+        return a instanceof InetSocketAddress i ? i.getAddress() == null ? i.getHostString() : i.getAddress().getHostAddress()
+                : String.valueOf(a);
+    }
+
+    /** Connections open now. */
+    int connections() {
+        return connections.get();
+    }
+
+    /** Installs this connection's handlers behind itself, then steps aside. */
+    private final class Installer extends ChannelHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            ChannelPipeline p = ctx.pipeline();
+            SocketAddress remote = ch.remoteAddress();
+            if (!allowlist.isEmpty() && !(remote instanceof InetSocketAddress i && allowlist.allows(i.getAddress()))) {
+                log.warn("TCP feed {}: connection from {} refused: not in the allowlist", id, host(ch));
+                p.remove(this);
+                ch.close();
+                return;
+            }
+            if (connections.incrementAndGet() > config.maxConnections()) {
+                connections.decrementAndGet();
+                log.warn("TCP feed {}: connection from {} refused: {} connections open (max-connections)", id, host(ch),
+                        config.maxConnections());
+                p.remove(this);
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> connections.decrementAndGet());
+            ch.attr(FEED).set(TcpFeed.this);
+            String name = ctx.name();
+            String last = name;
+            if (!config.idleTimeout().isZero()) {
+                p.addAfter(last, name + "-idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                last = name + "-idle";
+            }
+            p.addAfter(last, name + "-framing", new FrameDecoder(id, newScanner()));
+            p.addAfter(name + "-framing", name + "-flow", new FeedChannel(TcpFeed.this));
+            p.remove(this);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package uk.anprhub.transport.tcp;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TCP camera listeners ({@code anpr.tcp.feeds.<feed>.*}). A feed is on when it has a {@code port} (and
+ * {@code enabled} is not false); its route file ({@code routes/tcp-*.camel.yaml}) declares the Netty server and
+ * references the per-connection handlers built from this config as {@code decoders=#anprTcp.<feed>}. The key is
+ * also the ingest feed id the route sets as {@code AnprFeed} (its connector: {@code anpr.feeds.<feed>.connector},
+ * or the connector of the same id). See docs/transports.md, section TCP.
+ *
+ * @param routeThreads threads camel-netty runs TCP routes on (its shared consumer executor group), i.e. how many
+ *                     frames — one per connection at most — can wait for their commit at once; more frames in
+ *                     flight make bigger group commits. Sets {@code camel.component.netty.maximum-pool-size}
+ *                     unless that is set itself
+ */
+@ConfigurationProperties("anpr.tcp")
+public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int routeThreads) {
+
+    public TcpProperties {
+        feeds = feeds == null ? Map.of() : Map.copyOf(feeds);
+    }
+
+    /** How frames are cut out of the byte stream. */
+    public enum Framing {
+        /** one frame per line: LF-terminated, a trailing CR dropped, empty lines skipped */
+        LINE,
+        /** STX (0x02) … ETX (0x03); bytes between frames skipped */
+        STX_ETX,
+        /** {@code start} (optional) … {@code end}, both hex byte strings */
+        DELIMITED,
+        /** a length field (1, 2, 4 or 8 bytes) at {@code length-offset}, then the rest of the frame */
+        LENGTH_PREFIXED,
+        /** concatenated JSON objects or arrays, no delimiter: boundaries found by bracket depth outside strings */
+        JSON,
+        /** concatenated XML documents, no delimiter: boundaries found when the root element closes */
+        XML
+    }
+
+    public enum ByteOrderName { BIG_ENDIAN, LITTLE_ENDIAN }
+
+    /**
+     * One TCP feed.
+     *
+     * @param enabled          false switches a configured feed off (its route is left out)
+     * @param port             listening port (the route reads it); no port = feed off
+     * @param host             listening address (the route reads it)
+     * @param framing          frame boundaries, see {@link Framing}
+     * @param start            DELIMITED: start bytes in hex (e.g. {@code 02}); empty = none
+     * @param end              DELIMITED: end bytes in hex (e.g. {@code 03}, {@code 0d0a})
+     * @param lengthBytes      LENGTH_PREFIXED: size of the length field, 1, 2, 4 or 8
+     * @param lengthOrder      LENGTH_PREFIXED: byte order of the length field
+     * @param lengthOffset     LENGTH_PREFIXED: bytes before the length field (e.g. a magic number)
+     * @param lengthAdjustment LENGTH_PREFIXED: added to the field's value to get the bytes that follow the field
+     *                         (e.g. -6 when the value counts the whole frame and the header is 6 bytes)
+     * @param strip            LENGTH_PREFIXED: bytes dropped from the frame's start before ingest; default: the
+     *                         header (offset + field)
+     * @param maxFrame         a larger frame closes the connection and is quarantined as {@code too-large}
+     *                         (its first bytes as payload)
+     * @param idleTimeout      a connection that sent nothing for this long is closed (0 = never)
+     * @param ack              reply sent per frame once it is settled (committed or quarantined); none when unset.
+     *                         Escapes {@code \r \n \t \0 \\ \xHH}; placeholders {@code {status} {received}
+     *                         {stored} {duplicates} {quarantined} {reason}}
+     * @param nack             reply for a frame that was quarantined whole (4xx); default: {@code ack}
+     * @param allowlist        remote addresses or CIDR blocks allowed to connect; empty = anyone
+     * @param maxConnections   open connections allowed at once; more are refused (each may hold up to
+     *                         {@code maxFrame} bytes of a partial frame)
+     */
+    public record Feed(
+            @DefaultValue("true") boolean enabled,
+            Integer port,
+            @DefaultValue("0.0.0.0") String host,
+            @DefaultValue("line") Framing framing,
+            String start,
+            String end,
+            @DefaultValue("4") int lengthBytes,
+            @DefaultValue("big-endian") ByteOrderName lengthOrder,
+            @DefaultValue("0") int lengthOffset,
+            @DefaultValue("0") int lengthAdjustment,
+            Integer strip,
+            @DefaultValue("1MB") DataSize maxFrame,
+            @DefaultValue("15m") Duration idleTimeout,
+            String ack,
+            String nack,
+            List<String> allowlist,
+            @DefaultValue("1000") int maxConnections) {
+
+        public Feed {
+            allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
+        }
+
+        /** On when it has a port and is not switched off. */
+        public boolean on() {
+            return enabled && port != null;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package uk.anprhub.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Concatenated XML documents with no delimiter (Tattile-style TCP push, VMS exports): a frame is the prolog (XML
+ * declaration, comments, processing instructions, DOCTYPE) and one root element, and ends where the root element
+ * closes. Tags are tracked with quoted attribute values, comments, CDATA sections, processing instructions and
+ * declarations (with an internal subset) skipped as units, so a {@code >} or {@code <} inside them does not
+ * count. Whitespace and a UTF-8 BOM between documents are skipped; other text outside a root element means the
+ * stream is not XML ({@code undecodable}). Well-formedness and safety (no DTD, no entities) are checked later by
+ * the connector's XML decoder.
+ */
+final class XmlStreamScanner extends FrameScanner {
+
+    private enum Mode { TEXT, LT, BANG, COMMENT, CDATA, PI, DECL, START_TAG, END_TAG }
+
+    private static final byte[] CDATA_OPEN = "[CDATA[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private Mode mode = Mode.TEXT;
+    private int depth;
+    private boolean started;
+    private byte quote;
+    private int brackets;
+    private byte prev1;
+    private byte prev2;
+    private byte lastNonSpace;
+    private final byte[] bang = new byte[CDATA_OPEN.length];
+    private int bangLength;
+    /** Bytes of the current frame already scanned (relative to the reader index). */
+    private int scanned;
+
+    XmlStreamScanner(int maxFrame) {
+        super(maxFrame);
+    }
+
+    @Override
+    byte[] next(ByteBuf in) throws FramingException {
+        if (!started) {
+            while (in.isReadable()) {
+                byte b = in.getByte(in.readerIndex());
+                if (b == '<') {
+                    break;
+                }
+                if (!space(b) && b != 0 && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
+                    throw undecodable(in, in.readerIndex(), "unexpected text between XML documents");
+                }
+                in.skipBytes(1);
+            }
+            if (!in.isReadable()) {
+                return null;
+            }
+            started = true;
+            scanned = 0;
+        }
+        int from = in.readerIndex();
+        int limit = in.writerIndex();
+        for (int i = from + scanned; i < limit; i++) {
+            if (step(in.getByte(i), in, from)) {
+                int length = i + 1 - from;
+                if (length > maxFrame) {
+                    throw tooLarge(in, from, over());
+                }
+                byte[] frame = copy(in, from, length);
+                in.readerIndex(i + 1);
+                reset();
+                return frame;
+            }
+        }
+        scanned = limit - from;
+        if (scanned > maxFrame) {
+            throw tooLarge(in, from, over());
+        }
+        return null;
+    }
+
+    /** Advances the state machine by one byte; true when this byte closed the root element. */
+    private boolean step(byte b, ByteBuf in, int from) throws FramingException {
+        switch (mode) {
+            case TEXT -> {
+                if (b == '<') {
+                    mode = Mode.LT;
+                } else if (depth == 0 && !space(b)) {
+                    throw undecodable(in, from, "text outside the root element");
+                }
+            }
+            case LT -> {
+                switch (b) {
+                    case '?' -> enter(Mode.PI);
+                    case '!' -> {
+                        enter(Mode.BANG);
+                        bangLength = 0;
+                    }
+                    case '/' -> enter(Mode.END_TAG);
+                    default -> {
+                        enter(Mode.START_TAG);
+                        return startTag(b, in, from);
+                    }
+                }
+            }
+            case BANG -> {
+                bang[bangLength++] = b;
+                if (bangLength == 2 && bang[0] == '-' && bang[1] == '-') {
+                    enter(Mode.COMMENT);
+                } else if (prefixOf(CDATA_OPEN)) {
+                    if (bangLength == CDATA_OPEN.length) {
+                        enter(Mode.CDATA);
+                    }
+                } else if (!(bangLength == 1 && b == '-')) {
+                    enter(Mode.DECL);
+                    brackets = 0;
+                    for (int k = 0; k < bangLength; k++) {
+                        decl(bang[k]);
+                    }
+                }
+            }
+            case COMMENT -> {
+                if (b == '>' && prev1 == '-' && prev2 == '-') {
+                    mode = Mode.TEXT;
+                }
+                shift(b);
+            }
+            case CDATA -> {
+                if (b == '>' && prev1 == ']' && prev2 == ']') {
+                    mode = Mode.TEXT;
+                }
+                shift(b);
+            }
+            case PI -> {
+                if (b == '>' && prev1 == '?') {
+                    mode = Mode.TEXT;
+                }
+                shift(b);
+            }
+            case DECL -> decl(b);
+            case START_TAG -> {
+                return startTag(b, in, from);
+            }
+            case END_TAG -> {
+                if (b == '>') {
+                    mode = Mode.TEXT;
+                    if (--depth < 0) {
+                        throw undecodable(in, from, "closing tag without an open element");
+                    }
+                    return depth == 0;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean startTag(byte b, ByteBuf in, int from) {
+        if (quote != 0) {
+            if (b == quote) {
+                quote = 0;
+            }
+        } else if (b == '"' || b == '\'') {
+            quote = b;
+        } else if (b == '>') {
+            mode = Mode.TEXT;
+            if (lastNonSpace == '/') {
+                return depth == 0; // an empty root element
+            }
+            depth++;
+        } else if (!space(b)) {
+            lastNonSpace = b;
+        }
+        return false;
+    }
+
+    private void decl(byte b) {
+        if (quote != 0) {
+            if (b == quote) {
+                quote = 0;
+            }
+        } else if (b == '"' || b == '\'') {
+            quote = b;
+        } else if (b == '[') {
+            brackets++;
+        } else if (b == ']') {
+            brackets--;
+        } else if (b == '>' && brackets <= 0) {
+            mode = Mode.TEXT;
+        }
+    }
+
+    private boolean prefixOf(byte[] word) {
+        for (int k = 0; k < bangLength; k++) {
+            if (bang[k] != word[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void enter(Mode m) {
+        mode = m;
+        prev1 = 0;
+        prev2 = 0;
+        quote = 0;
+        lastNonSpace = 0;
+    }
+
+    private void shift(byte b) {
+        prev2 = prev1;
+        prev1 = b;
+    }
+
+    private void reset() {
+        enter(Mode.TEXT);
+        depth = 0;
+        started = false;
+        scanned = 0;
+    }
+
+    private static boolean space(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}

@@ -1,0 +1,219 @@
+package uk.anprhub.transport.tcp;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every framing on a real Netty pipeline (EmbeddedChannel): the same stream delivered whole, byte by byte and in
+ * every two-piece split must give the same frames; oversize and unframeable input give one error and nothing more.
+ */
+class FrameDecoderTest {
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> strings(List<Object> out) {
+        List<String> s = new ArrayList<>();
+        for (Object o : out) {
+            s.add(o instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : o.toString());
+        }
+        return s;
+    }
+
+    /** Decodes {@code stream} cut into pieces at {@code cuts}. */
+    private static List<Object> decode(Supplier<FrameScanner> scanner, byte[] stream, int... cuts) {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder("test", scanner.get()));
+        int from = 0;
+        for (int cut : cuts) {
+            ch.writeInbound(Unpooled.wrappedBuffer(stream, from, cut - from));
+            from = cut;
+        }
+        ch.writeInbound(Unpooled.wrappedBuffer(stream, from, stream.length - from));
+        List<Object> out = new ArrayList<>();
+        for (Object o; (o = ch.readInbound()) != null; ) {
+            out.add(o);
+        }
+        ch.finishAndReleaseAll();
+        return out;
+    }
+
+    /** Whole, every two-piece split, and one byte at a time all give {@code expected}. */
+    private static void assertFrames(Supplier<FrameScanner> scanner, byte[] stream, String... expected) {
+        assertThat(strings(decode(scanner, stream))).as("whole").containsExactly(expected);
+        for (int cut = 1; cut < stream.length; cut++) {
+            assertThat(strings(decode(scanner, stream, cut))).as("split at " + cut).containsExactly(expected);
+        }
+        int[] every = new int[stream.length - 1];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = i + 1;
+        }
+        assertThat(strings(decode(scanner, stream, every))).as("byte by byte").containsExactly(expected);
+    }
+
+    private static FrameDecoder.FramingError singleError(List<Object> out) {
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0)).isInstanceOf(FrameDecoder.FramingError.class);
+        return (FrameDecoder.FramingError) out.get(0);
+    }
+
+    @Test
+    void lines() {
+        assertFrames(() -> DelimitedScanner.lines(100), b("one\r\ntwo\n\n\r\nthree £\n"), "one", "two", "three £");
+        assertThat(strings(decode(() -> DelimitedScanner.lines(100), b("no end yet")))).isEmpty();
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsTooLargeWithItsFirstBytesAsSample() {
+        byte[] stream = b("ok\n" + "x".repeat(5000) + "\nnext\n");
+        List<Object> out = decode(() -> DelimitedScanner.lines(1000), stream, 100, 2000);
+        assertThat(out.get(0)).isEqualTo(b("ok"));
+        FrameDecoder.FramingError e = singleError(out.subList(1, out.size()));
+        assertThat(e.reason()).isEqualTo("too-large");
+        assertThat(e.sample()).hasSizeLessThanOrEqualTo(FrameScanner.SAMPLE_BYTES).startsWith(b("xxxx"));
+        assertThat(e.detail()).doesNotContain("xxx");
+    }
+
+    @Test
+    void stxEtxSkipsNoiseBetweenFramesAndRestartsOnANewStx() {
+        assertFrames(() -> DelimitedScanner.stxEtx(100), b("noise\u0002one\u0003\r\n\u0002\u0003\u0002abandoned\u0002two\u0003"),
+                "one", "two");
+    }
+
+    @Test
+    void multiByteDelimiters() {
+        assertFrames(() -> new DelimitedScanner(b("<<"), b(">>\r\n"), false, 100), b("<<a>b>>\r\n..<<c>>\r\n"), "a>b", "c");
+        assertFrames(() -> new DelimitedScanner(null, b("\r\n\r\n"), false, 100), b("a\r\nb\r\n\r\nc\r\n\r\n"), "a\r\nb", "c");
+    }
+
+    private static byte[] lengthFrame(int offset, byte[] magic, int fieldLength, ByteOrder order, long value, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(magic, 0, offset);
+        ByteBuffer field = ByteBuffer.allocate(8).order(order);
+        switch (fieldLength) {
+            case 1 -> field.put((byte) value);
+            case 2 -> field.putShort((short) value);
+            case 4 -> field.putInt((int) value);
+            default -> field.putLong(value);
+        }
+        out.writeBytes(java.util.Arrays.copyOf(field.array(), fieldLength));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    @Test
+    void lengthPrefixedEveryFieldSizeAndByteOrder() {
+        for (int size : new int[]{1, 2, 4, 8}) {
+            for (ByteOrder order : new ByteOrder[]{ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+                ByteArrayOutputStream stream = new ByteArrayOutputStream();
+                stream.writeBytes(lengthFrame(0, new byte[0], size, order, 5, b("hello")));
+                stream.writeBytes(lengthFrame(0, new byte[0], size, order, 0, b("")));
+                stream.writeBytes(lengthFrame(0, new byte[0], size, order, 3, b("end")));
+                assertFrames(() -> new LengthFieldScanner(0, size, order, 0, null, 100), stream.toByteArray(), "hello", "", "end");
+            }
+        }
+    }
+
+    @Test
+    void lengthPrefixedWithMagicOffsetWholeFrameLengthAndTrailer() {
+        // Milesight-like: CC FF magic, 4-byte little-endian length of the whole frame, body, FF DD trailer
+        byte[] magic = {(byte) 0xCC, (byte) 0xFF};
+        byte[] body1 = b("{\"plate\":\"AB12CDE\"}\u00ff\u00dd");
+        byte[] body2 = b("{}\u00ff\u00dd");
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        stream.writeBytes(lengthFrame(2, magic, 4, ByteOrder.LITTLE_ENDIAN, 6 + body1.length, body1));
+        stream.writeBytes(lengthFrame(2, magic, 4, ByteOrder.LITTLE_ENDIAN, 6 + body2.length, body2));
+        assertFrames(() -> new LengthFieldScanner(2, 4, ByteOrder.LITTLE_ENDIAN, -6, null, 1000), stream.toByteArray(),
+                new String(body1, StandardCharsets.UTF_8), new String(body2, StandardCharsets.UTF_8));
+        // strip 0 keeps the header
+        assertThat(decode(() -> new LengthFieldScanner(2, 4, ByteOrder.LITTLE_ENDIAN, -6, 0, 1000),
+                lengthFrame(2, magic, 4, ByteOrder.LITTLE_ENDIAN, 8, b("ok")))).singleElement()
+                .isEqualTo(lengthFrame(2, magic, 4, ByteOrder.LITTLE_ENDIAN, 8, b("ok")));
+    }
+
+    @Test
+    void lengthPrefixedOversizeIsRefusedFromTheHeaderAlone() {
+        FrameDecoder.FramingError e = singleError(decode(() -> new LengthFieldScanner(0, 4, ByteOrder.BIG_ENDIAN, 0, null, 1000),
+                lengthFrame(0, new byte[0], 4, ByteOrder.BIG_ENDIAN, 50_000_000, b("partial body"))));
+        assertThat(e.reason()).isEqualTo("too-large");
+        assertThat(e.detail()).contains("50000004");
+        FrameDecoder.FramingError huge = singleError(decode(() -> new LengthFieldScanner(0, 8, ByteOrder.BIG_ENDIAN, 0, null, 1000),
+                lengthFrame(0, new byte[0], 8, ByteOrder.BIG_ENDIAN, -1, b("x"))));
+        assertThat(huge.reason()).isEqualTo("too-large");
+        FrameDecoder.FramingError shorter = singleError(decode(() -> new LengthFieldScanner(0, 2, ByteOrder.BIG_ENDIAN, -10, null, 1000),
+                lengthFrame(0, new byte[0], 2, ByteOrder.BIG_ENDIAN, 3, b("abc"))));
+        assertThat(shorter.reason()).isEqualTo("undecodable");
+    }
+
+    @Test
+    void concatenatedJson() {
+        String a = "{\"vrm\":\"AB{12}\",\"s\":\"quote \\\" and \\\\\",\"n\":{\"x\":[1,{\"y\":\"]\"}]},\"t\":\"Tölz\"}";
+        String arr = "[{\"vrm\":\"X\"},{\"vrm\":\"Y\"}]";
+        assertFrames(() -> new JsonStreamScanner(1000), b("\uFEFF " + a + arr + "\r\n,{}" + a), a, arr, "{}", a);
+    }
+
+    @Test
+    void jsonOversizeAndGarbage() {
+        FrameDecoder.FramingError big = singleError(decode(() -> new JsonStreamScanner(100),
+                b("{\"a\":\"" + "x".repeat(500) + "\"}{}"), 50, 300));
+        assertThat(big.reason()).isEqualTo("too-large");
+        assertThat(big.sample()).startsWith(b("{\"a\":\"xxx"));
+        List<Object> out = decode(() -> new JsonStreamScanner(100), b("{\"a\":1} hello {}"));
+        assertThat(out.get(0)).isEqualTo(b("{\"a\":1}"));
+        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("undecodable");
+    }
+
+    @Test
+    void concatenatedXmlDocuments() {
+        String d1 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- a > comment <x> -->\n"
+                + "<!DOCTYPE r [<!ENTITY e \"v>\">]>\n<r a=\"1>2\" b='<'><r>nested same name</r><![CDATA[ </r> ]]>"
+                + "<e/><?pi x>y?>text</r>";
+        String d2 = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>"
+                + "<x>Tölz</x></soapenv:Body></soapenv:Envelope>";
+        String d3 = "<empty attr=\"/>\"/>";
+        assertFrames(() -> new XmlStreamScanner(1000), b("\uFEFF" + d1 + "\r\n" + d2 + d3 + "\n" + d2), d1, d2, d3, d2);
+    }
+
+    @Test
+    void xmlOversizeAndGarbage() {
+        FrameDecoder.FramingError big = singleError(decode(() -> new XmlStreamScanner(100),
+                b("<r>" + "x".repeat(500) + "</r>"), 10, 200));
+        assertThat(big.reason()).isEqualTo("too-large");
+        List<Object> out = decode(() -> new XmlStreamScanner(100), b("<a/>junk<b/>"));
+        assertThat(out.get(0)).isEqualTo(b("<a/>"));
+        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("undecodable");
+    }
+
+    @Test
+    void ackTemplates() {
+        var result = new uk.anprhub.ingest.IngestResult(200, null, null, 3, 2, 1, null, null, null);
+        assertThat(AckTemplate.parse("\\x06").render(result)).containsExactly(6);
+        assertThat(new String(AckTemplate.parse("ACK {stored}/{received} dup {duplicates} q {quarantined}{reason}\\r\\n")
+                .render(result), StandardCharsets.ISO_8859_1)).isEqualTo("ACK 2/3 dup 1 q 0\r\n");
+        assertThat(AckTemplate.parse("")).isNull();
+    }
+
+    @Test
+    void allowlists() throws Exception {
+        AddressAllowlist list = AddressAllowlist.parse(List.of("127.0.0.1", "10.20.0.0/16", "2001:db8::/32"));
+        assertThat(list.allows(java.net.InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(list.allows(java.net.InetAddress.getByName("127.0.0.2"))).isFalse();
+        assertThat(list.allows(java.net.InetAddress.getByName("10.20.255.1"))).isTrue();
+        assertThat(list.allows(java.net.InetAddress.getByName("10.21.0.1"))).isFalse();
+        assertThat(list.allows(java.net.InetAddress.getByName("2001:db8::1"))).isTrue();
+        assertThat(AddressAllowlist.parse(List.of()).allows(java.net.InetAddress.getByName("192.0.2.1"))).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AddressAllowlist.parse(List.of("camera.example")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
