@@ -3,7 +3,8 @@
 # Builds the test classes, then runs uk.anprhub.bench.ConnectorThroughput (src/test/java) pinned to one CPU with
 # taskset, one fresh JVM per connector, and prints a Markdown table. Results: docs/performance-connectors.md.
 #
-# Usage: bench/connectors.sh [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork]
+# Usage: bench/connectors.sh [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork] [--jfr DIR]
+#        (durations are CPU seconds of the measuring JVM; --jfr DIR records the measured iterations to DIR/<id>.jfr)
 # Env:   BENCH_CPU=1            the CPU to pin to (default 1, or 0 on a one-CPU machine)
 #        BENCH_JVM_ARGS="..."   extra JVM options for the measuring JVMs (e.g. -XX:StartFlightRecording=...)
 #        BENCH_SKIP_BUILD=1     do not run Maven (classes and target/bench.classpath already there)
@@ -44,5 +45,6 @@ OWN=()
 FORKED=()
 SLF4J=(-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -Dslf4j.internal.verbosity=ERROR)
 if [[ " $* " == *" --no-fork "* ]]; then OWN=(${BENCH_JVM_ARGS:-}); else FORKED=(-Dbench.jvmArgs="${BENCH_JVM_ARGS:-}"); fi
+if [[ " $* " == *" --no-fork "* && " $* " == *" --jfr "* ]]; then OWN+=(-XX:FlightRecorderOptions:stackdepth=256); fi
 "${PIN[@]}" java -Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch "${OWN[@]}" "${FORKED[@]}" "${SLF4J[@]}" \
   -cp "$CP" uk.anprhub.bench.ConnectorThroughput "$@"

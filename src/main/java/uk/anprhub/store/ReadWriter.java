@@ -143,7 +143,9 @@ public final class ReadWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Never lose a writer thread (the JDBC driver can throw AssertionError when the server dies mid-batch):
+                // fail this batch's senders (they get 503 and retry) and go on.
                 log.error("Store writer failed unexpectedly", e);
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {

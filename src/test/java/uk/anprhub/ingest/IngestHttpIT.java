@@ -181,6 +181,7 @@ class IngestHttpIT extends HubIT {
 
     @Test
     void metricsAndHealthAreOpenButTheConsoleIsNot() throws Exception {
+        assertThat(postJson("/ingest/nas-json", TestReads.read()).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
         assertThat(get("/actuator/prometheus").body()).contains("anpr_reads_stored_total");
         assertThat(get("/actuator/hawtio/").statusCode()).isIn(302, 401);

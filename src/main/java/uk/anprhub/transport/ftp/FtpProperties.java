@@ -1,0 +1,100 @@
+package uk.anprhub.transport.ftp;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The embedded FTP server cameras upload to ({@code anpr.ftp.*}). Off by default: the hub starts without it.
+ *
+ * @param enabled           start the FTP server
+ * @param port              control port (2121: no root needed; map 21 to it in the firewall if a camera insists)
+ * @param address           bind address; unset = all interfaces
+ * @param passivePorts      passive data ports, e.g. {@code 2122-2199} (open them in the firewall); {@code 0} = any
+ * @param passiveExternalAddress the address announced in PASV answers when the hub is behind NAT
+ * @param activeEnabled     allow active mode (PORT); the server then connects only back to the client's own address
+ * @param tls               FTPS
+ * @param maxFileSize       an upload beyond this is refused (the transfer fails, the partial file goes to failed/)
+ * @param dir               where the camera home folders live; unset = {@code $ANPR_DATA_DIR/ftp}
+ * @param archiveDir        where done/ and failed/ live, outside the homes so a camera account cannot read them
+ *                          back; unset = {@code $ANPR_DATA_DIR/ftp-archive}
+ * @param retentionDays     done/ and failed/ files are deleted once older than this; unset = {@code anpr.retention.days}
+ * @param workers           files ingested in parallel (each waits for its commit)
+ * @param maxPendingFiles   files received but not yet settled; beyond it uploads are refused with 452 (retry later)
+ * @param quietPeriod       a file found by the folder scan (present at start-up, or put there by other means) is
+ *                          taken once unchanged for this long
+ * @param scanInterval      how often the home folders are scanned (safety net; uploads are taken at once)
+ * @param retryInitial      first back-off when the store is unavailable; doubles up to {@code retryMax}
+ * @param retryMax          longest back-off
+ * @param cleanupInterval   how often done/ and failed/ are cleaned by age
+ * @param fsync             force each upload to disk before answering 226 (the camera may delete its copy then)
+ * @param idleTimeout       an idle control connection is closed after this
+ * @param maxLogins         concurrent FTP sessions in total
+ * @param maxLoginsPerUser  concurrent sessions per account
+ * @param ignore            file-name globs never taken (temporary names a camera renames when done)
+ * @param accounts          one per camera (or per group of cameras sharing a folder)
+ */
+@ConfigurationProperties("anpr.ftp")
+public record FtpProperties(
+        @DefaultValue("false") boolean enabled,
+        @DefaultValue("2121") int port,
+        String address,
+        @DefaultValue("2122-2199") String passivePorts,
+        String passiveExternalAddress,
+        @DefaultValue("true") boolean activeEnabled,
+        @DefaultValue Tls tls,
+        @DefaultValue("50MB") DataSize maxFileSize,
+        Path dir,
+        Path archiveDir,
+        Integer retentionDays,
+        @DefaultValue("16") int workers,
+        @DefaultValue("10000") int maxPendingFiles,
+        @DefaultValue("10s") Duration quietPeriod,
+        @DefaultValue("30s") Duration scanInterval,
+        @DefaultValue("1s") Duration retryInitial,
+        @DefaultValue("60s") Duration retryMax,
+        @DefaultValue("1h") Duration cleanupInterval,
+        @DefaultValue("true") boolean fsync,
+        @DefaultValue("300s") Duration idleTimeout,
+        @DefaultValue("200") int maxLogins,
+        @DefaultValue("20") int maxLoginsPerUser,
+        @DefaultValue({".*", "*.tmp", "*.part", "*.filepart", "*.partial"}) List<String> ignore,
+        List<Account> accounts) {
+
+    public FtpProperties {
+        accounts = accounts == null ? List.of() : List.copyOf(accounts);
+        ignore = ignore == null ? List.of() : List.copyOf(ignore);
+    }
+
+    public enum TlsMode { NONE, EXPLICIT, IMPLICIT }
+
+    /**
+     * FTPS. {@code explicit}: plain port, the client switches with AUTH TLS; {@code implicit}: TLS from the first
+     * byte (usually port 990).
+     *
+     * @param required explicit mode only: refuse USER/PASS before AUTH TLS and uploads without PROT P
+     */
+    public record Tls(@DefaultValue("none") TlsMode mode, Path keystore, String keystorePassword,
+                      @DefaultValue("PKCS12") String keystoreType, String keyPassword, String keyAlias,
+                      @DefaultValue("true") boolean required) {
+    }
+
+    /**
+     * A camera account.
+     *
+     * @param user         FTP user name
+     * @param passwordHash bcrypt hash ({@code bin/anpr-hub hash-password}), never the password itself
+     * @param folder       the home folder name under {@code dir}; identifies the camera to the connector
+     *                     ({@code $meta.folder}); default: the user name
+     * @param feed         the feed (and so the connector) that decodes its files, e.g. {@code hikvision-ftp}
+     */
+    public record Account(String user, String passwordHash, String folder, String feed) {
+        public String folderOrUser() {
+            return folder == null || folder.isBlank() ? user : folder;
+        }
+    }
+}

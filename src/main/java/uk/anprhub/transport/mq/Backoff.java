@@ -1,0 +1,34 @@
+package uk.anprhub.transport.mq;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Exponential back-off per key (a feed's route, a partition): initial, doubled per failure, capped; reset on success. */
+final class Backoff {
+
+    private final Duration initial;
+    private final Duration max;
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
+    Backoff(Duration initial, Duration max) {
+        this.initial = initial;
+        this.max = max.compareTo(initial) < 0 ? initial : max;
+    }
+
+    /** The pause after one more failure for this key. */
+    Duration next(String key) {
+        int n = failures.merge(key, 1, Integer::sum);
+        long millis = initial.toMillis() << Math.min(n - 1, 20);
+        return Duration.ofMillis(Math.min(millis, max.toMillis()));
+    }
+
+    /** Whether the last attempt for this key failed. */
+    boolean failing(String key) {
+        return failures.containsKey(key);
+    }
+
+    void reset(String key) {
+        failures.remove(key);
+    }
+}

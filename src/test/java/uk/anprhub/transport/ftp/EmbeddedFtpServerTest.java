@@ -1,0 +1,228 @@
+package uk.anprhub.transport.ftp;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPSClient;
+import org.apache.commons.net.util.TrustManagerUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.RawMessage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The FTP server and inbox without the hub: FTPS (explicit and implicit, with a keystore made by keytool), TLS
+ * enforcement, and back-pressure (452 once too many files wait; nothing moved while the ingest answers 503) with
+ * a stub ingest core.
+ */
+class EmbeddedFtpServerTest {
+
+    private static final String PASSWORD = "s3cret-camera";
+    private static final String HASH = new BCryptPasswordEncoder(4).encode(PASSWORD);
+
+    @TempDir
+    Path dir;
+
+    private final List<RawMessage> received = new CopyOnWriteArrayList<>();
+    private volatile int answer = 200;
+    private FtpInbox inbox;
+    private EmbeddedFtpServer server;
+    private int port;
+
+    private final FtpInbox.Ingest stub = new FtpInbox.Ingest() {
+        @Override
+        public IngestResult ingest(RawMessage message) {
+            received.add(message);
+            return answer == 200 ? new IngestResult(200, null, null, 1, 1, 0, null, List.of(), null)
+                    : new IngestResult(503, "store-unavailable", "down", null, null, null, null, null, 5);
+        }
+
+        @Override
+        public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
+            return new IngestResult(status, reason, detail, null, null, null,
+                    List.of(new IngestResult.Problem(null, reason, detail, 1L)), null, null);
+        }
+    };
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        if (inbox != null) {
+            inbox.stop();
+        }
+    }
+
+    private void start(Map<String, String> extra) throws IOException {
+        port = freePort();
+        Map<String, String> m = new HashMap<>();
+        m.put("anpr.ftp.enabled", "true");
+        m.put("anpr.ftp.port", String.valueOf(port));
+        m.put("anpr.ftp.address", "127.0.0.1");
+        m.put("anpr.ftp.passive-ports", "0");
+        m.put("anpr.ftp.scan-interval", "200ms");
+        m.put("anpr.ftp.retry-initial", "100ms");
+        m.put("anpr.ftp.retry-max", "200ms");
+        m.put("anpr.ftp.accounts[0].user", "cam1");
+        m.put("anpr.ftp.accounts[0].password-hash", HASH);
+        m.put("anpr.ftp.accounts[0].feed", "hikvision-ftp");
+        m.putAll(extra);
+        FtpProperties props = new Binder(new MapConfigurationPropertySource(m)).bind("anpr.ftp", FtpProperties.class).get();
+        List<FtpInbox.Account> accounts = FtpConfiguration.accounts(props, dir.resolve("ftp"), null);
+        inbox = new FtpInbox(stub, accounts, dir.resolve("archive"), Clock.systemUTC(), props, 7, new SimpleMeterRegistry());
+        inbox.start();
+        server = new EmbeddedFtpServer(props, inbox);
+        server.start();
+    }
+
+    @Test
+    void explicitFtpsIsRequiredBeforeLoginAndUploadsArriveWithTheirFolder() throws Exception {
+        start(Map.of("anpr.ftp.tls.mode", "explicit", "anpr.ftp.tls.keystore", keystore().toString(),
+                "anpr.ftp.tls.keystore-password", "changeit"));
+
+        FTPClient plain = new FTPClient();
+        plain.connect("127.0.0.1", port);
+        try {
+            assertThat(plain.login("cam1", PASSWORD)).isFalse();
+            assertThat(plain.getReplyCode()).isEqualTo(534);
+        } finally {
+            plain.disconnect();
+        }
+
+        FTPSClient ftps = new FTPSClient(false);
+        ftps.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+        ftps.connect("127.0.0.1", port);
+        try {
+            assertThat(ftps.login("cam1", PASSWORD)).as(ftps.getReplyString()).isTrue();
+            ftps.enterLocalPassiveMode();
+            ftps.setFileType(FTP.BINARY_FILE_TYPE);
+            assertThat(ftps.storeFile("clear.jpg", new ByteArrayInputStream(new byte[]{1}))).as("PROT C refused").isFalse();
+            ftps.execPBSZ(0);
+            ftps.execPROT("P");
+            assertThat(ftps.storeFile("a.jpg", new ByteArrayInputStream("jpeg".getBytes(StandardCharsets.UTF_8))))
+                    .as(ftps.getReplyString()).isTrue();
+        } finally {
+            ftps.disconnect();
+        }
+        await(() -> Files.exists(archived("cam1", "done", "a.jpg")));
+        RawMessage m = received.get(0);
+        assertThat(m.folder()).isEqualTo("cam1");
+        assertThat(m.feed()).isEqualTo("hikvision-ftp");
+        assertThat(m.transport()).isEqualTo("ftp");
+        assertThat(m.filename()).isEqualTo("a.jpg");
+        assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("jpeg");
+    }
+
+    @Test
+    void implicitFtps() throws Exception {
+        start(Map.of("anpr.ftp.tls.mode", "implicit", "anpr.ftp.tls.keystore", keystore().toString(),
+                "anpr.ftp.tls.keystore-password", "changeit"));
+        FTPSClient ftps = new FTPSClient(true);
+        ftps.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+        ftps.connect("127.0.0.1", port);
+        try {
+            assertThat(ftps.login("cam1", PASSWORD)).isTrue();
+            ftps.execPBSZ(0);
+            ftps.execPROT("P");
+            ftps.enterLocalPassiveMode();
+            assertThat(ftps.storeFile("b.jpg", new ByteArrayInputStream(new byte[]{1, 2, 3}))).as(ftps.getReplyString()).isTrue();
+        } finally {
+            ftps.disconnect();
+        }
+        await(() -> Files.exists(archived("cam1", "done", "b.jpg")));
+    }
+
+    @Test
+    void whileTheStoreRefusesFilesStayAndBeyondTheBoundUploadsGet452() throws Exception {
+        answer = 503;
+        start(Map.of("anpr.ftp.max-pending-files", "2"));
+        FTPClient ftp = new FTPClient();
+        ftp.connect("127.0.0.1", port);
+        try {
+            assertThat(ftp.login("cam1", PASSWORD)).isTrue();
+            ftp.enterLocalPassiveMode();
+            assertThat(ftp.storeFile("1.jpg", new ByteArrayInputStream(new byte[]{1}))).isTrue();
+            assertThat(ftp.storeFile("2.jpg", new ByteArrayInputStream(new byte[]{2}))).isTrue();
+            assertThat(ftp.storeFile("3.jpg", new ByteArrayInputStream(new byte[]{3}))).isFalse();
+            assertThat(ftp.getReplyCode()).isEqualTo(452);
+
+            await(() -> received.size() >= 4); // retried with back-off, never moved
+            Path home = dir.resolve("ftp").resolve("cam1");
+            assertThat(home.resolve("1.jpg")).exists();
+            assertThat(home.resolve("2.jpg")).exists();
+            assertThat(home.resolve("3.jpg")).doesNotExist();
+            assertThat(dir.resolve("archive")).doesNotExist();
+
+            answer = 200; // the store is back
+            await(() -> Files.exists(archived("cam1", "done", "1.jpg")) && Files.exists(archived("cam1", "done", "2.jpg")));
+            assertThat(inbox.pending()).isZero();
+            assertThat(ftp.storeFile("3.jpg", new ByteArrayInputStream(new byte[]{3}))).as("room again").isTrue();
+        } finally {
+            ftp.disconnect();
+        }
+        await(() -> Files.exists(archived("cam1", "done", "3.jpg")));
+    }
+
+    @Test
+    void aConfigurationWithoutBcryptHashIsRefused() {
+        Map<String, String> m = Map.of("anpr.ftp.accounts[0].user", "cam1", "anpr.ftp.accounts[0].password-hash", "plain",
+                "anpr.ftp.accounts[0].feed", "hikvision-ftp");
+        FtpProperties props = new Binder(new MapConfigurationPropertySource(m)).bind("anpr.ftp", FtpProperties.class).get();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FtpConfiguration.accounts(props, dir, null))
+                .hasMessageContaining("bcrypt");
+    }
+
+    private Path archived(String folder, String kind, String name) {
+        return dir.resolve("archive").resolve(folder).resolve(kind).resolve(LocalDate.now(ZoneOffset.UTC).toString()).resolve(name);
+    }
+
+    private Path keystore() throws Exception {
+        Path ks = dir.resolve("ftp.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "ftp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return ks;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out").isLessThan(end);
+            Thread.sleep(20);
+        }
+    }
+}
