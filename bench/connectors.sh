@@ -45,6 +45,9 @@ OWN=()
 FORKED=()
 SLF4J=(-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -Dslf4j.internal.verbosity=ERROR)
 if [[ " $* " == *" --no-fork "* ]]; then OWN=(${BENCH_JVM_ARGS:-}); else FORKED=(-Dbench.jvmArgs="${BENCH_JVM_ARGS:-}"); fi
-if [[ " $* " == *" --no-fork "* && " $* " == *" --jfr "* ]]; then OWN+=(-XX:FlightRecorderOptions:stackdepth=256); fi
+if [[ " $* " == *" --no-fork "* && " $* " == *" --jfr "* ]]; then
+  OWN+=(-XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording:settings=profile
+        -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints)
+fi
 "${PIN[@]}" java -Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch "${OWN[@]}" "${FORKED[@]}" "${SLF4J[@]}" \
   -cp "$CP" uk.anprhub.bench.ConnectorThroughput "$@"

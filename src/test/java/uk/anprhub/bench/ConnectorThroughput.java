@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +45,13 @@ import java.util.stream.Stream;
  * <p>Samples yielding no read (Axis NEW/UPDATE, Frigate update, heartbeats...) are positive samples too: they are
  * cycled over and cost time, so reads/s counts them as overhead (conservative); messages/s is reported as well.
  *
- * <p>Usage: {@code [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork]}. Extra JVM
+ * <p>Durations are CPU seconds of the measuring JVM, not wall-clock seconds: on a busy machine a JVM that gets a third
+ * of its core would otherwise measure before C2 has compiled the hot paths. After {@code --warmup-s} the warm-up goes
+ * on in 0.5 s rounds until a round passes without JIT compilation.
+ *
+ * <p>Usage: {@code [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork] [--jfr DIR]};
+ * {@code --jfr DIR} records the measured iterations (not the warm-up) of each connector to {@code DIR/<id>.jfr}
+ * for {@code jfr print --events jdk.ExecutionSample}. Extra JVM
  * options for the forked JVMs: system property {@code bench.jvmArgs} (whitespace separated).
  */
 public final class ConnectorThroughput {
@@ -53,8 +60,12 @@ public final class ConnectorThroughput {
     static final String RESULT_PREFIX = "@@RESULT ";
     static final List<String> FORK_JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
     static final ObjectMapper JSON = new ObjectMapper();
+    static final long CHECK_NANOS = 5_000_000;
+    static final long WARMUP_ROUND_NANOS = 500_000_000;
+    static final int MAX_WARMUP_ROUNDS = 40;
 
-    record Options(List<String> ids, double warmupS, int iterations, double iterationS, boolean fork, String child) {
+    record Options(List<String> ids, double warmupS, int iterations, double iterationS, boolean fork, String child,
+                   Path jfrDir) {
 
         static Options parse(String[] args) {
             List<String> ids = new ArrayList<>();
@@ -63,6 +74,7 @@ public final class ConnectorThroughput {
             double iteration = 2;
             boolean fork = true;
             String child = null;
+            Path jfr = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -71,9 +83,10 @@ public final class ConnectorThroughput {
                     case "--iteration-s" -> iteration = Double.parseDouble(args[++i]);
                     case "--no-fork" -> fork = false;
                     case "--child" -> child = args[++i];
+                    case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
                     case "-h", "--help" -> {
-                        System.out.println("usage: ConnectorThroughput [connector-id ...] [--warmup-s S] [--iterations N]"
-                                + " [--iteration-s S] [--no-fork]");
+                        System.out.println("usage: ConnectorThroughput [connector-id ...] [--warmup-s CPU_S] [--iterations N]"
+                                + " [--iteration-s CPU_S] [--no-fork] [--jfr DIR]");
                         System.exit(0);
                     }
                     default -> {
@@ -87,12 +100,16 @@ public final class ConnectorThroughput {
             if (iterations < 1 || warmup < 0 || iteration <= 0) {
                 throw new IllegalArgumentException("need --iterations >= 1, --warmup-s >= 0, --iteration-s > 0");
             }
-            return new Options(List.copyOf(ids), warmup, iterations, iteration, fork, child);
+            return new Options(List.copyOf(ids), warmup, iterations, iteration, fork, child, jfr);
         }
 
         List<String> childArgs(String id) {
-            return List.of("--child", id, "--warmup-s", Double.toString(warmupS), "--iterations",
-                    Integer.toString(iterations), "--iteration-s", Double.toString(iterationS));
+            List<String> args = new ArrayList<>(List.of("--child", id, "--warmup-s", Double.toString(warmupS),
+                    "--iterations", Integer.toString(iterations), "--iteration-s", Double.toString(iterationS)));
+            if (jfrDir != null) {
+                args.addAll(List.of("--jfr", jfrDir.toString()));
+            }
+            return args;
         }
     }
 
@@ -106,10 +123,10 @@ public final class ConnectorThroughput {
 
     /** One connector's figures; {@code skipped} non-null when it could not be measured. */
     record Result(String id, String decoder, String skipped, List<String> notes, int samples, int readsPerCycle,
-                  double payloadAvg, List<Iteration> iterations, List<SampleStat> perSample) {
+                  double payloadAvg, double warmupCpuS, List<Iteration> iterations, List<SampleStat> perSample) {
 
         static Result skipped(String id, String decoder, String reason, List<String> notes) {
-            return new Result(id, decoder, reason, notes, 0, 0, 0, List.of(), List.of());
+            return new Result(id, decoder, reason, notes, 0, 0, 0, 0, List.of(), List.of());
         }
 
         /** Reads per second of CPU time of the measuring JVM (the headline: one core's worth of work). */
@@ -267,7 +284,29 @@ public final class ConnectorThroughput {
         long[] ignoreNanos = new long[s.length];
         long[] ignoreCalls = new long[s.length];
 
+        // warm-up: at least --warmup-s of CPU time, then on in short rounds until the JIT stops compiling (a JVM
+        // that gets only part of its core must not measure before C2 is done, whatever the wall clock says)
+        long warmCpu0 = processCpuNanos();
+        long warmWall0 = System.nanoTime();
         loop(connector, normaliser, messages, (long) (options.warmupS * 1e9), ignoreNanos, ignoreCalls, bh);
+        int rounds = 0;
+        for (long compiled = compilationMillis(); rounds < MAX_WARMUP_ROUNDS; rounds++) {
+            loop(connector, normaliser, messages, WARMUP_ROUND_NANOS, ignoreNanos, ignoreCalls, bh);
+            long now = compilationMillis();
+            if (now == compiled) {
+                break;
+            }
+            compiled = now;
+        }
+        double warmupCpuS = (processCpuNanos() - warmCpu0) / 1e9;
+        if (warmupCpuS <= 0) {
+            warmupCpuS = (System.nanoTime() - warmWall0) / 1e9;
+        }
+        if (rounds == MAX_WARMUP_ROUNDS) {
+            notes.add("the JIT was still compiling after " + String.format(Locale.ROOT, "%.1f", warmupCpuS)
+                    + " CPU-s of warm-up");
+        }
+        java.time.Instant measuredFrom = java.time.Instant.now();
         List<Iteration> iterations = new ArrayList<>();
         long wallTotal = 0;
         long cpuTotal = 0;
@@ -291,6 +330,7 @@ public final class ConnectorThroughput {
             wallTotal += wall;
             cpuTotal += cpu > 0 ? cpu : wall;
         }
+        dumpRecording(options.jfrDir, id, measuredFrom, java.time.Instant.now(), notes);
         // per-sample figures are wall-clock per call, scaled by the core share of the run (no per-call CPU clock:
         // reading it costs about a microsecond, as much as a small message)
         double share = Math.min(1.0, (double) cpuTotal / wallTotal);
@@ -300,18 +340,25 @@ public final class ConnectorThroughput {
         }
         double payloadAvg = prepared.stream().mapToInt(p -> p.message.payload().length).average().orElse(0);
         int readsPerCycle = prepared.stream().mapToInt(Prepared::reads).sum();
-        return new Result(id, connector.decoderName(), null, notes, s.length, readsPerCycle, payloadAvg, iterations,
-                perSample);
+        return new Result(id, connector.decoderName(), null, notes, s.length, readsPerCycle, payloadAvg, warmupCpuS,
+                iterations, perSample);
     }
 
-    /** Cycles over the messages for {@code nanos}; one clock read per call, charged to the sample it timed. */
-    static void loop(Connector connector, Normaliser normaliser, RawMessage[] messages, long nanos, long[] callNanos,
+    /**
+     * Cycles over the messages until this JVM has spent {@code cpuNanos} of CPU time (wall-clock time where the
+     * platform gives no process CPU time; at most 50 times as long in wall-clock time). One clock read per call,
+     * charged to the sample it timed; the CPU clock (10 ms granularity, a few µs per read) is read every 5 ms only.
+     */
+    static void loop(Connector connector, Normaliser normaliser, RawMessage[] messages, long cpuNanos, long[] callNanos,
                      long[] calls, Blackhole bh) {
         int n = messages.length;
         int i = 0;
+        long cpu0 = processCpuNanos();
         long t = System.nanoTime();
-        long end = t + nanos;
-        while (t < end) {
+        long wallStart = t;
+        long wallEnd = t + 50 * cpuNanos;
+        long nextCheck = t + CHECK_NANOS;
+        while (true) {
             bh.consume(once(connector, normaliser, messages[i], bh));
             long now = System.nanoTime();
             callNanos[i] += now - t;
@@ -320,7 +367,84 @@ public final class ConnectorThroughput {
             if (++i == n) {
                 i = 0;
             }
+            if (now >= nextCheck) {
+                long spent = cpu0 < 0 ? now - wallStart : processCpuNanos() - cpu0;
+                if (spent >= cpuNanos || now >= wallEnd) {
+                    return;
+                }
+                t = System.nanoTime(); // the check is not charged to the next sample
+                nextCheck = t + CHECK_NANOS;
+            }
         }
+    }
+
+    /**
+     * Dumps the JFR recording this JVM was started with ({@code -XX:StartFlightRecording}, which the fork and
+     * bench/connectors.sh add for --jfr) to {@code DIR/<id>.jfr} and adds the hot spots of the measured window to the
+     * notes. A recording started at run time instead ({@code new Recording().start()}) is no use here: on JDK 17 it
+     * slowed this loop down about 30-fold, measured, where one started at launch costs a few per cent.
+     */
+    static void dumpRecording(Path dir, String id, java.time.Instant from, java.time.Instant to, List<String> notes)
+            throws IOException {
+        if (dir == null) {
+            return;
+        }
+        List<jdk.jfr.Recording> running = jdk.jfr.FlightRecorder.isAvailable()
+                ? jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings() : List.of();
+        if (running.isEmpty()) {
+            notes.add("--jfr: no JFR recording in this JVM (start it with -XX:StartFlightRecording)");
+            return;
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve(id + ".jfr");
+        running.get(0).dump(file);
+        notes.add("JFR recording: " + file + " (hot spots below: the measured iterations only)");
+        notes.addAll(hotSpots(file, from, to, 12));
+    }
+
+    /** Top methods by own samples and by inclusive samples (each method once per stack), from a JFR file. */
+    static List<String> hotSpots(Path file, java.time.Instant from, java.time.Instant to, int top) throws IOException {
+        Map<String, Integer> self = new java.util.HashMap<>();
+        Map<String, Integer> inclusive = new java.util.HashMap<>();
+        int samples = 0;
+        for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+            if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null
+                    || e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+                continue;
+            }
+            List<jdk.jfr.consumer.RecordedFrame> frames = e.getStackTrace().getFrames();
+            if (frames.isEmpty()) {
+                continue;
+            }
+            samples++;
+            self.merge(method(frames.get(0)), 1, Integer::sum);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (jdk.jfr.consumer.RecordedFrame f : frames) {
+                String m = method(f);
+                if (!m.startsWith(ConnectorThroughput.class.getName()) && seen.add(m)) {
+                    inclusive.merge(m, 1, Integer::sum);
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        int n = samples;
+        out.add("hot spots, " + n + " execution samples; self time:");
+        self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
+                .forEach(en -> out.add(String.format(Locale.ROOT, "  %5.1f%% %s", 100.0 * en.getValue() / n, en.getKey())));
+        out.add("inclusive (method on the stack):");
+        inclusive.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3L * top)
+                .forEach(en -> out.add(String.format(Locale.ROOT, "  %5.1f%% %s", 100.0 * en.getValue() / n, en.getKey())));
+        return out;
+    }
+
+    private static String method(jdk.jfr.consumer.RecordedFrame f) {
+        return f.getMethod() == null ? "?" : f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+
+    /** Total time the JIT compilers have worked, ms; -1 when unknown. */
+    static long compilationMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** What the hub does with a message before storing it: decode + map ({@link Connector#extract}), normalise every read. */
@@ -372,6 +496,12 @@ public final class ConnectorThroughput {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FORK_JVM_ARGS);
+        if (options.jfrDir != null) {
+            cmd.add("-XX:FlightRecorderOptions:stackdepth=256"); // Jackson/JSLT stacks are deep
+            cmd.add("-XX:StartFlightRecording:settings=profile");
+            cmd.add("-XX:+UnlockDiagnosticVMOptions"); // exact frames for inlined code, not the nearest safepoint
+            cmd.add("-XX:+DebugNonSafepoints");
+        }
         String extra = System.getProperty("bench.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             cmd.addAll(Arrays.asList(extra.split("\\s+")));
@@ -416,8 +546,9 @@ public final class ConnectorThroughput {
                 + "(JMH 1.37 is not a project dependency); JMH-style blackhole sink, ")
                 .append(o.fork ? "one fresh JVM per connector (" + String.join(" ", FORK_JVM_ARGS)
                         + extraJvmArgs() + ")" : "all connectors in one JVM (--no-fork)")
-                .append(", warm-up ").append(fmt(o.warmupS)).append(" s, ").append(o.iterations).append(" × ")
-                .append(fmt(o.iterationS)).append(" s measured per connector. RawMessages pre-built in memory "
+                .append(", warm-up ").append(fmt(o.warmupS)).append(" CPU-s then on until the JIT stops compiling, ")
+                .append(o.iterations).append(" × ").append(fmt(o.iterationS))
+                .append(" CPU-s measured per connector. RawMessages pre-built in memory "
                         + "(no file I/O). Reads/s per core = reads / CPU time of the measuring JVM (all its threads: "
                         + "benchmark, GC, JIT; pinned to one core), median of the iterations (min–max); wall-clock "
                         + "reads/s and the share of the core the JVM got are shown beside it. Samples yielding no read "
@@ -430,13 +561,13 @@ public final class ConnectorThroughput {
                 .append(String.format(Locale.ROOT, " (run took %.0f s)%n%n", wallS));
 
         b.append("| connector | decoder | samples (reads) | reads/s per core, median (min–max) | µs per read "
-                + "| wall-clock reads/s | core share | messages/s per core | payload bytes (avg) | ≥ 20,000 reads/s |\n");
-        b.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+                + "| wall-clock reads/s | core share | messages/s per core | payload bytes (avg) | warm-up CPU-s | ≥ 20,000 reads/s |\n");
+        b.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         Result slowest = null;
         for (Result r : results) {
             if (r.skipped != null) {
                 b.append("| ").append(r.id).append(" | ").append(r.decoder).append(" | – | skipped: ")
-                        .append(r.skipped.replace("|", "\\|")).append(" | | | | | | |\n");
+                        .append(r.skipped.replace("|", "\\|")).append(" | | | | | | | |\n");
                 continue;
             }
             if (slowest == null || r.median() < slowest.median()) {
@@ -449,9 +580,9 @@ public final class ConnectorThroughput {
             double share = median(r.iterations.stream().map(Iteration::coreShare).toList());
             double msgs = median(r.iterations.stream().map(Iteration::messagesPerCpuS).toList());
             String verdict = med >= TARGET_READS_PER_S ? (min >= TARGET_READS_PER_S ? "yes" : "yes (min below)") : "**NO**";
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d (%d) | %,.0f (%,.0f–%,.0f) | %.1f | %,.0f | %.0f%% | %,.0f | %,.0f | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d (%d) | %,.0f (%,.0f–%,.0f) | %.1f | %,.0f | %.0f%% | %,.0f | %,.0f | %.1f | %s |%n",
                     r.id, r.decoder, r.samples, r.readsPerCycle, med, min, max, 1e6 / med, wall, 100 * share, msgs,
-                    r.payloadAvg, verdict));
+                    r.payloadAvg, r.warmupCpuS, verdict));
         }
         b.append('\n');
         if (slowest != null) {
@@ -465,7 +596,7 @@ public final class ConnectorThroughput {
             b.append("Notes:\n\n");
             for (Result r : results) {
                 for (String n : r.notes) {
-                    b.append("- ").append(r.id).append(": ").append(n).append('\n');
+                    b.append(n.startsWith("  ") ? "    " + n.strip() : "- " + r.id + ": " + n).append('\n');
                 }
             }
             b.append('\n');
