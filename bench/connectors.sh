@@ -4,7 +4,8 @@
 # taskset, one fresh JVM per connector, and prints a Markdown table. Results: docs/performance-connectors.md.
 #
 # Usage: bench/connectors.sh [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork] [--jfr DIR]
-#        (durations are CPU seconds of the measuring JVM; --jfr DIR records the measured iterations to DIR/<id>.jfr)
+#        (durations are CPU seconds of the measuring JVM; --jfr DIR: JFR recording per connector in DIR/<id>.jfr,
+#        and the hot spots of the measured iterations printed under "Notes")
 # Env:   BENCH_CPU=1            the CPU to pin to (default 1, or 0 on a one-CPU machine)
 #        BENCH_JVM_ARGS="..."   extra JVM options for the measuring JVMs (e.g. -XX:StartFlightRecording=...)
 #        BENCH_SKIP_BUILD=1     do not run Maven (classes and target/bench.classpath already there)
@@ -14,12 +15,12 @@ cd "$(dirname "$0")/.."
 if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   # offline first (the usual case here); online only if something is missing from the local repository
-  if ! "${MVN[@]}" -q -o test-compile >&2; then
+  if ! "${MVN[@]}" -B -q -o test-compile >&2; then
     echo "connectors.sh: offline build failed, retrying online" >&2
-    "${MVN[@]}" -q test-compile >&2
+    "${MVN[@]}" -B -q test-compile >&2
   fi
-  "${MVN[@]}" -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2 \
-    || "${MVN[@]}" -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
+  "${MVN[@]}" -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2 \
+    || "${MVN[@]}" -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
 fi
 # Run from a private copy of the classes: other builds in this work tree (mvn clean, test) must not pull them away
 # mid-run. The harness needs only its own package from the test classes.

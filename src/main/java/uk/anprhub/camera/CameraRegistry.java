@@ -194,7 +194,15 @@ public final class CameraRegistry {
     /** "01" and "1" name the same channel. */
     static String channel(String channel) {
         String c = channel.trim();
-        return c.matches("\\d+") ? String.valueOf(Integer.parseInt(c)) : c;
+        if (c.isEmpty() || c.length() > 9) {
+            return c;
+        }
+        for (int i = 0; i < c.length(); i++) {
+            if (c.charAt(i) < '0' || c.charAt(i) > '9') {
+                return c;
+            }
+        }
+        return String.valueOf(Integer.parseInt(c));
     }
 
     private static String mac(String mac) {

@@ -23,8 +23,8 @@ public record Connector(String id, String vendor, String title, String descripti
                         Map<String, String> options, List<String> contentTypes, String mappingPath, Decoder decoder,
                         Expression mapping) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final com.fasterxml.jackson.databind.ObjectReader VENDOR_READ = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readerFor(VendorRead.class);
 
     /** The vendor reads in a message (possibly none: lifecycle events that carry no final read) and its parts. */
     public record Extracted(List<VendorRead> reads, Decoded decoded) {
@@ -59,7 +59,7 @@ public record Connector(String id, String vendor, String title, String descripti
                     + " where a read object was expected");
         }
         try {
-            return JSON.treeToValue(node, VendorRead.class);
+            return VENDOR_READ.readValue(node);
         } catch (Exception e) {
             throw new RejectedException("mapping-failed", "mapping " + mappingPath + " returned a read that does not fit"
                     + " the vendor-read contract: " + firstLine(e.getMessage()));

@@ -365,12 +365,16 @@ public final class Normaliser {
         return declared != null ? declared : "application/octet-stream";
     }
 
-    public static String sha256(byte[] bytes) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(SHA256.get().digest(bytes)); // digest() also resets it for the next use
     }
 
     private static Integer integer(JsonNode node, String name) {

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * wall-clock reads/s and the core share are reported beside it. Every result goes into a
  * JMH-style blackhole so the JIT cannot drop work. Each connector runs in a fresh JVM by default (like JMH forks),
  * so one connector's JIT profile does not help or hurt the next; {@code --no-fork} runs all in this JVM (closer
- * to a hub that runs every connector, and what profiling with JFR wants).
+ * to a hub that runs every connector, whose shared code paths see every format).
  *
  * <p>Samples yielding no read (Axis NEW/UPDATE, Frigate update, heartbeats...) are positive samples too: they are
  * cycled over and cost time, so reads/s counts them as overhead (conservative); messages/s is reported as well.
@@ -50,9 +50,10 @@ import java.util.stream.Stream;
  * on in 0.5 s rounds until a round passes without JIT compilation.
  *
  * <p>Usage: {@code [connector-id ...] [--warmup-s 3] [--iterations 5] [--iteration-s 2] [--no-fork] [--jfr DIR]};
- * {@code --jfr DIR} records the measured iterations (not the warm-up) of each connector to {@code DIR/<id>.jfr}
- * for {@code jfr print --events jdk.ExecutionSample}. Extra JVM
- * options for the forked JVMs: system property {@code bench.jvmArgs} (whitespace separated).
+ * {@code --jfr DIR} runs each measuring JVM under a JFR recording started at launch (settings=profile, exact
+ * frames for inlined code), dumps it to {@code DIR/<id>.jfr} and prints the hot spots of the measured iterations
+ * (warm-up excluded). Extra JVM options for the forked JVMs: system property {@code bench.jvmArgs} (whitespace
+ * separated).
  */
 public final class ConnectorThroughput {
 
