@@ -24,8 +24,9 @@ public final class Partitions {
 
     private static final Logger log = LoggerFactory.getLogger(Partitions.class);
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final Pattern NAME = Pattern.compile("(nas_read|raw_message)_(\\d{8})");
-    private static final List<String> TABLES = List.of("nas_read", "raw_message");
+    private static final Pattern NAME = Pattern.compile("(nas_read|raw_message|delivery)_(\\d{8})");
+    /** delivery (the outbox, one row per read and target) is partitioned like nas_read and dropped with it. */
+    private static final List<String> TABLES = List.of("nas_read", "raw_message", "delivery");
 
     private final JdbcTemplate jdbc;
     private final ImageStore images;
@@ -67,7 +68,7 @@ public final class Partitions {
         List<LocalDate> dropped = new ArrayList<>();
         for (String name : jdbc.queryForList("""
                 select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
-                join pg_class p on p.oid = i.inhparent where p.relname in ('nas_read', 'raw_message')""", String.class)) {
+                join pg_class p on p.oid = i.inhparent where p.relname in ('nas_read', 'raw_message', 'delivery')""", String.class)) {
             Matcher m = NAME.matcher(name);
             if (!m.matches()) {
                 continue;
@@ -92,11 +93,13 @@ public final class Partitions {
             LocalDate day = ((java.sql.Timestamp) row.get("captured_at")).toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
             images.delete(day, (java.util.UUID) row.get("read_id"));
         }
+        int deliveries = jdbc.update("delete from delivery where captured_at < ?", cutoff)
+                + jdbc.update("delete from dead_letter where captured_at < ?", cutoff);
         int raw = jdbc.update("delete from raw_message where received_at < ?", cutoff);
         int q = jdbc.update("delete from quarantine where received_at < ?", cutoff);
-        if (!expired.isEmpty() || raw > 0 || q > 0) {
-            log.info("Retention: deleted {} read(s), {} raw message(s), {} quarantine row(s) older than {} days",
-                    expired.size(), raw, q, retentionDays);
+        if (!expired.isEmpty() || raw > 0 || q > 0 || deliveries > 0) {
+            log.info("Retention: deleted {} read(s), {} raw message(s), {} quarantine row(s), {} delivery/dead-letter row(s) older than {} days",
+                    expired.size(), raw, q, deliveries, retentionDays);
         }
         return dropped.stream().sorted().toList();
     }

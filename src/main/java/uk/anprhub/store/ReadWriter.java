@@ -47,7 +47,13 @@ public final class ReadWriter implements AutoCloseable {
                                  ?::text[], ?::text[], ?::text[], ?::text[]::uuid[], ?::text[]::jsonb[])
             order by 2 -- one lock order for every writer: concurrent batches never deadlock
             on conflict (idempotency_key, captured_at) do nothing
-            returning read_id""";
+            returning read_id, id""";
+    /** The delivery outbox: one row per enabled target, in the read's own transaction (docs/delivery.md). */
+    private static final String INSERT_DELIVERIES = """
+            insert into delivery (target, read_id, captured_at, read_pk)
+            select t.id, r.read_id, r.captured_at, r.read_pk
+            from unnest(?::text[]::uuid[], ?::text[]::timestamptz[], ?::bigint[]) r(read_id, captured_at, read_pk)
+            cross join delivery_target t where t.enabled""";
 
     /** Per read of a message, in order: the read id it was stored under, or null when it was a duplicate. */
     public record Stored(List<UUID> readIds) {
@@ -223,6 +229,7 @@ public final class ReadWriter implements AutoCloseable {
                     raw.executeBatch();
                 }
                 Set<UUID> inserted = new HashSet<>();
+                java.util.Map<UUID, Long> rowIds = new java.util.HashMap<>(); // nas_read.id, for the delivery rows
                 try (PreparedStatement ins = c.prepareStatement(INSERT_READS)) {
                     String[][] columns = {readIds, keys, captured, received, cameras, feeds, vrms, rawIds, bodies};
                     for (int i = 0; i < columns.length; i++) {
@@ -232,9 +239,11 @@ public final class ReadWriter implements AutoCloseable {
                     try (ResultSet rs = ins.executeQuery()) {
                         while (rs.next()) {
                             inserted.add(rs.getObject(1, UUID.class));
+                            rowIds.put(rs.getObject(1, UUID.class), rs.getLong(2));
                         }
                     }
                 }
+                queueForDelivery(c, ids, captured, rowIds);
                 storeImages(batch, ids, inserted);
                 c.commit();
                 List<Stored> out = new ArrayList<>(batch.size());
@@ -255,6 +264,30 @@ public final class ReadWriter implements AutoCloseable {
                 c.rollback();
                 throw new IllegalStateException("cannot serialise a read", e);
             }
+        }
+    }
+
+    private static void queueForDelivery(Connection c, List<UUID> ids, String[] captured, java.util.Map<UUID, Long> rowIds)
+            throws SQLException {
+        if (rowIds.isEmpty()) {
+            return;
+        }
+        List<String> readIds = new ArrayList<>(rowIds.size());
+        List<String> times = new ArrayList<>(rowIds.size());
+        List<Long> pks = new ArrayList<>(rowIds.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Long pk = rowIds.get(ids.get(i));
+            if (pk != null) {
+                readIds.add(ids.get(i).toString());
+                times.add(captured[i]);
+                pks.add(pk);
+            }
+        }
+        try (PreparedStatement ins = c.prepareStatement(INSERT_DELIVERIES)) {
+            ins.setArray(1, c.createArrayOf("text", readIds.toArray()));
+            ins.setArray(2, c.createArrayOf("text", times.toArray()));
+            ins.setArray(3, c.createArrayOf("int8", pks.toArray()));
+            ins.executeUpdate();
         }
     }
 

@@ -1,0 +1,178 @@
+package uk.anprhub.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import uk.anprhub.store.ImageStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Legacy BOF2 {@code InputCaptureWebService.sendCapture}, one SOAP 1.1 document/literal call per read with the 17
+ * parameters of the public C# client, in its order (docs/delivery.md "BOF2 envelope" states what is assumed: the
+ * namespace is unknown and the same neutral one as the hub's own bof2-soap connector). HTTP 200 = delivered; a SOAP
+ * {@code Client} fault (or 400) = that capture refused; 401/403 = credentials; anything else = transient.
+ */
+final class Bof2SoapAdapter implements WireAdapter {
+
+    static final String NAMESPACE = "urn:anpr-hub:bof2:inputcapturewebservice";
+    private static final Pattern FAULT_CODE = Pattern.compile("<(?:\\w+:)?faultcode>([^<]*)</");
+    private static final Pattern FAULT_STRING = Pattern.compile("<(?:\\w+:)?faultstring>([^<]*)</");
+
+    private final HttpClient client;
+    private final URI endpoint;
+    private final DeliveryProperties.Http http;
+    private final DeliveryProperties.Bof2 credentials;
+    private final ImageStore images;
+    private final ObjectMapper json;
+
+    Bof2SoapAdapter(HttpClient client, URI endpoint, DeliveryProperties.Http http, DeliveryProperties.Bof2 credentials,
+                    ImageStore images, ObjectMapper json) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.http = http;
+        this.credentials = credentials;
+        this.images = images;
+        this.json = json;
+    }
+
+    @Override
+    public Outcome send(List<Claimed> batch) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(Math.max(1, http.concurrency()));
+        List<CompletableFuture<Outcome.RecordResult>> calls = new ArrayList<>(batch.size());
+        for (Claimed c : batch) {
+            inFlight.acquire();
+            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(http.requestTimeout())
+                    .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"\"")
+                    .POST(HttpRequest.BodyPublishers.ofString(envelope(c)));
+            http.headers().forEach(req::header);
+            calls.add(client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
+                    .handle((r, e) -> classify(c, r, e))
+                    .whenComplete((r, e) -> inFlight.release()));
+        }
+        List<Outcome.RecordResult> results = new ArrayList<>(batch.size());
+        for (CompletableFuture<Outcome.RecordResult> call : calls) {
+            results.add(call.join());
+        }
+        String auth = null;
+        int retry = 0;
+        for (Outcome.RecordResult r : results) {
+            if (r.verdict() == Outcome.Verdict.RETRY) {
+                retry++;
+                if (r.reason().startsWith("auth:")) {
+                    auth = r.reason();
+                }
+            }
+        }
+        if (auth != null) {
+            return new Outcome.AuthFailed(auth.substring("auth:".length()).trim());
+        }
+        if (retry == results.size()) {
+            String first = results.get(0).reason();
+            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection"));
+        }
+        return new Outcome.Results(results);
+    }
+
+    private static Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
+        if (e != null) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            String why = cause instanceof HttpTimeoutException ? "timeout" : "connection: " + cause.getClass().getSimpleName();
+            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, why, null);
+        }
+        int s = r.statusCode();
+        if (s == 200) {
+            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.DELIVERED, null, null);
+        }
+        if (s == 401 || s == 403) {
+            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "auth: HTTP " + s, null);
+        }
+        Matcher code = FAULT_CODE.matcher(r.body());
+        boolean clientFault = s == 400 || (s == 500 && code.find() && code.group(1).endsWith("Client"));
+        if (clientFault) {
+            Matcher text = FAULT_STRING.matcher(r.body());
+            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.REJECTED,
+                    text.find() ? text.group(1) : "HTTP " + s, HttpClients.snippet(r.body()));
+        }
+        return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "HTTP " + s, null);
+    }
+
+    /** The 17 positional parameters, document/literal; absent values are empty elements. */
+    String envelope(Claimed c) {
+        JsonNode r;
+        try {
+            r = json.readTree(c.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonNode ptz = r.path("ptz");
+        String direction = r.path("direction").asText("");
+        StringBuilder x = new StringBuilder(1024).append("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:bof="%s">
+                <soapenv:Header/><soapenv:Body><bof:sendCapture>""".formatted(NAMESPACE));
+        param(x, "signature", credentials.signature());
+        param(x, "user", credentials.user());
+        param(x, "vrm", r.path("vrm").asText(null));
+        param(x, "orgId", r.path("feedId").asText(null));
+        param(x, "systemId", r.path("sourceId").asText(null));
+        param(x, "cameraId", r.path("cameraId").asText(null));
+        param(x, "plateImage", image(c, r, "plateImage", "plate"));
+        param(x, "overviewImage", image(c, r, "overviewImage", "overview"));
+        param(x, "dateTime", r.path("captureTimeUtc").asText(null));
+        param(x, "latitude", number(r.path("latitude")));
+        param(x, "longitude", number(r.path("longitude")));
+        param(x, "cameraPreset", ptz.path("preset").asText(null));
+        param(x, "cameraPan", number(ptz.path("pan")));
+        param(x, "cameraTilt", number(ptz.path("tilt")));
+        param(x, "cameraZoom", number(ptz.path("zoom")));
+        param(x, "confidence", number(r.path("confidencePct")));
+        param(x, "towardCamera", direction.equals("TOWARDS") ? "true" : direction.equals("AWAY") ? "false" : null);
+        return x.append("</bof:sendCapture></soapenv:Body></soapenv:Envelope>").toString();
+    }
+
+    private String image(Claimed c, JsonNode read, String field, String kind) {
+        if (!read.path(field).hasNonNull("sha256")) {
+            return null;
+        }
+        byte[] bytes = images.get(c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate(), c.readId(), kind);
+        return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static String number(JsonNode n) {
+        return n.isNumber() ? n.asText() : null;
+    }
+
+    private static void param(StringBuilder x, String name, String value) {
+        if (value == null || value.isEmpty()) {
+            x.append('<').append(name).append("/>");
+            return;
+        }
+        x.append('<').append(name).append('>');
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '<' -> x.append("&lt;");
+                case '>' -> x.append("&gt;");
+                case '&' -> x.append("&amp;");
+                default -> x.append(ch);
+            }
+        }
+        x.append("</").append(name).append('>');
+    }
+}

@@ -1,0 +1,42 @@
+package uk.anprhub.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.CompositeHealthContributor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import uk.anprhub.ops.AuditLog;
+import uk.anprhub.store.ImageStore;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DeliveryProperties.class)
+public class DeliveryConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @DependsOnDatabaseInitialization
+    DeliveryService deliveryService(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
+                                    MeterRegistry meters, Clock clock, AuditLog audit,
+                                    @Value("${anpr.nas.url:http://localhost:9090/nas/v1}") String nasUrl) {
+        DeliveryService service = DeliveryService.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit);
+        service.start();
+        return service;
+    }
+
+    /** The workers run as Camel routes only when delivery is enabled on this instance. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "anpr.delivery.enabled", matchIfMissing = true)
+    DeliveryRoutes deliveryRoutes(DeliveryService delivery) {
+        return new DeliveryRoutes(delivery);
+    }
+
+    @Bean
+    CompositeHealthContributor delivery(DeliveryService delivery) {
+        return DeliveryHealth.of(delivery);
+    }
+}

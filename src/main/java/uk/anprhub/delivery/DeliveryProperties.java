@@ -1,0 +1,112 @@
+package uk.anprhub.delivery;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every {@code anpr.delivery.*} setting, with its default (docs/delivery.md lists them). Target {@code nas} is always
+ * present (enabled unless {@code anpr.delivery.targets.nas.enabled=false}); further targets are configured by id.
+ *
+ * @param enabled       run the delivery workers of this instance (reads are queued either way)
+ * @param statsInterval how often backlog, lag and dead-letter gauges are recomputed and pause state re-read
+ */
+@ConfigurationProperties("anpr.delivery")
+public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5s") Duration statsInterval,
+                                 Map<String, Target> targets) {
+
+    public DeliveryProperties {
+        Map<String, Target> all = new LinkedHashMap<>();
+        all.put("nas", targets != null && targets.containsKey("nas") ? targets.get("nas") : Target.defaults());
+        if (targets != null) {
+            targets.forEach(all::putIfAbsent);
+        }
+        targets = Map.copyOf(all);
+    }
+
+    /** Binds {@code anpr.delivery.*} from plain properties (tests, tools), exactly as Spring does. */
+    public static DeliveryProperties bind(Map<String, ?> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("anpr.delivery", DeliveryProperties.class);
+    }
+
+    /**
+     * One delivery target.
+     *
+     * @param type           wire adapter: {@code nas} (JSON batches) or {@code bof2} (SOAP sendCapture per read);
+     *                       default: the target's id
+     * @param enabled        default: true for {@code nas}, false for any other
+     * @param url            nas: the capture API base URL (default {@code ANPR_NAS_URL}), {@code /captures} is appended;
+     *                       bof2: the InputCaptureWebService endpoint
+     * @param batchSize      most reads per claim (and per NAS request)
+     * @param linger         how long a partial batch may wait for more reads (the poll period)
+     * @param workers        concurrent batches per instance
+     * @param maxRate        most reads per second this instance sends to the target (caps catch-up after an outage
+     *                       so the target is not overwhelmed); 0 = no cap
+     * @param lease          a claimed batch is re-offered after this if its worker vanished; must exceed the
+     *                       request timeout (plus bisection), or a slow batch may be sent twice
+     * @param lagThreshold   health is DOWN while the oldest undelivered read is older
+     */
+    public record Target(String type, Boolean enabled, URI url,
+                         @DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration linger,
+                         @DefaultValue("4") int workers, @DefaultValue("5000") int maxRate, @DefaultValue("5m") Duration lease,
+                         @DefaultValue("15m") Duration lagThreshold,
+                         @DefaultValue Retry retry, @DefaultValue Breaker breaker, @DefaultValue Http http,
+                         @DefaultValue Bof2 bof2) {
+
+        public static Target defaults() {
+            return new Binder(new MapConfigurationPropertySource()).bindOrCreate("target", Target.class);
+        }
+
+        public String typeFor(String id) {
+            return type != null ? type : id;
+        }
+
+        public boolean enabledFor(String id) {
+            return enabled != null ? enabled : "nas".equals(id);
+        }
+    }
+
+    /** Back-off of a record whose send failed transiently: initial × 2^(attempt-1), at most max, with jitter. */
+    public record Retry(@DefaultValue("1s") Duration initial, @DefaultValue("60s") Duration max) {
+    }
+
+    /**
+     * Circuit breaker per target: opens when half the last {@code window} calls failed (at least
+     * {@code minimumCalls}); while open only a probe of {@code probeSize} reads is sent, after {@code openWait}
+     * growing exponentially (with jitter) up to {@code maxOpenWait}.
+     */
+    public record Breaker(@DefaultValue("10") int window, @DefaultValue("4") int minimumCalls,
+                          @DefaultValue("5s") Duration openWait, @DefaultValue("2m") Duration maxOpenWait,
+                          @DefaultValue("10") int probeSize) {
+    }
+
+    /**
+     * The HTTP client of a target.
+     *
+     * @param proxy       {@code host:port} of an HTTP proxy (HTTPS goes through CONNECT)
+     * @param keyStore    PKCS12 (or {@code keyStoreType}) file holding the client certificate for mutual TLS
+     * @param trustStore  trust anchors for the target's server certificate (default: the JDK's)
+     * @param headers     extra request headers (e.g. an API key)
+     * @param concurrency requests in flight per batch for per-read targets (bof2)
+     */
+    public record Http(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
+                       String proxy, Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
+                       Path trustStore, String trustStorePassword, @DefaultValue("PKCS12") String trustStoreType,
+                       Map<String, String> headers, @DefaultValue("8") int concurrency) {
+
+        public Http {
+            headers = headers == null ? Map.of() : headers;
+        }
+    }
+
+    /** The BOF2 sendCapture credentials parameters (signature, user) sent with every capture. */
+    public record Bof2(@DefaultValue("") String signature, @DefaultValue("anpr-hub") String user) {
+    }
+}

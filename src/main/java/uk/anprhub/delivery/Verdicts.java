@@ -1,0 +1,73 @@
+package uk.anprhub.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The verdicts on one claimed batch, collected so that one transaction records them all. */
+final class Verdicts {
+
+    private final DeliveryProperties.Retry retry;
+    private final List<Claimed> delivered = new ArrayList<>();
+    private final List<DeliveryStore.Retry> retries = new ArrayList<>();
+    private final List<DeliveryStore.Dead> dead = new ArrayList<>();
+
+    Verdicts(DeliveryProperties.Retry retry) {
+        this.retry = retry;
+    }
+
+    List<Claimed> delivered() {
+        return delivered;
+    }
+
+    List<DeliveryStore.Retry> retries() {
+        return retries;
+    }
+
+    List<DeliveryStore.Dead> dead() {
+        return dead;
+    }
+
+    /** Back in the queue after the back-off of its attempt (never before Retry-After). */
+    void retry(Claimed c, String why, Duration retryAfter) {
+        retries.add(new DeliveryStore.Retry(c, backoff(retry, c.attempts(), retryAfter), why));
+    }
+
+    /** Back in the queue at once (for when the target is resumed): not a failed attempt of the read's own. */
+    void release(Claimed c, String why) {
+        retries.add(new DeliveryStore.Retry(c, Duration.ZERO, why));
+    }
+
+    void dead(Claimed c, String reason, String response) {
+        dead.add(new DeliveryStore.Dead(c, reason, response));
+    }
+
+    /** Per-record answers; a record the target did not answer is retried. */
+    void add(List<Claimed> batch, Outcome.Results r) {
+        Map<UUID, Outcome.RecordResult> byId = new HashMap<>();
+        r.results().forEach(x -> byId.put(x.readId(), x));
+        for (Claimed c : batch) {
+            Outcome.RecordResult x = byId.get(c.readId());
+            if (x == null || x.verdict() == Outcome.Verdict.RETRY) {
+                retry(c, x == null ? "no result" : x.reason(), null);
+            } else if (x.verdict() == Outcome.Verdict.DELIVERED) {
+                delivered.add(c);
+            } else {
+                dead(c, x.reason(), x.response());
+            }
+        }
+    }
+
+    /** initial × 2^(attempt-1), capped, with "equal jitter" (half fixed, half random), never before Retry-After. */
+    static Duration backoff(DeliveryProperties.Retry retry, int attempts, Duration retryAfter) {
+        long initial = retry.initial().toMillis();
+        long cap = retry.max().toMillis();
+        long exp = attempts >= 31 ? cap : Math.min(cap, initial << Math.max(0, attempts - 1));
+        long delay = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
+        return retryAfter != null && retryAfter.toMillis() > delay ? retryAfter : Duration.ofMillis(delay);
+    }
+}

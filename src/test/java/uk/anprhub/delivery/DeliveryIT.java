@@ -1,0 +1,437 @@
+package uk.anprhub.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.nassim.Faults;
+import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.ops.AuditLog;
+import uk.anprhub.read.NasRead;
+import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.store.FileImageStore;
+import uk.anprhub.store.Partitions;
+import uk.anprhub.store.ReadWriter;
+import uk.anprhub.support.TestDatabase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Delivery against a real PostgreSQL and simulators over real HTTP, without Spring: the outbox race, several
+ * instances on one database, outage, chaos with exact counts, bisection, dual running, the duplicate bound.
+ */
+class DeliveryIT {
+
+    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
+    static TestDatabase db;
+    static HikariDataSource ds;
+    static JdbcTemplate jdbc;
+    static FileImageStore images;
+    static NasSimulator nas;
+    static NasSimulator bof2;
+    final List<DeliveryService> services = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.start();
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(db.jdbcUrl());
+        c.setMaximumPoolSize(24);
+        ds = new HikariDataSource(c);
+        jdbc = new JdbcTemplate(ds);
+        images = new FileImageStore(Files.createTempDirectory("delivery-it-images"));
+        new Partitions(jdbc, images, Clock.systemUTC(), 7, 1).ensure();
+        nas = NasSimulator.start(0);
+        bof2 = NasSimulator.start(0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nas.close();
+        bof2.close();
+        ds.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        jdbc.execute("truncate nas_read, raw_message, delivery, dead_letter");
+        jdbc.update("update delivery_target set paused = false");
+        for (NasSimulator s : List.of(nas, bof2)) {
+            s.faults(Faults.NONE);
+            s.reset();
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void closeServices() {
+        services.forEach(DeliveryService::close);
+    }
+
+    /** A delivery "instance": its own workers, breaker and HTTP client, on the shared database. */
+    DeliveryService service(String... keyValues) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("anpr.delivery.stats-interval", "200ms");
+        p.put("anpr.delivery.targets.nas.url", nas.nasUrl());
+        for (String prefix : List.of("anpr.delivery.targets.nas.", "anpr.delivery.targets.bof2.")) {
+            p.put(prefix + "linger", "20ms");
+            p.put(prefix + "batch-size", "200");
+            p.put(prefix + "workers", "3");
+            p.put(prefix + "max-rate", "0");
+            p.put(prefix + "retry.initial", "50ms");
+            p.put(prefix + "retry.max", "500ms");
+            p.put(prefix + "breaker.open-wait", "200ms");
+            p.put(prefix + "breaker.max-open-wait", "1s");
+            p.put(prefix + "http.request-timeout", "5s");
+        }
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.put(keyValues[i], keyValues[i + 1]);
+        }
+        MeterRegistry meters = new SimpleMeterRegistry();
+        DeliveryService s = DeliveryService.create(DeliveryProperties.bind(p), ds, images, MAPPER, meters, Clock.systemUTC(),
+                nas.nasUrl(), new AuditLog(jdbc, MAPPER));
+        services.add(s);
+        return s;
+    }
+
+    static final String INSERT_READS = """
+            with r as (
+                insert into nas_read (read_id, idempotency_key, captured_at, received_at, camera_id, feed, vrm, body)
+                select id, 'it-' || id, t, now(), cam, 'test', vrm,
+                       jsonb_build_object('readId', id, 'idempotencyKey', 'it-' || id, 'vrm', vrm,
+                                          'captureTimeUtc', to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                          'feedId', 'MPS', 'sourceId', 'MPS-DEMO', 'cameraId', cam, 'confidencePct', 90,
+                                          'direction', 'TOWARDS', 'countryCode', 'GBR')
+                from (select gen_random_uuid() id, date_trunc('milliseconds', now() - random() * interval '1 hour') t,
+                             'MPS-DEMO-000' || (1 + i % 9) cam, ? || lpad(i::text, 6, '0') vrm
+                      from generate_series(1, ?) i) s
+                returning read_id, captured_at, id)
+            insert into delivery (target, read_id, captured_at, read_pk)
+            select t.id, r.read_id, r.captured_at, r.id from r cross join delivery_target t where t.enabled""";
+
+    /** Stores n reads the way ReadWriter does (read + one delivery row per enabled target, one transaction). */
+    static void insertReads(int n, String vrmPrefix) {
+        jdbc.update(INSERT_READS, vrmPrefix, n);
+    }
+
+    static long pending(String target) {
+        return jdbc.queryForObject("select count(*) from delivery where target = ? and status = 'PENDING'", Long.class, target);
+    }
+
+    static long dead() {
+        return jdbc.queryForObject("select count(*) from dead_letter", Long.class);
+    }
+
+    static void await(Duration max, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + max + " waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aReadWhoseTransactionCommitsLaterWithALowerIdIsNotSkipped() throws Exception {
+        DeliveryService s = service();
+        try (Connection early = ds.getConnection(); Connection late = ds.getConnection()) {
+            early.setAutoCommit(false);
+            late.setAutoCommit(false);
+            UUID first = insertOne(early, "AA"); // takes the lower id; its transaction stays open
+            UUID second = insertOne(late, "BB");
+            late.commit(); // the higher id commits first
+            assertThat(idOf(first)).isNull(); // not visible yet: a cursor at "max delivered id" would now pass it
+            s.drain("nas", () -> true);
+            assertThat(nas.acceptedReadIds()).containsExactly(second.toString());
+            early.commit();
+            assertThat(idOf(first)).isLessThan(idOf(second));
+            s.drain("nas", () -> true);
+            assertThat(nas.acceptedReadIds()).containsExactlyInAnyOrder(first.toString(), second.toString());
+        }
+        assertThat(pending("nas")).isZero();
+    }
+
+    private static UUID insertOne(Connection c, String vrmPrefix) throws Exception {
+        try (PreparedStatement s = c.prepareStatement(INSERT_READS.replace("gen_random_uuid() id", "?::uuid id"))) {
+            UUID id = UUID.randomUUID();
+            s.setString(1, id.toString());
+            s.setString(2, vrmPrefix);
+            s.setInt(3, 1);
+            s.executeUpdate();
+            return id;
+        }
+    }
+
+    private static Long idOf(UUID readId) {
+        return jdbc.query("select id from nas_read where read_id = ?", rs -> rs.next() ? rs.getLong(1) : null, readId);
+    }
+
+    @Test
+    void twoInstancesWithSeveralWorkersEachNeverSendAReadTwice() throws Exception {
+        int n = 6000;
+        insertReads(n, "TW");
+        DeliveryService a = service("anpr.delivery.targets.nas.batch-size", "100");
+        DeliveryService b = service("anpr.delivery.targets.nas.batch-size", "100");
+        a.startPolling();
+        b.startPolling();
+        await(Duration.ofSeconds(60), () -> pending("nas") == 0, "backlog drained");
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(n);
+        assertThat(nas.stat("accepted")).isEqualTo(n);
+        assertThat(nas.stat("duplicates")).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from delivery where status = 'DELIVERED' and attempts = 1", Long.class)).isEqualTo(n);
+        double byA = a.meters().find("anpr_reads_delivered").counter().count();
+        double byB = b.meters().find("anpr_reads_delivered").counter().count();
+        System.out.printf("two instances: %.0f + %.0f reads, NAS duplicates 0%n", byA, byB);
+        assertThat(byA).isPositive();
+        assertThat(byB).isPositive();
+        assertThat(byA + byB).isEqualTo(n);
+    }
+
+    @Test
+    void anOutageCostsOnlyProbesFloodsNoDeadLettersAndDrainsAfterRecovery() throws Exception {
+        int n = 3000;
+        nas.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
+        insertReads(n, "OU");
+        DeliveryService s = service();
+        s.startPolling();
+        Thread.sleep(2500);
+        long requestsWhileDown = nas.stat("requests");
+        assertThat(s.worker("nas").breakerState().name()).isIn("OPEN", "HALF_OPEN");
+        assertThat(requestsWhileDown).as("calls during 2.5 s of 503s (breaker: 4 to open, then probes)").isBetween(4L, 20L);
+
+        nas.faults(Faults.NONE.withMode(Faults.Mode.REFUSE));
+        Thread.sleep(1500);
+        assertThat(dead()).isZero();
+        assertThat(nas.stat("uniqueReadIds")).isZero();
+        assertThat(jdbc.queryForObject("select max(attempts) from delivery", Integer.class)).isLessThanOrEqualTo(12);
+
+        long upAt = System.nanoTime();
+        nas.faults(Faults.NONE);
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "drained after recovery");
+        double seconds = (System.nanoTime() - upAt) / 1e9;
+        System.out.printf("outage drain: %d reads in %.2f s after recovery (%.0f reads/s, includes breaker wait)%n", n, seconds, n / seconds);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(n);
+        assertThat(dead()).isZero();
+        assertThat(s.worker("nas").breakerState().name()).isEqualTo("CLOSED");
+    }
+
+    /**
+     * N reads (default 20,000; -Ddelivery.chaos.reads=100000 by hand) stored through the real ReadWriter at
+     * {@code delivery.chaos.rate} reads/s (default 2,000) while the simulator cycles error 20% / slow / down / error +
+     * latency / refuse / up: every read arrives as far as NAS counts unique ids, none is dead-lettered; duplicates
+     * stay under 1% and under the bound batch size × sends that got no answer.
+     */
+    @Test
+    void chaosDeliversEveryReadAndDuplicatesStayWithinTheBound() throws Exception {
+        int n = Integer.getInteger("delivery.chaos.reads", 20_000);
+        int rate = Integer.getInteger("delivery.chaos.rate", 2_000);
+        int batch = 100;
+        DeliveryService s = service("anpr.delivery.targets.nas.batch-size", String.valueOf(batch),
+                "anpr.delivery.targets.nas.workers", "4");
+        s.startPolling();
+        AtomicBoolean chaos = new AtomicBoolean(true);
+        Thread monkey = new Thread(() -> {
+            List<Faults> cycle = List.of(
+                    Faults.NONE.withMode(Faults.Mode.ERROR).merge(MAPPER.createObjectNode().put("errorRate", 0.2)),
+                    Faults.NONE.withMode(Faults.Mode.SLOW).merge(MAPPER.createObjectNode().put("latencyMs", 150)),
+                    Faults.NONE.withMode(Faults.Mode.DOWN),
+                    Faults.NONE.withMode(Faults.Mode.ERROR).merge(MAPPER.createObjectNode().put("errorRate", 0.2).put("latencyMs", 20)),
+                    Faults.NONE.withMode(Faults.Mode.REFUSE),
+                    Faults.NONE);
+            for (int i = 0; chaos.get(); i++) {
+                nas.faults(cycle.get(i % cycle.size()));
+                sleep(i % cycle.size() == 5 ? 400 : 700);
+            }
+            nas.faults(Faults.NONE);
+        }, "chaos-monkey");
+        monkey.start();
+        long t0 = System.nanoTime();
+        try (ReadWriter writer = new ReadWriter(ds, images, MAPPER, 2, 500, Duration.ofMillis(2), 20_000)) {
+            List<CompletableFuture<ReadWriter.Stored>> acks = new ArrayList<>();
+            for (int i = 0; i < n; i += 10) {
+                List<Normalised> reads = new ArrayList<>();
+                for (int j = i; j < Math.min(n, i + 10); j++) {
+                    reads.add(read("CH" + j));
+                }
+                acks.add(writer.submit(message(), reads));
+                long due = t0 + (long) ((i + 10) * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.sleep(1);
+                }
+                if (acks.size() >= 400) {
+                    for (var f : acks) {
+                        assertThat(f.get(30, TimeUnit.SECONDS).stored()).isPositive();
+                    }
+                    acks.clear();
+                }
+            }
+            for (var f : acks) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        double ingestSeconds = (System.nanoTime() - t0) / 1e9;
+        long chaosUntil = System.nanoTime() + 60_000_000_000L; // keep the faults coming while half is still queued
+        while (pending("nas") > n / 2 && System.nanoTime() < chaosUntil) {
+            Thread.sleep(100);
+        }
+        chaos.set(false);
+        monkey.join();
+        await(Duration.ofSeconds(120), () -> pending("nas") == 0, "everything delivered");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        long duplicates = nas.stat("duplicates");
+        double unanswered = counter(s, "unanswered");
+        System.out.printf("chaos: %d reads stored in %.1f s, all delivered after %.1f s; NAS duplicates %d (%.3f%%), "
+                        + "sends without an answer %.0f, bound %d%n", n, ingestSeconds, seconds, duplicates,
+                100.0 * duplicates / n, unanswered, (long) (batch * unanswered));
+        System.out.printf("chaos: %d requests, %d answered with a fault, %.0f transient failures seen; attempts per read %s%n",
+                nas.stat("requests"), nas.stat("faultedRequests"), counter(s, "transient"),
+                jdbc.queryForList("select attempts, count(*) from delivery group by 1 order by 1"));
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(n);
+        assertThat(nas.stat("accepted")).isEqualTo(n);
+        assertThat(jdbc.queryForObject("select count(*) from delivery where status = 'DELIVERED'", Long.class)).isEqualTo(n);
+        assertThat(dead()).isZero();
+        assertThat(duplicates).isLessThanOrEqualTo((long) (batch * unanswered)).isLessThan(n / 100);
+    }
+
+    private static double counter(DeliveryService s, String kind) {
+        return s.meters().find("anpr_delivery_send_failures").tag("kind", kind).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    @Test
+    void aBatchRefusedAsAWholeIsBisectedTheGoodReadsAreDeliveredAndThePoisonReplayedLater() throws Exception {
+        insertReads(62, "OK");
+        insertReads(2, "XX");
+        nas.faults(Faults.NONE.merge(MAPPER.createObjectNode().put("badBatchVrmPattern", "^XX")));
+        DeliveryService s = service("anpr.delivery.targets.nas.batch-size", "64");
+        s.drain("nas", () -> true);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(62);
+        List<DeadLetters.Entry> poison = s.deadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), 10);
+        assertThat(poison).hasSize(2);
+        assertThat(poison.get(0).response()).contains("batch refused");
+        assertThat(nas.stat("requests")).as("1 + bisection, not one request per read").isLessThanOrEqualTo(1 + 2 * 2 * 6);
+
+        nas.faults(Faults.NONE.merge(MAPPER.createObjectNode().putNull("badBatchVrmPattern")));
+        DeliveryService.Replay replay = s.replayDeadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), "schema fixed");
+        assertThat(replay.queued()).isEqualTo(2);
+        s.drain("nas", () -> true);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(64);
+        s.refresh();
+        assertThat(s.figures("nas").deadLetters()).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from audit_log where action = 'delivery.replay' and detail->>'count' = '2'",
+                Long.class)).isEqualTo(1);
+    }
+
+    @Test
+    void dualRunningBothTargetsGetEveryReadAndOneDownDoesNotSlowTheOther() throws Exception {
+        DeliveryService s = service("anpr.delivery.targets.bof2.enabled", "true",
+                "anpr.delivery.targets.bof2.url", bof2.bof2Url(), "anpr.delivery.targets.bof2.bof2.signature", "test-signature");
+        s.startPolling();
+        long t0 = System.nanoTime();
+        insertReads(1000, "DA");
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "nas drained");
+        long baseline = System.nanoTime() - t0;
+        await(Duration.ofSeconds(30), () -> pending("bof2") == 0, "bof2 drained");
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(1000);
+        assertThat(bof2.bof2Stat("uniqueReadIds")).isEqualTo(1000);
+
+        bof2.faults(Faults.NONE.withMode(Faults.Mode.REFUSE));
+        long t1 = System.nanoTime();
+        insertReads(1000, "DB");
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "nas drained while bof2 is down");
+        long whileDown = System.nanoTime() - t1;
+        System.out.printf("dual running: nas drained 1000 reads in %d ms with bof2 up, %d ms with bof2 refusing%n",
+                baseline / 1_000_000, whileDown / 1_000_000);
+        assertThat(whileDown).isLessThan(Math.max(3 * baseline, baseline + 2_000_000_000L));
+        assertThat(pending("bof2")).isEqualTo(1000);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(2000);
+
+        bof2.faults(Faults.NONE);
+        await(Duration.ofSeconds(30), () -> pending("bof2") == 0, "bof2 drained after recovery");
+        assertThat(bof2.bof2Stat("uniqueReadIds")).isEqualTo(2000);
+        assertThat(bof2.bof2Stat("duplicates")).isZero();
+        assertThat(dead()).isZero();
+    }
+
+    @Test
+    void catchUpIsCappedAtMaxRate() throws Exception {
+        insertReads(3000, "MR");
+        DeliveryService s = service("anpr.delivery.targets.nas.max-rate", "2000", "anpr.delivery.targets.nas.batch-size", "100");
+        long t0 = System.nanoTime();
+        s.startPolling();
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "drained");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(3000 / seconds).as("reads/s").isLessThan(2000 * 1.1);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(3000);
+    }
+
+    @Test
+    void aLostResponseIsResentAndThatIsTheOnlyDuplicate() throws Exception {
+        int batch = 50;
+        nas.faults(Faults.NONE.withMode(Faults.Mode.SLOW).merge(MAPPER.createObjectNode().put("latencyMs", 800)));
+        insertReads(300, "LR");
+        DeliveryService s = service("anpr.delivery.targets.nas.batch-size", String.valueOf(batch),
+                "anpr.delivery.targets.nas.http.request-timeout", "300ms");
+        s.startPolling();
+        Thread.sleep(1500); // every send times out; NAS still takes each batch after 800 ms
+        nas.faults(Faults.NONE);
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "drained");
+        Thread.sleep(1000); // let the simulator finish the last late batch before counting
+        double unanswered = counter(s, "unanswered");
+        long duplicates = nas.stat("duplicates");
+        System.out.printf("lost responses: %.0f unanswered sends, %d duplicates (bound %d)%n", unanswered, duplicates,
+                (long) (batch * unanswered));
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(300);
+        assertThat(unanswered).isPositive();
+        assertThat(duplicates).isPositive().isLessThanOrEqualTo((long) (batch * unanswered));
+        assertThat(dead()).isZero();
+    }
+
+    static Normalised read(String vrm) {
+        Instant t = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        return new Normalised(new NasRead(null, "chaos-" + vrm + "-" + System.nanoTime(), vrm, vrm, t, t.toString(),
+                NasRead.TimeSource.DEVICE_UTC, Instant.now(), "MPS", "MPS-DEMO", "MPS-DEMO-0001", null, null, null, null, null,
+                null, "GBR", null, null, null, null, null, null, null, new NasRead.Ingest("test", "nas-json", "test", null), null),
+                null, null);
+    }
+
+    static RawMessage message() {
+        return new RawMessage("{}".getBytes(), "test", "nas-json", "test", "application/json", Map.of(), null, null, null, Instant.now());
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
