@@ -62,8 +62,16 @@ public record HubProperties(
     public record Http(@DefaultValue("10MB") DataSize maxBody) {
     }
 
+    /**
+     * @param apiKeys SHA-256 (hex) of the API keys an HTTP sender must present in {@code X-Api-Key}; empty = none needed
+     * @param allow   addresses or CIDR ranges an HTTP sender must come from; empty = any
+     */
     public record Feed(String connector, @DefaultValue("false") boolean acceptUnknownCameras,
-                       @DefaultValue("true") boolean enabled) {
+                       @DefaultValue("true") boolean enabled, List<String> apiKeys, List<String> allow) {
+        public Feed {
+            apiKeys = apiKeys == null ? List.of() : apiKeys;
+            allow = allow == null ? List.of() : allow;
+        }
     }
 
     /** An operator account: password as a bcrypt hash ({@code bin/anpr-hub hash-password}), never in clear. */

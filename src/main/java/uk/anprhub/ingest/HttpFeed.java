@@ -6,6 +6,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -20,9 +24,11 @@ import java.util.Set;
  */
 public final class HttpFeed {
 
+    private static final Logger log = LoggerFactory.getLogger(HttpFeed.class);
+
     /** Never kept with a message: credentials and hop-by-hop noise. */
     private static final Set<String> DROPPED = Set.of("authorization", "cookie", "proxy-authorization", "x-api-key",
-            "connection", "keep-alive", "transfer-encoding", "accept-encoding");
+            "connection", "keep-alive", "transfer-encoding", "accept-encoding", "content-length");
     static final String RESULT = "AnprIngestResult";
 
     private final ObjectMapper mapper;
@@ -56,27 +62,57 @@ public final class HttpFeed {
             }
         }
         String remote = request == null ? null : request.getRemoteAddr();
-        long declared = request == null ? -1 : request.getContentLengthLong();
-        byte[] body;
-        boolean tooLarge = declared > maxBody;
-        if (tooLarge) {
-            body = new byte[0];
-        } else {
+        Object declaredAttr = request == null ? null : request.getAttribute(IngestRequestFilter.DECLARED_LENGTH);
+        long declared = declaredAttr instanceof Long l ? l : -1;
+        byte[] body = request == null ? null : (byte[]) request.getAttribute(IngestRequestFilter.BODY);
+        if (body == null) { // not through the filter (a route on another path): read what Camel holds
             try (InputStream is = in.getBody(InputStream.class)) {
                 body = is == null ? new byte[0] : is.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             }
-            tooLarge = body.length > maxBody;
-            if (tooLarge) { // chunked upload without a length: keep what was read as evidence
-                body = java.util.Arrays.copyOf(body, (int) Math.min(body.length, 64 * 1024));
-            }
+        }
+        boolean tooLarge = declared > maxBody || body.length > maxBody;
+        if (tooLarge && body.length > 64 * 1024) { // keep the start as evidence, not the whole upload
+            body = java.util.Arrays.copyOf(body, 64 * 1024);
         }
         RawMessage message = new RawMessage(body, feed, null, "http", contentType, headers, remote, null, null,
                 clock.instant());
-        if (tooLarge) {
+        IngestResult denied = request == null ? null : authorise(feed, request);
+        if (denied != null) {
+            exchange.setProperty(RESULT, denied);
+        } else if (tooLarge) {
             exchange.setProperty(RESULT, ingest.refuse(message, "too-large", "the body exceeds the limit of "
                     + maxBody + " bytes" + (declared > 0 ? " (declared " + declared + ")" : ""), 413));
         }
         in.setBody(message);
+    }
+
+    /**
+     * Per-feed sender checks: address allowlist (403) and API key (401). A refused sender's body is not kept —
+     * it is not a camera of ours, and storing it would let anyone fill the quarantine.
+     */
+    private IngestResult authorise(String feedId, HttpServletRequest request) {
+        FeedSettings feed = ingest.feed(feedId);
+        if (feed == null) {
+            return null; // the ingest core answers 404
+        }
+        if (!feed.allow().isEmpty() && feed.allow().stream().noneMatch(a -> new IpAddressMatcher(a).matches(request))) {
+            log.warn("Feed {}: refused a sender from {} (not in the feed's allow list)", feedId, request.getRemoteAddr());
+            return IngestResult.rejected(403, new IngestResult.Problem(null, "forbidden", "this address may not post to feed " + feedId, null));
+        }
+        if (!feed.apiKeySha256().isEmpty()) {
+            String key = request.getHeader("X-Api-Key");
+            byte[] presented = key == null ? new byte[0]
+                    : uk.anprhub.read.Normaliser.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).getBytes();
+            boolean ok = false;
+            for (String expected : feed.apiKeySha256()) {
+                ok |= java.security.MessageDigest.isEqual(presented, expected.getBytes()); // constant time
+            }
+            if (!ok) {
+                log.warn("Feed {}: refused a sender from {} (missing or wrong X-Api-Key)", feedId, request.getRemoteAddr());
+                return IngestResult.rejected(401, new IngestResult.Problem(null, "unauthorised", "feed " + feedId + " needs a valid X-Api-Key", null));
+            }
+        }
+        return null;
     }
 
     /** Writes the contract's answer: status, JSON body, Retry-After on 503. No request header is echoed. */

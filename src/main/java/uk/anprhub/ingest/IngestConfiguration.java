@@ -64,7 +64,8 @@ public class IngestConfiguration {
     private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors) {
         HubProperties.Feed f = props.feeds().get(id);
         if (f != null) {
-            return new FeedSettings(id, f.connector() == null ? id : f.connector(), f.acceptUnknownCameras(), f.enabled());
+            return new FeedSettings(id, f.connector() == null ? id : f.connector(), f.acceptUnknownCameras(), f.enabled(),
+                    f.apiKeys().stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList(), f.allow());
         }
         return connectors.find(id).isPresent() || connectors.broken().containsKey(id)
                 ? new FeedSettings(id, id, false, true) : null;

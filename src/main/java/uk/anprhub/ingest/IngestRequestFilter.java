@@ -10,18 +10,22 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 
 /**
- * Guards {@code /ingest/**} before Camel's HTTP binding reads the body: the body is cut after the size limit
- * (plus one byte, so {@link HttpFeed} can tell and answer 413 without buffering an unbounded upload), and a
- * form-urlencoded body is presented as opaque bytes — Camel would otherwise turn form fields into message
- * headers and fail on bodies that are not key=value pairs.
+ * Reads the body of a camera feed request itself, before Camel's HTTP binding sees it: at most the size limit
+ * plus one byte (so {@link HttpFeed} can answer 413 without buffering an unbounded upload), as raw bytes whatever
+ * the content type. Camel then gets an empty opaque request — its binding would otherwise turn form fields into
+ * message headers and read multipart bodies through a character reader, which fails on JPEG parts.
  */
 public final class IngestRequestFilter extends OncePerRequestFilter {
 
     static final String ORIGINAL_CONTENT_TYPE = "anpr.originalContentType";
+    static final String BODY = "anpr.body";
+    static final String DECLARED_LENGTH = "anpr.declaredLength";
     private static final String OPAQUE = "application/octet-stream";
 
     private final long maxBody;
@@ -38,81 +42,78 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String type = request.getContentType();
-        request.setAttribute(ORIGINAL_CONTENT_TYPE, type);
-        boolean form = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
-        chain.doFilter(new Guarded(request, form, maxBody + 1), response);
+        request.setAttribute(ORIGINAL_CONTENT_TYPE, request.getContentType());
+        long declared = request.getContentLengthLong();
+        request.setAttribute(DECLARED_LENGTH, declared);
+        byte[] body;
+        if (declared > maxBody) {
+            body = new byte[0]; // refused unread; Tomcat swallows or drops the rest
+        } else {
+            try (InputStream in = request.getInputStream()) {
+                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            }
+        }
+        request.setAttribute(BODY, body);
+        chain.doFilter(new Emptied(request), response);
     }
 
-    private static final class Guarded extends HttpServletRequestWrapper {
-        private final boolean opaque;
-        private final long limit;
-
-        Guarded(HttpServletRequest request, boolean opaque, long limit) {
+    /** The request as Camel sees it: no body, an opaque type. */
+    private static final class Emptied extends HttpServletRequestWrapper {
+        Emptied(HttpServletRequest request) {
             super(request);
-            this.opaque = opaque;
-            this.limit = limit;
         }
 
         @Override
         public String getContentType() {
-            return opaque ? OPAQUE : super.getContentType();
+            return OPAQUE;
+        }
+
+        @Override
+        public int getContentLength() {
+            return 0;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return 0;
         }
 
         @Override
         public String getHeader(String name) {
-            return opaque && "content-type".equalsIgnoreCase(name) ? OPAQUE : super.getHeader(name);
+            if ("content-type".equalsIgnoreCase(name)) {
+                return OPAQUE;
+            }
+            return "content-length".equalsIgnoreCase(name) ? "0" : super.getHeader(name);
         }
 
         @Override
         public Enumeration<String> getHeaders(String name) {
-            return opaque && "content-type".equalsIgnoreCase(name) ? Collections.enumeration(java.util.List.of(OPAQUE))
-                    : super.getHeaders(name);
+            String h = getHeader(name);
+            return "content-type".equalsIgnoreCase(name) || "content-length".equalsIgnoreCase(name)
+                    ? Collections.enumeration(List.of(h)) : super.getHeaders(name);
         }
 
         @Override
-        public ServletInputStream getInputStream() throws IOException {
-            ServletInputStream in = super.getInputStream();
+        public ServletInputStream getInputStream() {
             return new ServletInputStream() {
-                private long read;
-
                 @Override
-                public int read() throws IOException {
-                    if (read >= limit) {
-                        return -1;
-                    }
-                    int b = in.read();
-                    if (b >= 0) {
-                        read++;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    if (read >= limit) {
-                        return -1;
-                    }
-                    int n = in.read(buf, off, (int) Math.min(len, limit - read));
-                    if (n > 0) {
-                        read += n;
-                    }
-                    return n;
+                public int read() {
+                    return -1;
                 }
 
                 @Override
                 public boolean isFinished() {
-                    return read >= limit || in.isFinished();
+                    return true;
                 }
 
                 @Override
                 public boolean isReady() {
-                    return in.isReady();
+                    return true;
                 }
 
                 @Override
                 public void setReadListener(ReadListener listener) {
-                    in.setReadListener(listener);
+                    // nothing to read
                 }
             };
         }

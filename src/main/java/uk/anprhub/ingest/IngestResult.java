@@ -33,7 +33,7 @@ public record IngestResult(@JsonIgnore int status, String error, String detail, 
         return status < 500 && status != 404;
     }
 
-    static IngestResult rejected(int status, Problem p) {
+    public static IngestResult rejected(int status, Problem p) {
         return new IngestResult(status, p.reason(), p.detail(), null, null, null, List.of(p), null, null);
     }
 
