@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ public final class HttpFeed {
     static final String RESULT = "AnprIngestResult";
 
     private final ObjectMapper mapper;
+    private final Map<String, List<IpAddressMatcher>> allowLists = new java.util.concurrent.ConcurrentHashMap<>();
     private final IngestService ingest;
     private final Clock clock;
     private final long maxBody;
@@ -95,7 +97,9 @@ public final class HttpFeed {
         if (feed == null) {
             return null; // the ingest core answers 404
         }
-        if (!feed.allow().isEmpty() && feed.allow().stream().noneMatch(a -> new IpAddressMatcher(a).matches(request))) {
+        List<IpAddressMatcher> allow = allowLists.computeIfAbsent(feedId,
+                id -> feed.allow().stream().map(IpAddressMatcher::new).toList());
+        if (!allow.isEmpty() && allow.stream().noneMatch(m -> m.matches(request))) {
             log.warn("Feed {}: refused a sender from {} (not in the feed's allow list)", feedId, request.getRemoteAddr());
             return IngestResult.rejected(403, new IngestResult.Problem(null, "forbidden", "this address may not post to feed " + feedId, null));
         }

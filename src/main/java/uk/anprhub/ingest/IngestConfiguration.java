@@ -31,7 +31,10 @@ public class IngestConfiguration {
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
                                 QuarantineStore quarantine, MeterRegistry meters, HubProperties props) {
-        return new IngestService(connectors, feedId -> feed(feedId, props, connectors), normaliser, writer, quarantine,
+        // Feed settings come from start-up configuration: resolve each feed once, not on every message.
+        java.util.Map<String, FeedSettings> feeds = new java.util.concurrent.ConcurrentHashMap<>();
+        return new IngestService(connectors, feedId -> feedId == null ? null
+                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors)), normaliser, writer, quarantine,
                 meters, props.store().commitTimeout());
     }
 
