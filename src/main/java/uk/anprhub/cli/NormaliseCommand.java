@@ -59,8 +59,7 @@ final class NormaliseCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
         int exit = 0;
         for (Path file : files) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(".meta.yaml") || name.endsWith(".expected.json") || name.endsWith(".expected-error.txt")) {
+            if (!OfflineRun.isPayload(file)) {
                 continue; // a sample's sidecar files, picked up by a glob such as samples/001-*
             }
             try {

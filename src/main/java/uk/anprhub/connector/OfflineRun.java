@@ -59,9 +59,21 @@ public final class OfflineRun {
 
     /** {@code 001-read.xml} → {@code 001-read.meta.yaml} */
     public static Path metaFile(Path file) {
-        String name = file.getFileName().toString();
+        return sibling(file, ".meta.yaml");
+    }
+
+    /** A sample's sidecar file: {@code 001-read.xml} → {@code 001-read<suffix>} (the name up to its first dot). */
+    public static Path sibling(Path sample, String suffix) {
+        String name = sample.getFileName().toString();
         int dot = name.indexOf('.');
-        return file.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".meta.yaml");
+        return sample.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + suffix);
+    }
+
+    /** True for a payload, false for the sidecars of a sample (expected results, transport metadata, README). */
+    public static boolean isPayload(Path file) {
+        String n = file.getFileName().toString();
+        return !n.endsWith(".expected.json") && !n.endsWith(".expected-error.txt") && !n.endsWith(".meta.yaml")
+                && !n.equals("README.md");
     }
 
     private static String text(JsonNode n, String field, String fallback) {

@@ -43,9 +43,7 @@ public class IngestRoutes extends RouteBuilder {
                     .process(http::internalError).id("anpr-http-error")
                 .end()
                 .process(http::toRawMessage).id("anpr-http-request")
-                .filter(exchangeProperty(HttpFeed.RESULT).isNull())
-                    .to("direct:anpr-ingest").id("anpr-http-to-core")
-                .end()
+                .to("direct:anpr-ingest").id("anpr-http-to-core") // passes a refusal (401/403/413) through untouched
                 .process(http::toResponse).id("anpr-http-response");
     }
 

@@ -253,7 +253,7 @@ public final class ConnectorThroughput {
         List<Path> samples = positiveSamples(Path.of("connectors", id, "samples"));
         for (Path sample : samples) {
             String name = sample.getFileName().toString();
-            int expected = JSON.readTree(sibling(sample, ".expected.json").toFile()).size();
+            int expected = JSON.readTree(OfflineRun.sibling(sample, ".expected.json").toFile()).size();
             RawMessage message = OfflineRun.message(connector, sample);
             try {
                 int got = once(connector, normaliser, message, bh);
@@ -472,23 +472,11 @@ public final class ConnectorThroughput {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).filter(ConnectorThroughput::isPayload)
-                    .filter(p -> Files.isRegularFile(sibling(p, ".expected.json"))).sorted().toList();
+            return files.filter(Files::isRegularFile).filter(OfflineRun::isPayload)
+                    .filter(p -> Files.isRegularFile(OfflineRun.sibling(p, ".expected.json"))).sorted().toList();
         }
     }
 
-    static boolean isPayload(Path p) {
-        String n = p.getFileName().toString();
-        return !n.endsWith(".expected.json") && !n.endsWith(".expected-error.txt") && !n.endsWith(".meta.yaml")
-                && !n.equals("README.md");
-    }
-
-    /** {@code 001-read.xml} → {@code 001-read<suffix>}, as the golden-file test names siblings. */
-    static Path sibling(Path sample, String suffix) {
-        String n = sample.getFileName().toString();
-        int dot = n.indexOf('.');
-        return sample.resolveSibling((dot < 0 ? n : n.substring(0, dot)) + suffix);
-    }
 
     // ---------------------------------------------------------------------------------------------------------------
     // forking

@@ -50,23 +50,11 @@ class ConnectorGoldenFilesTest {
             return files.filter(Files::isRegularFile)
                     .filter(p -> p.getParent().getFileName().toString().equals("samples"))
                     .filter(p -> !p.startsWith(CONNECTORS.resolve("_template")))
-                    .filter(ConnectorGoldenFilesTest::isPayload)
+                    .filter(OfflineRun::isPayload)
                     .sorted()
                     .map(p -> Arguments.of(p.getParent().getParent().getFileName().toString(), p.getFileName().toString(), p))
                     .toList().stream();
         }
-    }
-
-    static boolean isPayload(Path p) {
-        String n = p.getFileName().toString();
-        return !n.endsWith(".expected.json") && !n.endsWith(".expected-error.txt") && !n.endsWith(".meta.yaml")
-                && !n.equals("README.md");
-    }
-
-    static Path sibling(Path sample, String suffix) {
-        String n = sample.getFileName().toString();
-        int dot = n.indexOf('.');
-        return sample.resolveSibling((dot < 0 ? n : n.substring(0, dot)) + suffix);
     }
 
     @ParameterizedTest(name = "[{0}] {1}")
@@ -74,8 +62,8 @@ class ConnectorGoldenFilesTest {
     void sampleYieldsItsExpectedResult(String connectorId, String name, Path sample) throws IOException {
         assertThat(catalog.broken()).as("broken connectors").doesNotContainKey(connectorId);
         Connector connector = catalog.find(connectorId).orElseThrow(() -> new AssertionError("no connector " + connectorId));
-        Path expectedReads = sibling(sample, ".expected.json");
-        Path expectedError = sibling(sample, ".expected-error.txt");
+        Path expectedReads = OfflineRun.sibling(sample, ".expected.json");
+        Path expectedError = OfflineRun.sibling(sample, ".expected-error.txt");
         String only = System.getProperty("golden.update", "");
         boolean update = only.equals("all") || only.equals(connectorId);
         assertThat(Files.exists(expectedReads) ^ Files.exists(expectedError))
