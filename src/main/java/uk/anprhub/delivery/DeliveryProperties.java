@@ -55,7 +55,7 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      */
     public record Target(String type, Boolean enabled, URI url,
                          @DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration linger,
-                         @DefaultValue("4") int workers, @DefaultValue("5000") int maxRate, @DefaultValue("5m") Duration lease,
+                         @DefaultValue("4") int workers, @DefaultValue("10000") int maxRate, @DefaultValue("5m") Duration lease,
                          @DefaultValue("15m") Duration lagThreshold,
                          @DefaultValue Retry retry, @DefaultValue Breaker breaker, @DefaultValue Http http,
                          @DefaultValue Bof2 bof2) {

@@ -36,13 +36,18 @@ public class StoreConfiguration {
         Path dir = props.dataDir().resolve("postgres").toAbsolutePath().normalize();
         Files.createDirectories(dir);
         log.info("No ANPR_DB_URL: starting embedded PostgreSQL with its data in {}", dir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                .setDataDirectory(dir)
-                .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "100")
-                .setServerConfig("shared_buffers", "256MB")
-                .start();
+        EmbeddedPostgres pg = embeddedPostgres().setDataDirectory(dir).setCleanDataDirectory(false).start();
         return new EmbeddedDatabase(pg);
+    }
+
+    /** The embedded server's settings, shared with the benchmarks so they measure the store the hub runs. */
+    public static EmbeddedPostgres.Builder embeddedPostgres() {
+        return EmbeddedPostgres.builder()
+                // zonky's builder turns synchronous_commit off (a test-speed default); an acknowledged read must
+                // survive a crash of the database or the machine, so every commit waits for its WAL flush
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("shared_buffers", "256MB");
     }
 
     @Bean(destroyMethod = "close")

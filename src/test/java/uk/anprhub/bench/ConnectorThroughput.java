@@ -1,14 +1,11 @@
 package uk.anprhub.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.connector.OfflineRun;
 import uk.anprhub.ingest.RawMessage;
 import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.ValidationPolicy;
 import uk.anprhub.read.VendorRead;
 
 import java.io.BufferedReader;
@@ -24,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Throughput of decode + JSLT mapping + normalisation per connector on ONE core (issue: the slowest connector must
@@ -161,10 +157,6 @@ public final class ConnectorThroughput {
         }
     }
 
-    /** A message built once, with what it must yield. */
-    record Prepared(String name, RawMessage message, int reads) {
-    }
-
     /** JMH-style sink: the JIT cannot prove the consumed values unused, and the common path writes nothing shared. */
     static final class Blackhole {
         private volatile int mask = 1;
@@ -243,43 +235,22 @@ public final class ConnectorThroughput {
             String why = catalog.broken().get(id);
             return Result.skipped(id, "?", why != null ? "does not load: " + oneLine(why) : "no such connector", List.of());
         }
-        CameraRegistry cameras = new CameraRegistry(Path.of("config", "cameras"));
-        cameras.reload();
-        Normaliser normaliser = new Normaliser(cameras, ValidationPolicy.offline(null));
+        Normaliser normaliser = ConnectorSamples.demoNormaliser(Path.of("."));
         Blackhole bh = new Blackhole();
 
-        List<Prepared> prepared = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        List<Path> samples = positiveSamples(Path.of("connectors", id, "samples"));
-        for (Path sample : samples) {
-            String name = sample.getFileName().toString();
-            int expected = JSON.readTree(OfflineRun.sibling(sample, ".expected.json").toFile()).size();
-            RawMessage message = OfflineRun.message(connector, sample);
-            try {
-                int got = once(connector, normaliser, message, bh);
-                if (got != expected) {
-                    notes.add(name + " yields " + got + " read(s), expected " + expected + ": left out");
-                    continue;
-                }
-            } catch (RejectedException e) {
-                notes.add(name + " refused (" + e.reason() + "): left out");
-                continue;
-            } catch (RuntimeException e) {
-                notes.add(name + " failed (" + e.getClass().getSimpleName() + ": " + oneLine(e.getMessage()) + "): left out");
-                continue;
-            }
-            prepared.add(new Prepared(name, message, expected));
-        }
+        ConnectorSamples.Prepared ready = ConnectorSamples.prepare(connector, normaliser, Path.of("connectors", id, "samples"), bh::consume);
+        List<ConnectorSamples.Sample> prepared = ready.samples();
+        List<String> notes = new ArrayList<>(ready.notes());
         if (prepared.isEmpty()) {
-            return Result.skipped(id, connector.decoderName(), samples.isEmpty() ? "no positive samples"
+            return Result.skipped(id, connector.decoderName(), ready.positives() == 0 ? "no positive samples"
                     : "every positive sample refused", notes);
         }
-        if (prepared.stream().mapToInt(Prepared::reads).sum() == 0) {
+        if (ready.readsPerCycle() == 0) {
             return Result.skipped(id, connector.decoderName(), "its positive samples yield no read", notes);
         }
 
-        Prepared[] s = prepared.toArray(new Prepared[0]);
-        RawMessage[] messages = prepared.stream().map(Prepared::message).toArray(RawMessage[]::new);
+        ConnectorSamples.Sample[] s = prepared.toArray(new ConnectorSamples.Sample[0]);
+        RawMessage[] messages = prepared.stream().map(ConnectorSamples.Sample::message).toArray(RawMessage[]::new);
         long[] callNanos = new long[s.length];
         long[] calls = new long[s.length];
         long[] ignoreNanos = new long[s.length];
@@ -322,7 +293,7 @@ public final class ConnectorThroughput {
             long reads = 0;
             long msgs = 0;
             for (int i = 0; i < s.length; i++) {
-                reads += itCalls[i] * s[i].reads;
+                reads += itCalls[i] * s[i].reads();
                 msgs += itCalls[i];
                 callNanos[i] += itNanos[i];
                 calls[i] += itCalls[i];
@@ -337,10 +308,10 @@ public final class ConnectorThroughput {
         double share = Math.min(1.0, (double) cpuTotal / wallTotal);
         List<SampleStat> perSample = new ArrayList<>();
         for (int i = 0; i < s.length; i++) {
-            perSample.add(new SampleStat(s[i].name, s[i].message.payload().length, s[i].reads, calls[i], callNanos[i], share));
+            perSample.add(new SampleStat(s[i].name(), s[i].message().payload().length, s[i].reads(), calls[i], callNanos[i], share));
         }
-        double payloadAvg = prepared.stream().mapToInt(p -> p.message.payload().length).average().orElse(0);
-        int readsPerCycle = prepared.stream().mapToInt(Prepared::reads).sum();
+        double payloadAvg = prepared.stream().mapToInt(p -> p.message().payload().length).average().orElse(0);
+        int readsPerCycle = ready.readsPerCycle();
         return new Result(id, connector.decoderName(), null, notes, s.length, readsPerCycle, payloadAvg, warmupCpuS,
                 iterations, perSample);
     }
@@ -466,17 +437,6 @@ public final class ConnectorThroughput {
         }
         return -1;
     }
-
-    static List<Path> positiveSamples(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).filter(OfflineRun::isPayload)
-                    .filter(p -> Files.isRegularFile(OfflineRun.sibling(p, ".expected.json"))).sorted().toList();
-        }
-    }
-
 
     // ---------------------------------------------------------------------------------------------------------------
     // forking

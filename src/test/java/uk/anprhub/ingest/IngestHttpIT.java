@@ -28,6 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IngestHttpIT extends HubIT {
 
     @Test
+    void theEmbeddedStoreFlushesEveryCommitBeforeTheCameraIsAcknowledged() {
+        // zonky's default is synchronous_commit=off: a machine crash would then lose acknowledged reads
+        assertThat(jdbc.queryForObject("show synchronous_commit", String.class)).isEqualTo("on");
+        assertThat(jdbc.queryForObject("show fsync", String.class)).isEqualTo("on");
+    }
+
+    @Test
     void thousandReadsFromTwentyClientsAreStoredOnceAndRepeatsAreDuplicates() throws Exception {
         List<String> reads = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {

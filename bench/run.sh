@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The benchmark report (docs/performance.md): bench/run.sh short   — a quick check, under two minutes
+#                                            bench/run.sh full    — the figures of the docs (~20 minutes)
+# On this one machine it starts PostgreSQL (embedded, or the one in ANPR_DB_URL/ANPR_DB_USER/ANPR_DB_PASSWORD), the
+# NAS simulator and the hub as separate processes, drives the hub with camera-sim over HTTP, TCP and FTP, measures a
+# delivery drain, an outage with recovery, a PostgreSQL COPY and a plain per-message Camel route, and writes
+# report.md, timeline.png, samples.csv and the camera-sim reports to target/bench/ (BENCH_OUT to change).
+# Full mode first runs the JMH benchmarks of the hot functions (bench/jmh.sh) and profiles the hub with JFR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-short}"
+OUT="${BENCH_OUT:-target/bench}"
+case "$MODE" in short|full) ;; *) echo "usage: bench/run.sh short|full" >&2; exit 64 ;; esac
+if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
+# offline first (the usual case here); online only if something is missing from the local repository
+build() { "${MVN[@]}" -B -q -o "$@" > /dev/null || "${MVN[@]}" -B -q "$@" > /dev/null; }
+build -DskipTests package
+build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+mkdir -p "$OUT"
+if [[ "$MODE" == full ]]; then
+  BENCH_SKIP_BUILD=1 bench/jmh.sh
+fi
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.BenchRun "$MODE" "$OUT"

@@ -1,0 +1,166 @@
+package uk.anprhub.bench.jmh;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.read.NasRead;
+import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.store.FileImageStore;
+import uk.anprhub.store.Partitions;
+import uk.anprhub.store.ReadWriter;
+import uk.anprhub.store.StoreConfiguration;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The store's batch insert of {@value #READS} canonical reads through the real {@link ReadWriter} path: one
+ * {@code submit} of a message holding 500 normalised nas-json reads, waited for until committed. That is one group
+ * commit: the raw message row, the reads by {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING
+ * RETURNING}, their delivery outbox rows (target nas), one transaction; plus the hand-off to and from the writer
+ * thread. Score = reads committed per second (ops = reads).
+ *
+ * <p>The database is an embedded PostgreSQL (io.zonky) started in trial setup the way the hub starts its own
+ * ({@code uk.anprhub.store.StoreConfiguration}: same builder defaults, {@code max_connections=100},
+ * {@code shared_buffers=256MB}, HikariCP with {@code reWriteBatchedInserts}), migrated with the hub's Flyway scripts,
+ * with today's partitions created by {@link Partitions}. {@code -p synchronousCommit=off} shows what the WAL flush per commit costs.
+ *
+ * <p>Keys are unique per invocation (the 500 reads are built in per-invocation setup, not measured), so every
+ * read is inserted, never a duplicate; the table grows during the run as it does in production.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class BatchInsertBenchmark {
+
+    static final int READS = 500;
+
+    /** PostgreSQL's {@code synchronous_commit}: "on" is what the hub's store runs with (a WAL flush per commit). */
+    @Param({"on"})
+    public String synchronousCommit;
+
+    private EmbeddedPostgres pg;
+    private HikariDataSource dataSource;
+    private ReadWriter writer;
+    private Path images;
+    private long invocation;
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private List<Normalised> reads;
+    private RawMessage message;
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        BenchHome.quietLogging();
+        pg = StoreConfiguration.embeddedPostgres().setServerConfig("synchronous_commit", synchronousCommit).start();
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        c.setUsername("postgres");
+        c.setMaximumPoolSize(16);
+        c.addDataSourceProperty("reWriteBatchedInserts", "true");
+        c.setPoolName("bench-store");
+        dataSource = new HikariDataSource(c);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        images = Files.createTempDirectory("anpr-bench-images");
+        FileImageStore imageStore = new FileImageStore(images);
+        new Partitions(new JdbcTemplate(dataSource), imageStore, Clock.systemUTC(), 7, 1).ensure();
+        // what Spring Boot's ObjectMapper does with the hub's application.yaml (non_null, ISO dates)
+        ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        writer = new ReadWriter(dataSource, imageStore, mapper, 2, READS, Duration.ofMillis(2), 20_000);
+    }
+
+    @Setup(Level.Invocation)
+    public void nextBatch() {
+        long n = invocation++;
+        Instant now = Instant.now();
+        reads = new ArrayList<>(READS);
+        StringBuilder payload = new StringBuilder(READS * 170).append('[');
+        for (int i = 0; i < READS; i++) {
+            Instant captured = now.minusMillis(1 + (i * 37L) % 60_000).truncatedTo(ChronoUnit.MILLIS);
+            String asRead = plate(n, i);
+            String vrm = asRead.replace(" ", "");
+            String camera = "MPS-DEMO-" + String.format("%04d", 1 + i % 10);
+            // the key is what the Normaliser makes (camera:VRM:ms), made unique per invocation by the plate and a run tag
+            String key = camera + ":" + vrm + ":" + captured.toEpochMilli() + ":" + run;
+            reads.add(new Normalised(new NasRead(null, key, vrm, asRead, captured, captured.toString(),
+                    NasRead.TimeSource.DEVICE_UTC, now, "MPS", "MPS-DEMO", camera,
+                    new NasRead.DeviceRef("nas", null, null, null, null, null, null, null, null), 1,
+                    i % 2 == 0 ? NasRead.Direction.TOWARDS : NasRead.Direction.AWAY, i % 2 == 0 ? "TOWARDS" : "AWAY",
+                    null, 60 + i % 40, "GBR", 51.5194, -0.2196, null, null, null, null, null,
+                    new NasRead.Ingest("nas-json", "nas-json", "http", "127.0.0.1"), null), null, null));
+            payload.append(i == 0 ? "" : ",").append("{\"vrm\":\"").append(asRead).append("\",\"captureTimeUtc\":\"")
+                    .append(captured).append("\",\"cameraId\":\"").append(camera)
+                    .append("\",\"confidencePct\":").append(60 + i % 40).append(",\"direction\":\"")
+                    .append(i % 2 == 0 ? "TOWARDS" : "AWAY").append("\",\"countryCode\":\"GBR\"}");
+        }
+        message = new RawMessage(payload.append(']').toString().getBytes(StandardCharsets.UTF_8), "nas-json", "nas-json",
+                "http", "application/json", Map.of(), "127.0.0.1", null, null, now);
+    }
+
+    /** A UK-style plate unique to (invocation, index). */
+    static String plate(long n, int i) {
+        long v = n * READS + i;
+        StringBuilder b = new StringBuilder(8);
+        b.append((char) ('A' + (v / 17_576_000) % 26)).append((char) ('A' + (v / 676_000) % 26))
+                .append((char) ('0' + (v / 100_000) % 10)).append((char) ('0' + (v / 10_000) % 10)).append(' ')
+                .append((char) ('A' + (v / 1_000) % 10)).append((char) ('A' + (v / 100) % 10))
+                .append((char) ('A' + (v / 10) % 10)).append((char) ('0' + v % 10));
+        return b.toString();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public ReadWriter.Stored insert500() throws Exception {
+        ReadWriter.Stored s = writer.submit(message, reads).get(30, TimeUnit.SECONDS);
+        if (s.stored() != READS) {
+            throw new IllegalStateException("stored " + s.stored() + " of " + READS + " (duplicates: keys not unique)");
+        }
+        return s;
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws Exception {
+        if (writer != null) {
+            writer.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+        if (images != null) {
+            try (var files = Files.walk(images)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

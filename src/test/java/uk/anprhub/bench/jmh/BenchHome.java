@@ -1,0 +1,32 @@
+package uk.anprhub.bench.jmh;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where connectors/, mappings/ and config/ are: system property {@code anpr.home}, else the working directory. */
+final class BenchHome {
+
+    static Path get() {
+        Path home = Path.of(System.getProperty("anpr.home", ".")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(home.resolve("connectors"))) {
+            throw new IllegalStateException("no connectors/ under " + home
+                    + ": run from the project folder (bench/jmh.sh does) or set -Danpr.home=...");
+        }
+        return home;
+    }
+
+    /** The hub's logs (catalog, registry, Flyway, Hikari) are noise in a JMH run. */
+    static void quietLogging() {
+        try {
+            org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            if (root instanceof ch.qos.logback.classic.Logger logback) {
+                logback.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        } catch (LinkageError e) {
+            // another slf4j binding: leave it
+        }
+    }
+
+    private BenchHome() {
+    }
+}
