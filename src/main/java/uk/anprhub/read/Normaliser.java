@@ -11,6 +11,7 @@ import uk.anprhub.read.NasRead.TimeSource;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer.Form;
@@ -26,6 +27,7 @@ import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -317,17 +319,8 @@ public final class Normaliser {
         }
         byte[] bytes = null;
         if (image.base64() != null) {
-            String b64 = image.base64();
-            int comma = b64.startsWith("data:") ? b64.indexOf(',') : -1;
-            StringBuilder clean = new StringBuilder(b64.length());
-            for (int i = comma + 1; i < b64.length(); i++) {
-                char c = b64.charAt(i);
-                if (!Character.isWhitespace(c)) {
-                    clean.append(c);
-                }
-            }
             try {
-                bytes = Base64.getDecoder().decode(clean.toString());
+                bytes = Base64.getDecoder().decode(base64Bytes(image.base64()));
             } catch (IllegalArgumentException e) {
                 throw new RejectedException("invalid-image", "the " + kind + " image is not valid base64");
             }
@@ -343,6 +336,26 @@ public final class Normaliser {
             bytes = a != null ? a.bytes() : message.payload();
         }
         return bytes == null || bytes.length == 0 ? null : bytes;
+    }
+
+    /**
+     * The base64 text of an image (after a {@code data:...,} prefix) as bytes without whitespace, such as the CRLF
+     * every 76 characters of MIME base64: one pass over bytes, where a char-by-char copy cost a fifth of an XML read.
+     * Still for the strict decoder: getMimeDecoder() would silently skip garbage too.
+     */
+    static byte[] base64Bytes(String b64) {
+        String data = b64.startsWith("data:") ? b64.substring(b64.indexOf(',') + 1) : b64;
+        byte[] b = data.getBytes(StandardCharsets.ISO_8859_1); // a char beyond Latin-1 becomes '?': not base64
+        int n = 0;
+        for (int i = 0; i < b.length; i++) {
+            byte c = b[i];
+            boolean space = c >= 0 && c <= ' ' ? (c >= 9 && c <= 13) || c >= 28 // Character.isWhitespace in Latin-1
+                    : c == '?' && Character.isWhitespace(data.charAt(i)); // U+2028 and the like, skipped as before
+            if (!space) {
+                b[n++] = c;
+            }
+        }
+        return n == b.length ? b : Arrays.copyOf(b, n);
     }
 
     private static ImageRef imageRef(VendorRead.Image image, byte[] bytes) {

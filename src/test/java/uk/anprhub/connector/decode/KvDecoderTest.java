@@ -92,4 +92,14 @@ class KvDecoderTest {
         assertThatThrownBy(() -> decode(cp1252, Map.of("charset", "no-such-charset")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void textOfARangeAsciiUtf8OrLatin1() {
+        byte[] b = "xxA=1\u00e9yy".getBytes(StandardCharsets.UTF_8);
+        assertThat(KvDecoder.text(b, 2, 3, null)).isEqualTo("A=1"); // ASCII fast path
+        assertThat(KvDecoder.text(b, 2, 5, null)).isEqualTo("A=1\u00e9"); // UTF-8
+        assertThat(KvDecoder.text(b, 2, 4, null)).isEqualTo("A=1\u00c3"); // cut UTF-8 is not UTF-8: Latin-1
+        assertThat(KvDecoder.text("\uFEFFk=v".getBytes(StandardCharsets.UTF_8), null)).isEqualTo("k=v");
+        assertThat(KvDecoder.text(new byte[0], null)).isEmpty();
+    }
 }

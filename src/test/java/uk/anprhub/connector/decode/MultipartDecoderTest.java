@@ -262,6 +262,127 @@ class MultipartDecoderTest {
         assertThat(e.detail()).startsWith("parts[0]: XML ends unexpectedly at line");
     }
 
+    // ---- delimiter search (eight bytes at a time) ----
+
+    /** The byte-at-a-time scan the search replaced: the reference for what counts as a delimiter. */
+    private static int naiveFind(byte[] body, byte[] delimiter, int from) {
+        for (int i = from; i <= body.length - delimiter.length; i++) {
+            if ((i == 0 || body[i - 1] == '\n') && Arrays.equals(body, i, i + delimiter.length, delimiter, 0, delimiter.length)) {
+                int after = i + delimiter.length;
+                byte b = after < body.length ? body[after] : 0;
+                if (after == body.length || b == '\r' || b == '\n' || b == ' ' || b == '\t'
+                        || (b == '-' && after + 1 < body.length && body[after + 1] == '-')) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void delimiterSearchAgreesWithTheByteScanOnBoundaryLikeNoise() {
+        // bodies made of delimiter fragments, line breaks and binary, so that matches, near-misses and a delimiter
+        // cut by the end of the body all occur; every start offset is compared
+        String[] pieces = {"--bound", "--boundary", "--boundary--", "--boundaryX", "-", "\r\n", "\n", "\r", " ", "\t", "x", "\u00ff"};
+        Random random = new Random(7);
+        for (String boundary : new String[] {"--boundary", "--b"}) {
+            MultipartDecoder.Delimiter delimiter = new MultipartDecoder.Delimiter(boundary);
+            byte[] bytes = boundary.getBytes(StandardCharsets.ISO_8859_1);
+            for (int round = 0; round < 2000; round++) {
+                StringBuilder sb = new StringBuilder();
+                for (int n = random.nextInt(12); n > 0; n--) {
+                    sb.append(pieces[random.nextInt(pieces.length)]);
+                }
+                byte[] body = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+                for (int from = 0; from <= body.length; from++) {
+                    assertThat(delimiter.find(body, from)).as("%s in %s from %d", boundary, sb, from)
+                            .isEqualTo(naiveFind(body, bytes, from));
+                }
+            }
+        }
+    }
+
+    @Test
+    void lineFeedSearchEightBytesAtATime() {
+        // every position and range edge, with neighbours that a wrong bit trick would take for '\n' (0x0B, 0x8A, 0x09, 0x00, 0xFF)
+        byte[] noise = {0x0B, (byte) 0x8A, 0x09, 0x00, (byte) 0xFF, 0x0A ^ 0x01, 'x'};
+        Random random = new Random(11);
+        for (int round = 0; round < 3000; round++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(12) == 0 ? (byte) '\n' : noise[random.nextInt(noise.length)];
+            }
+            int from = random.nextInt(b.length + 1);
+            int to = from + random.nextInt(b.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to && expected < 0; i++) {
+                expected = b[i] == '\n' ? i : -1;
+            }
+            assertThat(MultipartDecoder.indexOfLineFeed(b, from, to)).as("%s [%d, %d)", Arrays.toString(b), from, to)
+                    .isEqualTo(expected);
+        }
+        assertThat(MultipartDecoder.indexOfLineFeed(new byte[5], 3, 1)).isEqualTo(-1); // empty range
+    }
+
+    @Test
+    void delimiterAtTheStartOrCutByTheEnd() {
+        MultipartDecoder.Delimiter d = new MultipartDecoder.Delimiter("--boundary");
+        byte[] atStart = body("--boundary\r\n");
+        assertThat(d.find(atStart, 0)).isZero();
+        assertThat(d.find(atStart, 1)).isEqualTo(-1);
+        assertThat(d.find(body("x\r\n--boundary"), 0)).isEqualTo(3); // the end of the body ends it
+        assertThat(d.find(body("x\r\n--boundar"), 0)).isEqualTo(-1);
+        assertThat(d.find(body("--boundar"), 0)).isEqualTo(-1);
+        assertThat(d.find(new byte[0], 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void boundaryCutByTheEndOfTheBodyIsTruncation() {
+        String ct = "multipart/form-data; boundary=boundary";
+        byte[] cut = body("--boundary\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n--bounda");
+        assertThat(rejected(cut, ct, Map.of()).detail()).contains("closing boundary");
+        Decoded lenient = decode(cut, ct, Map.of("lenient-end", "true"));
+        assertThat(lenient.attachments().get("part0").bytes()).isEqualTo(body(JPEG, "\r\n--bounda")); // not a delimiter
+        assertThat(rejected(body("--boundary\r\nContent-Type: image/jpeg\r\n\r\n", JPEG, "\r\n--boundary"), ct, Map.of())
+                .detail()).contains("truncated");
+    }
+
+    @Test
+    void boundaryLikeBytesInsideAPictureAreContent() {
+        byte[] picture = body(JPEG, "--boundary\n-\r\n--boundaryX\r\n--boundar\r\n--boundary-x\n--bound\r\n", JPEG,
+                "\r\n--boundary\u00ff\r\n--boundar");
+        for (String nl : new String[] {"\r\n", "\n"}) {
+            byte[] body = body("--boundary", nl, "Content-Type: image/jpeg", nl, nl, picture, nl,
+                    "--boundary", nl, "Content-Type: image/jpeg", nl, nl, JPEG, nl, "--boundary--", nl);
+            Decoded decoded = decode(body, "multipart/related; boundary=boundary", Map.of());
+            assertThat(decoded.attachments().get("part0").bytes()).as(nl).isEqualTo(picture);
+            assertThat(decoded.attachments().get("part1").bytes()).as(nl).isEqualTo(JPEG);
+        }
+    }
+
+    @Test
+    void crlfAndLfBodiesGiveTheSameParts() {
+        String crlf = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx=1\r\n--b\r\n"
+                + "Content-Disposition: form-data; name=\"c\"; filename=\"c.xml\"\r\n\r\n<r><v>2</v></r>\r\n--b--\r\n";
+        JsonNode a = decode(body(crlf), "multipart/form-data; boundary=b", Map.of()).tree();
+        JsonNode b = decode(body(crlf.replace("\r\n", "\n")), "multipart/form-data; boundary=b", Map.of()).tree();
+        assertThat(b).isEqualTo(a);
+        assertThat(a.path("parts").get(0).path("kv").path("x").asText()).isEqualTo("1");
+        assertThat(a.path("parts").get(1).path("filename").asText()).isEqualTo("c.xml");
+        assertThat(a.path("parts").get(1).path("xml").path("v").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void emptyParts() {
+        for (String body : new String[] {"--b\r\n\r\n\r\n--b\r\n\r\n--b--", "--b\n\n\n--b\n\n--b--\n"}) {
+            Decoded decoded = decode(body(body), "multipart/mixed; boundary=b", Map.of());
+            assertThat(decoded.attachments()).containsOnlyKeys("part0", "part1");
+            assertThat(decoded.attachments().get("part0").bytes()).isEmpty();
+            assertThat(decoded.attachments().get("part1").bytes()).isEmpty();
+            assertThat(decoded.tree().path("parts").get(1).path("size").asInt()).isZero();
+        }
+    }
+
     // ---- size ----
 
     @Test

@@ -254,6 +254,30 @@ class XmlDecoderTest {
     }
 
     @Test
+    void prologScanReadsBytesInEveryEncoding() {
+        // the scan runs on raw bytes as 1/2/4-byte units: each encoding, with and without a BOM, both ways
+        String prolog = "<?xml version=\"1.0\"?>\n<!-- c1 --->\t<?pi a?b?>\r\n";
+        for (String charset : List.of("UTF-8", "ISO-8859-1", "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE")) {
+            Charset cs = Charset.forName(charset);
+            byte[] bom = cs.newEncoder().canEncode('\uFEFF') ? "\uFEFF".getBytes(cs) : new byte[0]; // none in Latin-1
+            for (byte[] lead : List.of(new byte[0], bom)) {
+                assertThat(XmlDecoder.declaresDoctype(concat(lead, (prolog + "<!DOCTYPE r><r/>").getBytes(cs)))).as(charset).isTrue();
+                assertThat(XmlDecoder.declaresDoctype(concat(lead, (prolog + "<!-- <!DOCTYPE --><r/>").getBytes(cs)))).as(charset).isFalse();
+                assertThat(XmlDecoder.declaresDoctype(concat(lead, (prolog + "<r><!DOCTYPE r></r>").getBytes(cs)))).as(charset).isFalse();
+            }
+        }
+        assertThat(XmlDecoder.declaresDoctype(new byte[] {'<', '!'})).isTrue(); // cut short: "<!" then no "--"
+        assertThat(XmlDecoder.declaresDoctype(new byte[] {0, '<', 0})).isFalse(); // odd UTF-16BE length
+        assertThat(XmlDecoder.declaresDoctype("<!-- never closed <!DOCTYPE r>".getBytes(StandardCharsets.UTF_8))).isFalse();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void doctypeTextInsideACommentOrTheDocumentIsNotADoctype() {
         assertThat(decode("<!-- <!DOCTYPE x> --><r><a>&lt;!DOCTYPE</a></r>").path("a").asText()).isEqualTo("<!DOCTYPE");
     }
