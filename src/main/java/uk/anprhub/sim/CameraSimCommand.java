@@ -102,6 +102,9 @@ public final class CameraSimCommand implements Callable<Integer> {
         Set<String> notes = new LinkedHashSet<>();
         MessageSource source = source(notes);
         notes.forEach(n -> System.err.println("note: " + n));
+        if (count == 0) { // --registry-out FILE --count 0: only write the registry, for the hub to load before a run
+            return 0;
+        }
         Sender.Factory senders = senders();
         SimSettings s = new SimSettings(clients, rate, duration, count, warmup, repeatShare, badShare);
         SimReport report = new SimRun(s, source, senders).run(transport, vendor);

@@ -37,7 +37,7 @@ public final class BenchRun {
 
         static Mode of(String name) {
             return switch (name) {
-                case "short" -> new Mode(name, 6, 2, 20_000, 24, 6, 8, 100_000, false);
+                case "short" -> new Mode(name, 5, 2, 20_000, 16, 4, 6, 50_000, false);
                 case "full" -> new Mode(name, 60, 10, 450_000, 300, 60, 120, 1_000_000, true);
                 default -> throw new IllegalArgumentException("mode is short or full, not " + name);
             };
@@ -50,7 +50,7 @@ public final class BenchRun {
 
     /** Mean resource use over a scenario's measured samples. CPU in percent of one core. */
     record Usage(double hubCpu, double pgCpu, double simCpu, double nasSimCpu, double machineBusy, long hubRssMb,
-                 double diskMbPerS) {
+                 double diskMbPerS, double storedPerS, double deliveredPerS) {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -105,8 +105,9 @@ public final class BenchRun {
         System.out.printf("bench %s: hub, nas-sim and PostgreSQL up after %.0f s (%d cores, load %s)%n", mode.name(),
                 (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors(), loadAverage());
 
-        // warm the JIT of hub, simulator and camera-sim once; not reported
-        sim("warm-up", "warm-up", List.of("--batch", "100", "--clients", "4"), Math.max(3, mode.warmup()));
+        if (mode.profile()) { // warm the JIT of hub and simulator once before the first figures; not reported
+            sim("warm-up", "warm-up", List.of("--batch", "100", "--clients", "4"), mode.warmup());
+        }
 
         Instant ingestFrom = Instant.now();
         ingest("http-batch", "HTTP, canonical batches of 100 (nas-json), 4 clients",
@@ -118,7 +119,7 @@ public final class BenchRun {
                         "--bad-share", "0.01"));
         ingest("tcp", "TCP, canonical single reads, line framing, ack after commit, 32 connections",
                 List.of("--transport", "tcp", "--target", "localhost:" + tcpPort, "--clients", "32"));
-        ingest("ftp", "FTP, Hikvision picture uploads (plate in the file name), 8 clients",
+        ingest("ftp", "FTP, Hikvision picture uploads (plate in the file name), 8 clients; acknowledged = 226, committed after",
                 List.of("--transport", "ftp", "--vendor", "hikvision-ftp", "--target", "localhost:" + ftpPort,
                         "--ftp-user", "sim", "--ftp-password", opsPassword, "--clients", "8"));
         Instant ingestTo = Instant.now();
@@ -146,15 +147,15 @@ public final class BenchRun {
                 sim.report().path("latencyMs").path("p50").asDouble(), sim.report().path("latencyMs").path("p99").asDouble(),
                 usage, outcome(sim.report()));
         results.add(r);
-        System.out.printf("  %-12s %,8.0f reads/s  p50 %5.1f ms  p99 %6.1f ms  hub CPU %3.0f %%  PostgreSQL %3.0f %%  %s%n", id,
-                r.readsPerSecond(), r.p50Ms(), r.p99Ms(), usage.hubCpu(), usage.pgCpu(), r.note());
+        System.out.printf("  %-12s %,8.0f reads/s acknowledged, %,8.0f stored/s  p50 %5.1f ms  p99 %6.1f ms  hub CPU %3.0f %%  PostgreSQL %3.0f %%  %s%n",
+                id, r.readsPerSecond(), usage.storedPerS(), r.p50Ms(), r.p99Ms(), usage.hubCpu(), usage.pgCpu(), r.note());
         return r;
     }
 
     /** Delivery drain: delivery paused while N reads are stored, then resumed; reads/s from first to last arrival. */
     private void drain() throws Exception {
         waitForBacklog(0, 600);
-        ops("POST", "/api/v1/delivery/targets/nas/pause");
+        ops("POST", "/api/v1/delivery/targets/nas/pause?why=benchmark");
         sampler.scenario("drain (filling)");
         Sim fill = sim("drain-fill", "fill the backlog", List.of("--batch", "500", "--clients", "4", "--count", "" + mode.drainReads()),
                 3600, 0);
@@ -227,8 +228,7 @@ public final class BenchRun {
         Process app = start("plain-camel", List.of("java", "-cp", System.getProperty("java.class.path"), "plaincamel.PlainCamelApp",
                 "--server.port=" + port, "--ref.db.url=" + db.url(), "--ref.db.user=" + db.user(), "--ref.db.password=" + db.password(),
                 "--ref.nas.url=" + nasSim), Map.of());
-        waitFor("the plain Camel route", 120, () -> get(URI.create("http://localhost:" + port + "/actuator/health")).contains("UP"));
-        sim("plain-warm-up", "warm-up", List.of("--url", "http://localhost:" + port, "--clients", "20"), mode.warmup());
+        waitFor("the plain Camel route", 120, () -> answers(URI.create("http://localhost:" + port + "/ingest/nas-json")));
         Sim sim = sim("plain-camel", "plain Camel route", List.of("--url", "http://localhost:" + port, "--clients", "20"),
                 mode.seconds());
         Result r = new Result("plain-camel", "Reference: plain Camel route, platform-http → camel-sql INSERT → HTTP POST to nas-sim per read, 20 clients",
@@ -324,14 +324,22 @@ public final class BenchRun {
     }
 
     private Usage usage(String scenario) {
-        List<Sampler.Sample> s = sampler.samples().stream().filter(x -> x.scenario().equals(scenario)).toList();
+        List<Sampler.Sample> all = sampler.samples();
+        List<Sampler.Sample> s = all.stream().filter(x -> x.scenario().equals(scenario)).toList();
+        double stored = Double.NaN, delivered = Double.NaN;
+        if (!s.isEmpty()) { // counter deltas from the sample before the scenario's first to its last
+            Sampler.Sample before = all.get(Math.max(0, all.indexOf(s.get(0)) - 1)), last = s.get(s.size() - 1);
+            double dt = last.t() - before.t();
+            stored = (last.storedTotal() - before.storedTotal()) / dt;
+            delivered = (last.deliveredTotal() - before.deliveredTotal()) / dt;
+        }
         return new Usage(s.stream().mapToDouble(Sampler.Sample::hubCpu).average().orElse(Double.NaN),
                 s.stream().mapToDouble(Sampler.Sample::pgCpu).average().orElse(Double.NaN),
                 s.stream().mapToDouble(Sampler.Sample::simCpu).average().orElse(Double.NaN),
                 s.stream().mapToDouble(Sampler.Sample::nasSimCpu).average().orElse(Double.NaN),
                 s.stream().mapToDouble(Sampler.Sample::machineBusy).average().orElse(Double.NaN),
                 s.stream().mapToLong(Sampler.Sample::hubRssMb).max().orElse(0),
-                s.stream().mapToDouble(Sampler.Sample::diskWriteMbPerS).average().orElse(Double.NaN));
+                s.stream().mapToDouble(Sampler.Sample::diskWriteMbPerS).average().orElse(Double.NaN), stored, delivered);
     }
 
     // --- the hub's configuration and the processes ---
@@ -344,9 +352,10 @@ public final class BenchRun {
                 Files.copy(f, cameras.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        for (String vendor : List.of("hikvision-isapi", "hikvision-ftp")) {
+        for (String vendor : List.of("hikvision-isapi")) {
             Process p = start("registry-" + vendor, List.of("java", "-Danpr.home=" + root, "-jar", jar.toString(), "camera-sim",
-                    "--vendor", vendor, "--cameras", "50", "--registry-out", cameras.resolve("sim-" + vendor + ".yaml").toString()), Map.of());
+                    "--vendor", vendor, "--cameras", "50", "--count", "0", "--registry-out", cameras.resolve("sim-" + vendor + ".yaml").toString()),
+                    Map.of());
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("camera-sim --registry-out failed for " + vendor);
             }
@@ -373,7 +382,7 @@ public final class BenchRun {
                     accounts:
                       - user: sim
                         password-hash: "%s"
-                        folder: ""
+                        folder: Driveway
                         feed: hikvision-ftp
                 logging:
                   level:
@@ -449,6 +458,16 @@ public final class BenchRun {
             return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "";
+        }
+    }
+
+    /** Any HTTP answer at all: the server is listening. */
+    private boolean answers(URI uri) {
+        try {
+            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (Exception e) {
+            return false;
         }
     }
 
