@@ -43,8 +43,9 @@ public class StoreConfiguration {
     /** The embedded server's settings, shared with the benchmarks so they measure the store the hub runs. */
     public static EmbeddedPostgres.Builder embeddedPostgres() {
         return EmbeddedPostgres.builder()
-                // zonky's builder turns synchronous_commit off (a test-speed default); an acknowledged read must
-                // survive a crash of the database or the machine, so every commit waits for its WAL flush
+                // zonky starts PostgreSQL with fsync and synchronous_commit off (test-speed defaults); an acknowledged
+                // read must survive a crash of the database or the machine, so every commit waits for its WAL flush
+                .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("shared_buffers", "256MB");

@@ -29,7 +29,7 @@ class IngestHttpIT extends HubIT {
 
     @Test
     void theEmbeddedStoreFlushesEveryCommitBeforeTheCameraIsAcknowledged() {
-        // zonky's default is synchronous_commit=off: a machine crash would then lose acknowledged reads
+        // zonky starts PostgreSQL with fsync and synchronous_commit off: a machine crash would lose acknowledged reads
         assertThat(jdbc.queryForObject("show synchronous_commit", String.class)).isEqualTo("on");
         assertThat(jdbc.queryForObject("show fsync", String.class)).isEqualTo("on");
     }

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * An embedded PostgreSQL started exactly as the hub starts its own ({@code StoreConfiguration.embeddedPostgres()}:
- * {@code synchronous_commit=on}, {@code max_connections=100}, {@code shared_buffers=256MB}), migrated with the hub's Flyway
+ * {@code fsync=on}, {@code synchronous_commit=on}, {@code max_connections=100}, {@code shared_buffers=256MB}), migrated with the hub's Flyway
  * scripts and with the hub's partitions, for running the reference lines without a hub:
  * {@code java -cp <test classpath> uk.anprhub.bench.reference.ReferenceDatabase [port]} prints one JSON line
  * {@code {"jdbcUrl":...,"user":"postgres","synchronousCommit":...}} and runs until killed.
