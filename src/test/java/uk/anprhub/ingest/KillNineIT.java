@@ -1,5 +1,6 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.support.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import uk.anprhub.support.TestDatabase;
 import uk.anprhub.support.TestReads;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +43,7 @@ class KillNineIT {
     @Test
     void everyAcknowledgedReadSurvivesAKillMinus9() throws Exception {
         try (TestDatabase db = TestDatabase.start()) {
-            int port = freePort();
+            int port = FreePorts.next();
             Process hub = startHub(db, port);
             Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -133,9 +133,4 @@ class KillNineIT {
         throw new AssertionError("hub did not come up in 120 s");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

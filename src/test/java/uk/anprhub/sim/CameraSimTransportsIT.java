@@ -1,5 +1,6 @@
 package uk.anprhub.sim;
 
+import uk.anprhub.support.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -11,7 +12,6 @@ import uk.anprhub.support.HubIT;
 import uk.anprhub.support.TestDatabase;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class CameraSimTransportsIT extends HubIT {
 
     private static final String FTP_PASSWORD = "camera-test-password";
     private static final TestDatabase DB;
-    private static final int NAS_PORT = freePort(), AXIS_PORT = freePort(), FTP_PORT = freePort();
+    private static final int NAS_PORT = FreePorts.next(), AXIS_PORT = FreePorts.next(), FTP_PORT = FreePorts.next();
 
     static {
         try {
@@ -132,11 +132,4 @@ class CameraSimTransportsIT extends HubIT {
         return t;
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

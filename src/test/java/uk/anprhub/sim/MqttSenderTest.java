@@ -1,5 +1,6 @@
 package uk.anprhub.sim;
 
+import uk.anprhub.support.FreePorts;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -13,7 +14,6 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +32,7 @@ class MqttSenderTest {
 
     @Test
     void publishesAtQos1AndCountsPubacks() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         Path dir = Files.createTempDirectory("sim-artemis");
         ConfigurationImpl config = new ConfigurationImpl();
         config.setBrokerInstance(dir.toFile());

@@ -1,5 +1,6 @@
 package uk.anprhub.transport.ftp;
 
+import uk.anprhub.support.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -16,7 +17,6 @@ import uk.anprhub.ingest.RawMessage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ class EmbeddedFtpServerTest {
     }
 
     private void start(Map<String, String> extra) throws IOException {
-        port = freePort();
+        port = FreePorts.next();
         Map<String, String> m = new HashMap<>();
         m.put("anpr.ftp.enabled", "true");
         m.put("anpr.ftp.port", String.valueOf(port));
@@ -212,11 +212,6 @@ class EmbeddedFtpServerTest {
         return ks;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();

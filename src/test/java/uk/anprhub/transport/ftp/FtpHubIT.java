@@ -1,5 +1,6 @@
 package uk.anprhub.transport.ftp;
 
+import uk.anprhub.support.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -21,7 +22,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,8 +71,8 @@ public abstract class FtpHubIT {
                     Files.copy(f, cameras.resolve(f.getFileName()));
                 }
             }
-            FTP_PORT = freePort();
-            DB_PORT = freePort();
+            FTP_PORT = FreePorts.next();
+            DB_PORT = FreePorts.next();
             DB_DIR = DATA.resolve("postgres");
             startDatabase();
             Runtime.getRuntime().addShutdownHook(new Thread(FtpHubIT::stopDatabase));
@@ -83,7 +83,7 @@ public abstract class FtpHubIT {
             Files.setLastModifiedTime(seeded, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
             REMOTE = Files.createDirectories(DATA.resolve("remote"));
             Files.createDirectories(REMOTE.resolve("Driveway"));
-            REMOTE_PORT = freePort();
+            REMOTE_PORT = FreePorts.next();
             remoteServer = remoteCamera(REMOTE, REMOTE_PORT);
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -154,11 +154,6 @@ public abstract class FtpHubIT {
 
     // -------------------------------------------------------------------------------------------- helpers
 
-    protected static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     protected static byte[] sample(String connector, String name) throws IOException {
         return Files.readAllBytes(Path.of("connectors", connector, "samples", name));

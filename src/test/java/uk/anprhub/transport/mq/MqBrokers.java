@@ -1,5 +1,6 @@
 package uk.anprhub.transport.mq;
 
+import uk.anprhub.support.FreePorts;
 import ch.qos.logback.classic.Level;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
@@ -7,7 +8,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 
 /**
  * Real brokers in the test JVM, no Docker: a KRaft Kafka broker (spring-kafka-test) and an MQTT 5 broker (Apache
@@ -30,7 +30,7 @@ public final class MqBrokers implements AutoCloseable {
         quiet("org.apache.kafka", "kafka", "state.change.logger", "org.apache.activemq", "org.apache.zookeeper");
         EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, partitions, topics);
         kafka.afterPropertiesSet();
-        int port = freePort();
+        int port = FreePorts.next();
         ConfigurationImpl config = new ConfigurationImpl();
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("anpr-artemis");
         config.setBrokerInstance(dir.toFile()); // paging etc. never under the working directory
@@ -64,11 +64,6 @@ public final class MqBrokers implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() throws Exception {

@@ -1,5 +1,6 @@
 package uk.anprhub.transport.tcp;
 
+import uk.anprhub.support.FreePorts;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +75,7 @@ abstract class TcpHubIT extends HubIT {
         }
         for (String feed : new String[]{"nas-json", "axis-lpv-json", "nas-len", "nas-magic", "bof2-xml", "nas-stream",
                 "nas-guard", "nas-stx"}) {
-            PORTS.put(feed, freePort());
+            PORTS.put(feed, FreePorts.next());
         }
     }
 
@@ -85,13 +85,6 @@ abstract class TcpHubIT extends HubIT {
         PORTS.forEach((feed, port) -> registry.add("anpr.tcp.feeds." + feed + ".port", () -> port));
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
