@@ -18,6 +18,6 @@ build -DskipTests package
 build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p "$OUT"
 if [[ "$MODE" == full ]]; then
-  BENCH_SKIP_BUILD=1 bench/jmh.sh
+  BENCH_SKIP_BUILD=1 bench/jmh.sh -wi 5 -i 5   # longer than jmh.sh's defaults: steadier figures for the report
 fi
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.BenchRun "$MODE" "$OUT"

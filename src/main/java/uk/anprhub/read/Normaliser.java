@@ -192,6 +192,10 @@ public final class Normaliser {
                 source = TimeSource.DEVICE_UTC;
             }
             default -> {
+                Instant utc = "iso".equals(format) ? plainUtc(raw) : null;
+                if (utc != null) { // the common case, without the formatter (4 % of the hub's CPU in the benchmark)
+                    return new TimedCapture(utc.truncatedTo(ChronoUnit.MILLIS), raw, declared != null ? declared : TimeSource.DEVICE_UTC);
+                }
                 DateTimeFormatter f = "iso".equals(format) ? ISO : PATTERNS.computeIfAbsent(format, Normaliser::pattern);
                 TemporalAccessor parsed;
                 try {
@@ -217,6 +221,56 @@ public final class Normaliser {
             }
         }
         return new TimedCapture(instant.truncatedTo(ChronoUnit.MILLIS), raw, declared != null ? declared : source);
+    }
+
+    /**
+     * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} read by position, or null for anything else (which the ISO formatter
+     * then parses, or refuses). Same result as the formatter for the strings it accepts.
+     */
+    static Instant plainUtc(String s) {
+        int n = s.length();
+        if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            if (s.charAt(19) != '.' || n == 21) {
+                return null;
+            }
+            for (int i = 20; i < n - 1; i++) {
+                int d = s.charAt(i) - '0';
+                if (d < 0 || d > 9) {
+                    return null;
+                }
+                nanos = nanos * 10 + d;
+            }
+            for (int i = n - 1; i < 29; i++) {
+                nanos *= 10;
+            }
+        }
+        int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+        if ((year | month | day | hour | minute | second) < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null; // e.g. month 13: the formatter refuses it with the usual reason
+        }
+    }
+
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            int d = s.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
     }
 
     private static DateTimeFormatter pattern(String pattern) {

@@ -368,6 +368,21 @@ class NormaliserTest {
             assertRejected(base(n -> n.put("time", "soon").put("timeFormat", "epoch-ms")), "invalid-capture-time");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"2024-07-15T13:00:00Z", "2024-07-15T13:00:00.1Z", "2024-07-15T13:00:00.123Z",
+                "2024-07-15T13:00:00.123456789Z", "2024-02-29T23:59:59.999Z", "1999-12-31T00:00:00.000000Z"})
+        void theFastUtcPathReadsWhatTheFormatterReads(String time) {
+            assertThat(Normaliser.plainUtc(time)).isEqualTo(Instant.parse(time));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"2024-13-45T12:00:00Z", "2023-02-29T12:00:00Z", "2024-07-15T13:00:00.Z",
+                "2024-07-15T13:00:00+01:00", "2024-07-15t13:00:00z", "2024-07-15T13:00Z", "2024-07-15 13:00:00Z",
+                "2024-07-15T13:0a:00Z", "2024-07-15T13:00:00.1234567890Z"})
+        void theFastUtcPathLeavesEverythingElseToTheFormatter(String time) {
+            assertThat(Normaliser.plainUtc(time)).isNull();
+        }
+
         @Test
         void anInvalidPatternIsAMappingFailure() {
             assertRejected(base(n -> n.put("time", "2024-07-15").put("timeFormat", "yyyy-MM-dd {")), "mapping-failed");

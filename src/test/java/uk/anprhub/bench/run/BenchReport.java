@@ -70,10 +70,12 @@ final class BenchReport {
         md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (BenchRun.Result r : results) {
             BenchRun.Usage u = r.usage();
+            boolean hubIdle = List.of("copy", "plain-camel", "drain").contains(r.id()); // the hub stores nothing then
+            boolean hubStopped = List.of("copy", "plain-camel").contains(r.id());
             md.append(String.format(Locale.ROOT, "| **%s**: %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.id(), r.what(),
-                    r.readsPerSecond(), Double.isNaN(u.storedPerS()) || r.id().equals("copy") ? "–" : String.format(Locale.ROOT, "%,.0f", u.storedPerS()), Double.isNaN(r.p50Ms()) ? "–" : String.format(Locale.ROOT, "%.1f / %.1f", r.p50Ms(), r.p99Ms()),
-                    pct(u.hubCpu()), pct(u.pgCpu()), pct(u.simCpu() + u.nasSimCpu()), pct(u.machineBusy() * 2),
-                    u.hubRssMb() == 0 ? "–" : u.hubRssMb(), Double.isNaN(u.diskMbPerS()) ? "–" : String.format(Locale.ROOT, "%.1f", u.diskMbPerS())));
+                    r.readsPerSecond(), hubIdle || Double.isNaN(u.storedPerS()) ? "–" : String.format(Locale.ROOT, "%,.0f", u.storedPerS()), Double.isNaN(r.p50Ms()) ? "–" : String.format(Locale.ROOT, "%.1f / %.1f", r.p50Ms(), r.p99Ms()),
+                    hubStopped ? "–" : pct(u.hubCpu()), pct(u.pgCpu()), pct(u.simCpu() + u.nasSimCpu()), pct(u.machineBusy() * 2),
+                    hubStopped || u.hubRssMb() == 0 ? "–" : u.hubRssMb(), Double.isNaN(u.diskMbPerS()) ? "–" : String.format(Locale.ROOT, "%.1f", u.diskMbPerS())));
         }
         md.append("\nCPU in percent of one core (200 % = the whole machine); load generator = camera-sim + nas-sim.\n\n");
         md.append("Outcomes:\n\n");
