@@ -121,7 +121,8 @@ final class BenchReport {
         }
         Path jmh = out.resolve("jmh.md");
         if (Files.exists(jmh)) {
-            md.append("\n## Hot functions (JMH, `bench/jmh.sh`)\n\n").append(Files.readString(jmh)).append('\n');
+            String table = Files.readString(jmh).replaceFirst("^# [^\n]*\n+", ""); // its own title
+            md.append("\n## Hot functions (JMH, `bench/jmh.sh`)\n\n").append(table).append('\n');
         }
         md.append("\n## Timeline\n\n![throughput, latency and CPU over the run](timeline.png)\n\n");
         md.append("Raw per-second samples: samples.csv; camera-sim reports: sim-*.json; process logs: logs/.\n");
@@ -234,7 +235,7 @@ final class BenchReport {
     private Map<String, double[]> spans() {
         Map<String, double[]> spans = new LinkedHashMap<>();
         for (Sampler.Sample s : samples) {
-            if (s.scenario().contains("warm-up") || s.scenario().equals("start")) {
+            if (s.scenario().contains("warm-up") || s.scenario().equals("start") || s.scenario().equals(BenchRun.IDLE)) {
                 continue;
             }
             spans.computeIfAbsent(s.scenario(), k -> new double[] {s.t() - 1, s.t()})[1] = s.t();

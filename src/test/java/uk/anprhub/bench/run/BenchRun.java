@@ -54,6 +54,8 @@ public final class BenchRun {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Sampler label between scenarios. */
+    static final String IDLE = "idle";
     private static final String OPS_USER = "bench";
 
     private final Mode mode;
@@ -267,6 +269,7 @@ public final class BenchRun {
 
         Sim await() throws Exception {
             int code = process.waitFor();
+            sampler.scenario(IDLE); // what follows (waiting for the backlog to empty) is not this scenario's
             if (code != 0 || !Files.exists(reportFile)) {
                 throw new IllegalStateException("camera-sim " + id + " failed (exit " + code + "), see " + out.resolve("logs/" + id + ".log"));
             }
