@@ -181,7 +181,7 @@ public final class ConnectorThroughput {
     }
 
     public static void main(String[] args) throws Exception {
-        quietLogging();
+        BenchHome.quietLogging();
         Options options = Options.parse(args);
         if (options.child != null) {
             Result r = measure(options.child, options);
@@ -612,17 +612,6 @@ public final class ConnectorThroughput {
         return (nl < 0 ? s : s.substring(0, nl)).trim();
     }
 
-    /** The catalog and registry log at INFO; the table is what matters here. */
-    static void quietLogging() {
-        try {
-            org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            if (root instanceof ch.qos.logback.classic.Logger logback) {
-                logback.setLevel(ch.qos.logback.classic.Level.WARN);
-            }
-        } catch (LinkageError e) {
-            // another slf4j binding: leave it
-        }
-    }
 
     private ConnectorThroughput() {
     }

@@ -1,5 +1,6 @@
 package uk.anprhub.bench.jmh;
 
+import uk.anprhub.bench.BenchHome;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

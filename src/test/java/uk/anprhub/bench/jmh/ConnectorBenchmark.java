@@ -1,5 +1,6 @@
 package uk.anprhub.bench.jmh;
 
+import uk.anprhub.bench.BenchHome;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

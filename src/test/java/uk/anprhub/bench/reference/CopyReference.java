@@ -1,5 +1,6 @@
 package uk.anprhub.bench.reference;
 
+import uk.anprhub.bench.BenchHome;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -62,7 +63,7 @@ public final class CopyReference {
             System.err.println("usage: CopyReference jdbcUrl user password rows");
             System.exit(64);
         }
-        quietLogging();
+        BenchHome.quietLogging();
         int rows = Integer.parseInt(args[3]);
         double perSecond = readsPerSecond(args[0], args[1], args[2], rows);
         System.out.println(String.format(Locale.ROOT, "{\"copyReadsPerSecond\":%.1f,\"rows\":%d}", perSecond, rows));
@@ -181,16 +182,6 @@ public final class CopyReference {
                 .append((char) ('A' + (v / 10) % 10)).append((char) ('0' + v % 10)).toString();
     }
 
-    static void quietLogging() {
-        try {
-            org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            if (root instanceof ch.qos.logback.classic.Logger logback) {
-                logback.setLevel(ch.qos.logback.classic.Level.WARN);
-            }
-        } catch (LinkageError e) {
-            // another slf4j binding
-        }
-    }
 
     private CopyReference() {
     }

@@ -1,5 +1,6 @@
 package uk.anprhub.bench.reference;
 
+import uk.anprhub.bench.BenchHome;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,7 +34,7 @@ public final class ReferenceDatabase {
     }
 
     public static void main(String[] args) throws Exception {
-        CopyReference.quietLogging();
+        BenchHome.quietLogging();
         EmbeddedPostgres pg = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

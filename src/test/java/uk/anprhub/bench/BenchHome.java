@@ -1,12 +1,12 @@
-package uk.anprhub.bench.jmh;
+package uk.anprhub.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where connectors/, mappings/ and config/ are: system property {@code anpr.home}, else the working directory. */
-final class BenchHome {
+public final class BenchHome {
 
-    static Path get() {
+    public static Path get() {
         Path home = Path.of(System.getProperty("anpr.home", ".")).toAbsolutePath().normalize();
         if (!Files.isDirectory(home.resolve("connectors"))) {
             throw new IllegalStateException("no connectors/ under " + home
@@ -15,8 +15,8 @@ final class BenchHome {
         return home;
     }
 
-    /** The hub's logs (catalog, registry, Flyway, Hikari) are noise in a JMH run. */
-    static void quietLogging() {
+    /** The hub's logs (catalog, registry, Flyway, Hikari) are noise in a benchmark's output. */
+    public static void quietLogging() {
         try {
             org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             if (root instanceof ch.qos.logback.classic.Logger logback) {
