@@ -79,7 +79,7 @@ public final class CameraSimCommand implements Callable<Integer> {
     @Option(names = "--duration", converter = DurationConverter.class, description = "how long to send, e.g. 30s, 5m (default ${DEFAULT-VALUE})")
     Duration duration = Duration.ofSeconds(30);
 
-    @Option(names = "--count", description = "stop after this many reads (default: no limit)")
+    @Option(names = "--count", description = "stop after this many reads (default: no limit); 0 = send nothing, only write --registry-out")
     long count = Long.MAX_VALUE;
 
     @Option(names = "--warmup", converter = DurationConverter.class, description = "leading period not counted in the report (default ${DEFAULT-VALUE})")

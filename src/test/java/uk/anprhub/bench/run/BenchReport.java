@@ -86,7 +86,6 @@ final class BenchReport {
         md.append("\n## Against the references (same run, same PostgreSQL)\n\n");
         Optional<BenchRun.Result> copy = find("copy");
         Optional<BenchRun.Result> batch = find("http-batch");
-        Optional<BenchRun.Result> tcp = find("tcp");
         if (copy.isPresent() && batch.isPresent()) {
             md.append(String.format(Locale.ROOT, "- Physical limit: the hub stores HTTP batches at **%.0f %%** of a bare PostgreSQL `COPY` of the same rows "
                     + "(%,.0f vs %,.0f reads/s) — while also parsing, validating, de-duplicating, acknowledging each request after its commit "

@@ -108,7 +108,7 @@ public final class BenchRun {
                 (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors(), loadAverage());
 
         if (mode.profile()) { // warm the JIT of hub and simulator once before the first figures; not reported
-            sim("warm-up", "warm-up", List.of("--batch", "100", "--clients", "4"), mode.warmup());
+            sim("warm-up", List.of("--batch", "100", "--clients", "4"), mode.warmup());
         }
 
         Instant ingestFrom = Instant.now();
@@ -130,7 +130,7 @@ public final class BenchRun {
 
         stop(hubProcess);
         copyReference(db);
-        Result plain = plainCamel(db, nasPort);
+        Result plain = plainCamel(db);
         sampler.close();
 
         BenchReport report = new BenchReport(mode, results, sampler.samples(), sims, single, plain);
@@ -143,7 +143,7 @@ public final class BenchRun {
     /** A sustained-ingest scenario: camera-sim as fast as acknowledged, hub delivering to nas-sim meanwhile. */
     private Result ingest(String id, String what, List<String> simArgs) throws Exception {
         waitForBacklog(0, 600);
-        Sim sim = sim(id, what, simArgs, mode.seconds());
+        Sim sim = sim(id, simArgs, mode.seconds());
         Usage usage = usage(id);
         Result r = new Result(id, what, sim.report().path("readsPerSecond").asDouble(),
                 sim.report().path("latencyMs").path("p50").asDouble(), sim.report().path("latencyMs").path("p99").asDouble(),
@@ -158,8 +158,7 @@ public final class BenchRun {
     private void drain() throws Exception {
         waitForBacklog(0, 600);
         ops("POST", "/api/v1/delivery/targets/nas/pause?why=benchmark");
-        sampler.scenario("drain (filling)");
-        Sim fill = sim("drain-fill", "fill the backlog", List.of("--batch", "500", "--clients", "4", "--count", "" + mode.drainReads()),
+        Sim fill = sim("drain-fill", List.of("--batch", "500", "--clients", "4", "--count", "" + mode.drainReads()),
                 3600, 0);
         long stored = fill.report().path("storedReads").asLong();
         waitForBacklog(stored, 120);
@@ -173,7 +172,7 @@ public final class BenchRun {
         Result r = new Result("drain", "Delivery drain of a backlog of " + String.format("%,d", stored) + " reads to nas-sim",
                 stored / seconds, Double.NaN, Double.NaN, usage("drain"),
                 String.format("%.1f s; a full London day (21 M reads) would drain in %.0f min", seconds,
-                        21_000_000 / (stored / seconds) / 60));
+                        BenchReport.LONDON_PER_DAY / (stored / seconds) / 60));
         results.add(r);
         System.out.printf("  %-12s %,8.0f reads/s  %s%n", "drain", r.readsPerSecond(), r.note());
     }
@@ -187,8 +186,8 @@ public final class BenchRun {
         waitForBacklog(0, 600);
         post(nasSim.resolve("/nas/v1/_reset"), "");
         sampler.scenario("outage");
-        Sim sim = startSim("outage", "250 reads/s live, NAS down for a period",
-                List.of("--batch", "1", "--clients", "8", "--rate", "250", "--duration", mode.outageSeconds() + "s"));
+        Sim sim = startSim("outage", List.of("--batch", "1", "--clients", "8", "--rate", "250",
+                "--duration", mode.outageSeconds() + "s"), 0);
         Thread.sleep(mode.downFrom() * 1000L);
         post(nasSim.resolve("/nas/v1/_faults"), "{\"mode\":\"down\"}");
         Thread.sleep(mode.downFor() * 1000L);
@@ -225,13 +224,13 @@ public final class BenchRun {
     }
 
     /** Reference (b): a hand-written per-message Camel route (camel-sql insert + HTTP post per read), same sim. */
-    private Result plainCamel(Database db, int nasPort) throws Exception {
+    private Result plainCamel(Database db) throws Exception {
         int port = freePort();
         Process app = start("plain-camel", List.of("java", "-cp", System.getProperty("java.class.path"), "plaincamel.PlainCamelApp",
                 "--server.port=" + port, "--ref.db.url=" + db.url(), "--ref.db.user=" + db.user(), "--ref.db.password=" + db.password(),
                 "--ref.nas.url=" + nasSim), Map.of());
         waitFor("the plain Camel route", 120, () -> answers(URI.create("http://localhost:" + port + "/ingest/nas-json")));
-        Sim sim = sim("plain-camel", "plain Camel route", List.of("--url", "http://localhost:" + port, "--clients", "20"),
+        Sim sim = sim("plain-camel", List.of("--url", "http://localhost:" + port, "--clients", "20"),
                 mode.seconds());
         Result r = new Result("plain-camel", "Reference: plain Camel route, platform-http → camel-sql INSERT → HTTP POST to nas-sim per read, 20 clients",
                 sim.report().path("readsPerSecond").asDouble(), sim.report().path("latencyMs").path("p50").asDouble(),
@@ -247,16 +246,14 @@ public final class BenchRun {
     /** A camera-sim run and, once it ended, its --report-json. */
     final class Sim {
         final String id;
-        final String what;
         final Process process;
         final Path reportFile;
         final double startedAt;
         final double warmup;
         private JsonNode report;
 
-        Sim(String id, String what, Process process, Path reportFile, double startedAt, double warmup) {
+        Sim(String id, Process process, Path reportFile, double startedAt, double warmup) {
             this.id = id;
-            this.what = what;
             this.process = process;
             this.reportFile = reportFile;
             this.startedAt = startedAt;
@@ -279,18 +276,18 @@ public final class BenchRun {
     }
 
     /** Runs camera-sim to its end: {@code seconds} measured after the mode's warm-up. */
-    private Sim sim(String id, String what, List<String> args, int seconds) throws Exception {
-        return sim(id, what, args, seconds, mode.warmup());
+    private Sim sim(String id, List<String> args, int seconds) throws Exception {
+        return sim(id, args, seconds, mode.warmup());
     }
 
-    private Sim sim(String id, String what, List<String> args, int seconds, int warmup) throws Exception {
+    private Sim sim(String id, List<String> args, int seconds, int warmup) throws Exception {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--duration", seconds + "s", "--warmup", warmup + "s"));
-        Sim sim = startSim(id, what, all);
-        return sim.await();
+        return startSim(id, all, warmup).await();
     }
 
-    private Sim startSim(String id, String what, List<String> args) throws Exception {
+    /** Starts camera-sim; its samples are labelled "(warm-up)" for its first {@code warm} seconds. */
+    private Sim startSim(String id, List<String> args, int warm) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java", "-Danpr.home=" + root, "-jar", jar.toString(), "camera-sim"));
         if (args.stream().noneMatch("--url"::equals)) {
             cmd.addAll(List.of("--url", hub.toString()));
@@ -299,16 +296,15 @@ public final class BenchRun {
         Path report = out.resolve("sim-" + id + ".json");
         Files.deleteIfExists(report);
         cmd.addAll(List.of("--report-json", report.toString()));
-        double warm = args.contains("--warmup") ? Double.parseDouble(args.get(args.indexOf("--warmup") + 1).replace("s", "")) : 0;
         sampler.scenario(warm > 0 ? id + " (warm-up)" : id);
         Process p = start(id, cmd, Map.of());
         sampler.simulator(p.pid());
-        Sim sim = new Sim(id, what, p, report, sampler.elapsed(), warm);
+        Sim sim = new Sim(id, p, report, sampler.elapsed(), warm);
         sims.add(sim);
         if (warm > 0) {
             Thread label = new Thread(() -> {
                 try {
-                    Thread.sleep((long) (warm * 1000));
+                    Thread.sleep(warm * 1000L);
                     sampler.scenario(id);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -355,13 +351,12 @@ public final class BenchRun {
                 Files.copy(f, cameras.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        for (String vendor : List.of("hikvision-isapi")) {
-            Process p = start("registry-" + vendor, List.of("java", "-Danpr.home=" + root, "-jar", jar.toString(), "camera-sim",
-                    "--vendor", vendor, "--cameras", "50", "--count", "0", "--registry-out", cameras.resolve("sim-" + vendor + ".yaml").toString()),
-                    Map.of());
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("camera-sim --registry-out failed for " + vendor);
-            }
+        // the simulated Hikvision cameras of the http-vendor scenario, known to the hub before it starts
+        Process registry = start("registry-hikvision-isapi", List.of("java", "-Danpr.home=" + root, "-jar", jar.toString(),
+                "camera-sim", "--vendor", "hikvision-isapi", "--cameras", "50", "--count", "0",
+                "--registry-out", cameras.resolve("sim-hikvision-isapi.yaml").toString()), Map.of());
+        if (registry.waitFor() != 0) {
+            throw new IllegalStateException("camera-sim --registry-out failed, see " + out.resolve("logs/registry-hikvision-isapi.log"));
         }
         String hash = new BCryptPasswordEncoder().encode(opsPassword);
         String yaml = """
@@ -427,17 +422,8 @@ public final class BenchRun {
     // --- HTTP helpers ---
 
     private double backlog() {
-        try {
-            String page = get(hub.resolve("/actuator/prometheus"));
-            for (String line : page.split("\n")) {
-                if (line.startsWith("anpr_delivery_backlog{") && line.contains("target=\"nas\"")) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        } catch (Exception e) {
-            // fall through
-        }
-        return Double.NaN;
+        String page = get(hub.resolve("/actuator/prometheus"));
+        return page.isEmpty() ? Double.NaN : Sampler.metric(page, "anpr_delivery_backlog{", "target=\"nas\"");
     }
 
     private void waitForBacklog(long atLeastOrZero, int seconds) throws Exception {

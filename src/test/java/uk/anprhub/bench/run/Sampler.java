@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ final class Sampler implements AutoCloseable {
     private final long hubPid;
     private final long nasSimPid;
     private final LongSupplier postmasterPid;
-    private final Map<Long, String> roles = new ConcurrentHashMap<>();
+    private final Set<Long> simulators = ConcurrentHashMap.newKeySet();
     private final List<Sample> samples = new ArrayList<>();
     private final long start = System.nanoTime();
     private final Thread thread;
@@ -59,7 +60,7 @@ final class Sampler implements AutoCloseable {
 
     /** A load generator process whose CPU counts as "sim". */
     void simulator(long pid) {
-        roles.put(pid, "sim");
+        simulators.add(pid);
     }
 
     double elapsed() {
@@ -87,7 +88,7 @@ final class Sampler implements AutoCloseable {
             double hub = cpu(List.of(hubPid), lastTicks, dt);
             double nas = cpu(List.of(nasSimPid), lastTicks, dt);
             double pg = cpu(postgresPids(), lastTicks, dt);
-            double sim = cpu(roles.keySet().stream().filter(p -> Files.exists(Path.of("/proc/" + p))).toList(), lastTicks, dt);
+            double sim = cpu(simulators.stream().filter(p -> Files.exists(Path.of("/proc/" + p))).toList(), lastTicks, dt);
             long[] machine = machineTicks();
             long total = machine[0] - lastMachine[0];
             double busy = total == 0 ? 0 : 100.0 * (machine[1] - lastMachine[1]) / total;
@@ -203,28 +204,28 @@ final class Sampler implements AutoCloseable {
 
     /** {reads stored (all feeds), reads delivered to nas, nas backlog} from the hub's Prometheus page. */
     private double[] counters() {
-        double stored = 0, delivered = 0, backlog = 0;
         try {
             String page = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (String line : page.split("\n")) {
-                if (line.startsWith("anpr_reads_stored_total{")) {
-                    stored += value(line);
-                } else if (line.startsWith("anpr_reads_delivered_total{") && line.contains("target=\"nas\"")) {
-                    delivered += value(line);
-                } else if (line.startsWith("anpr_delivery_backlog{") && line.contains("target=\"nas\"")) {
-                    backlog += value(line);
-                }
-            }
+            return new double[] {metric(page, "anpr_reads_stored_total{", ""),
+                    metric(page, "anpr_reads_delivered_total{", "target=\"nas\""),
+                    metric(page, "anpr_delivery_backlog{", "target=\"nas\"")};
         } catch (IOException | RuntimeException e) {
             return new double[] {Double.NaN, Double.NaN, Double.NaN};
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
-        return new double[] {stored, delivered, backlog};
     }
 
-    private static double value(String line) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    /** Sum of the series of a Prometheus text page that start with {@code prefix} and contain {@code label}. */
+    static double metric(String page, String prefix, String label) {
+        double sum = 0;
+        for (String line : page.split("\n")) {
+            if (line.startsWith(prefix) && line.contains(label)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     @Override
