@@ -1,7 +1,6 @@
 package uk.anprhub.sim;
 
 import uk.anprhub.support.FreePorts;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -13,8 +12,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
+import uk.anprhub.transport.mq.MqBrokers;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,20 +32,7 @@ class MqttSenderTest {
     @Test
     void publishesAtQos1AndCountsPubacks() throws Exception {
         int port = FreePorts.next();
-        Path dir = Files.createTempDirectory("sim-artemis");
-        ConfigurationImpl config = new ConfigurationImpl();
-        config.setBrokerInstance(dir.toFile());
-        config.setPagingDirectory(dir.resolve("paging").toString());
-        config.setBindingsDirectory(dir.resolve("bindings").toString());
-        config.setJournalDirectory(dir.resolve("journal").toString());
-        config.setLargeMessagesDirectory(dir.resolve("large").toString());
-        config.setPersistenceEnabled(false);
-        config.setSecurityEnabled(false);
-        config.setJMXManagementEnabled(false);
-        config.addAcceptorConfiguration("mqtt", "tcp://127.0.0.1:" + port + "?protocols=MQTT");
-        EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
-        broker.setConfiguration(config);
-        broker.start();
+        EmbeddedActiveMQ broker = MqBrokers.artemis(port);
         String url = "tcp://127.0.0.1:" + port;
         MqttClient subscriber = new MqttClient(url, "sim-test-sub", new MemoryPersistence());
         try {

@@ -31,6 +31,12 @@ public final class MqBrokers implements AutoCloseable {
         EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, partitions, topics);
         kafka.afterPropertiesSet();
         int port = FreePorts.next();
+        EmbeddedActiveMQ artemis = artemis(port);
+        return new MqBrokers(kafka, artemis, "tcp://127.0.0.1:" + port);
+    }
+
+    /** An MQTT 5 broker (Artemis, no persistence, no security) on 127.0.0.1:{@code port}, started. */
+    public static EmbeddedActiveMQ artemis(int port) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("anpr-artemis");
         config.setBrokerInstance(dir.toFile()); // paging etc. never under the working directory
@@ -45,7 +51,7 @@ public final class MqBrokers implements AutoCloseable {
         EmbeddedActiveMQ artemis = new EmbeddedActiveMQ();
         artemis.setConfiguration(config);
         artemis.start();
-        return new MqBrokers(kafka, artemis, "tcp://127.0.0.1:" + port);
+        return artemis;
     }
 
     public String kafkaBrokers() {
