@@ -20,8 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * The store: an external PostgreSQL when {@code ANPR_DB_URL} is set, else an embedded PostgreSQL whose data
- * lives under {@code ANPR_DATA_DIR/postgres} and survives restarts.
+ * The store: an external PostgreSQL when {@code ANPR_DB_URL} is set (used as given), else an embedded PostgreSQL
+ * whose data lives under {@code ANPR_DATA_DIR/postgres} and survives restarts, locked down by {@link EmbeddedStore}
+ * (password in {@code ANPR_DATA_DIR/postgres-secret}).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
@@ -33,11 +34,10 @@ public class StoreConfiguration {
         if (!url.isBlank()) {
             return new EmbeddedDatabase(null);
         }
-        Path dir = props.dataDir().resolve("postgres").toAbsolutePath().normalize();
+        Path dir = props.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dir);
-        log.info("No ANPR_DB_URL: starting embedded PostgreSQL with its data in {}", dir);
-        EmbeddedPostgres pg = embeddedPostgres().setDataDirectory(dir).setCleanDataDirectory(false).start();
-        return new EmbeddedDatabase(pg);
+        log.info("No ANPR_DB_URL: starting embedded PostgreSQL with its data in {}", dir.resolve("postgres"));
+        return new EmbeddedDatabase(EmbeddedStore.start(dir, StoreConfiguration::embeddedPostgres));
     }
 
     /** The embedded server's settings, shared with the benchmarks so they measure the store the hub runs. */
@@ -56,9 +56,10 @@ public class StoreConfiguration {
                                 @Value("${anpr.db.user:}") String user, @Value("${anpr.db.password:}") String password,
                                 @Value("${anpr.db.pool-size:16}") int poolSize) {
         HikariConfig c = new HikariConfig();
-        if (embedded.postgres() != null) {
-            c.setJdbcUrl(embedded.postgres().getJdbcUrl("postgres", "postgres"));
-            c.setUsername("postgres");
+        if (embedded.store() != null) {
+            c.setJdbcUrl(embedded.store().jdbcUrl());
+            c.setUsername(embedded.store().user());
+            c.setPassword(embedded.store().password());
         } else {
             c.setJdbcUrl(url);
             c.setUsername(user.isBlank() ? null : user);
@@ -125,11 +126,11 @@ public class StoreConfiguration {
     }
 
     /** Holds the embedded server (null with an external database) so Spring stops it last. */
-    record EmbeddedDatabase(EmbeddedPostgres postgres) implements AutoCloseable {
+    record EmbeddedDatabase(EmbeddedStore store) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            if (postgres != null) {
-                postgres.close();
+            if (store != null) {
+                store.close();
             }
         }
     }
