@@ -64,13 +64,25 @@ final class EmbeddedStore implements AutoCloseable {
     static EmbeddedStore start(Path dataDir, Supplier<EmbeddedPostgres.Builder> settings) throws IOException {
         Path pgData = dataDir.resolve("postgres");
         Path secretFile = dataDir.resolve("postgres-secret");
+        boolean exists = Files.exists(pgData.resolve("PG_VERSION"));
+        boolean trusting = exists && trustsAnyone(pgData.resolve("pg_hba.conf"));
+        if (exists && !trusting && !Files.exists(secretFile)) {
+            throw new IOException("The embedded store " + pgData + " is protected by the password in " + secretFile
+                    + ", which is missing: restore it from a backup (or move " + pgData + " aside to start with an empty store)");
+        }
         String password = StoreSecret.readOrCreate(secretFile);
-        if (Files.exists(pgData.resolve("PG_VERSION")) && trustsAnyone(pgData.resolve("pg_hba.conf"))) {
+        if (trusting) {
             setSuperuserPassword(pgData, settings.get(), password);
         }
-        EmbeddedPostgres pg = locked(settings.get(), pgData, secretFile, password)
-                .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
-                .start();
+        EmbeddedPostgres pg;
+        try {
+            pg = locked(settings.get(), pgData, secretFile, password)
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            stopLeftOver(pgData); // zonky leaves the server running when its readiness check fails (e.g. a wrong password)
+            throw e;
+        }
         try {
             secure(pg.getPort(), password);
         } catch (SQLException | RuntimeException e) {
@@ -147,6 +159,16 @@ final class EmbeddedStore implements AutoCloseable {
             if (!alters.isEmpty()) {
                 log.info("Embedded store: {} objects of the old superuser-owned schema handed to role '{}'", alters.size(), APP_ROLE);
             }
+        }
+    }
+
+    /** Stops the server a failed start left running (its pid is the first line of postmaster.pid). */
+    private static void stopLeftOver(Path pgData) {
+        try {
+            long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // SIGTERM: PostgreSQL's smart shutdown
+        } catch (IOException | RuntimeException e) {
+            // no server left
         }
     }
 

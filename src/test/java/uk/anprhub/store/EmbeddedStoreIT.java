@@ -42,7 +42,7 @@ class EmbeddedStoreIT {
         }
         Files.delete(data.resolve("postgres-secret"));
         assertThatThrownBy(() -> EmbeddedStore.start(data, StoreConfiguration::embeddedPostgres).close())
-                .hasStackTraceContaining("password authentication failed");
+                .hasMessageContaining("postgres-secret, which is missing");
     }
 
     @Test
