@@ -31,6 +31,11 @@ public record Connector(String id, String vendor, String title, String descripti
     }
 
     public Extracted extract(RawMessage message) {
+        return extract(message, Integer.MAX_VALUE);
+    }
+
+    /** @param maxReads the most reads the message may map to; beyond, it is refused {@code too-many-reads} whole */
+    public Extracted extract(RawMessage message, int maxReads) {
         checkContentType(message.contentType());
         Decoded decoded = decoder.decode(message, options);
         JsonNode out;
@@ -44,6 +49,10 @@ public record Connector(String id, String vendor, String title, String descripti
             return new Extracted(reads, decoded);
         }
         if (out.isArray()) {
+            if (out.size() > maxReads) { // checked before any read is built
+                throw new RejectedException("too-many-reads", "the message holds " + out.size()
+                        + " reads, more than the " + maxReads + " allowed per message");
+            }
             for (JsonNode n : out) {
                 reads.add(toRead(n));
             }

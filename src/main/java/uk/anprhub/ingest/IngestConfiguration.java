@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 @Configuration(proxyBeanMethods = false)
+@org.springframework.boot.context.properties.EnableConfigurationProperties(IngestLimits.class)
 public class IngestConfiguration {
 
     @Bean
@@ -23,19 +24,19 @@ public class IngestConfiguration {
     }
 
     @Bean
-    Normaliser normaliser(CameraRegistry cameras, HubProperties props, Clock clock) {
+    Normaliser normaliser(CameraRegistry cameras, HubProperties props, Clock clock, IngestLimits limits) {
         return new Normaliser(cameras, new ValidationPolicy(clock, props.validation().futureSkew(),
-                Duration.ofDays(props.retention().days())));
+                Duration.ofDays(props.retention().days())), limits.readLimits());
     }
 
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
-                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props) {
+                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits) {
         // Feed settings come from start-up configuration: resolve each feed once, not on every message.
         java.util.Map<String, FeedSettings> feeds = new java.util.concurrent.ConcurrentHashMap<>();
         return new IngestService(connectors, feedId -> feedId == null ? null
                 : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors)), normaliser, writer, quarantine,
-                meters, props.store().commitTimeout());
+                meters, props.store().commitTimeout(), limits);
     }
 
     @Bean

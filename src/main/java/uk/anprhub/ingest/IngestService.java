@@ -42,10 +42,18 @@ public final class IngestService {
     private final QuarantineStore quarantine;
     private final MeterRegistry meters;
     private final Duration commitTimeout;
+    private final IngestLimits limits;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
                          ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout) {
+        this(connectors, feeds, normaliser, writer, quarantine, meters, commitTimeout, IngestLimits.DEFAULTS);
+    }
+
+    public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
+                         ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout,
+                         IngestLimits limits) {
+        this.limits = limits;
         this.connectors = connectors;
         this.feeds = feeds;
         this.normaliser = normaliser;
@@ -87,7 +95,8 @@ public final class IngestService {
         } catch (TimeoutException e) {
             return IngestResult.unavailable("store-timeout", "the store did not commit in time; retry (repeats are deduplicated)", 2);
         } catch (SQLException | org.springframework.dao.DataAccessException e) {
-            log.warn("Feed {}: store unavailable: {}", feed.id(), e.getMessage());
+            // never the driver's message: PostgreSQL quotes the values it refused, i.e. plates
+            log.warn("Feed {}: store unavailable ({}, SQLState {})", feed.id(), e.getClass().getSimpleName(), sqlState(e));
             return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,33 +106,41 @@ public final class IngestService {
 
     private IngestResult process(RawMessage message, FeedSettings feed, Connector connector, boolean reprocessing)
             throws SQLException, TimeoutException, InterruptedException {
+        Refusals refusals = new Refusals(message, feed, reprocessing);
         Connector.Extracted extracted;
         try {
-            extracted = connector.extract(message);
+            extracted = connector.extract(message, limits.maxReadsPerMessage());
         } catch (RejectedException e) {
-            Long id = reprocessing ? null : quarantine(message, feed, e.reason(), e.detail(), null);
+            Long id = refusals.add(e.reason(), e.detail(), null);
             int status = switch (e.reason()) {
                 case "unsupported-content-type" -> 415;
                 case "too-large" -> 413;
                 default -> 422;
             };
             return IngestResult.rejected(status, new Problem(null, e.reason(), e.detail(), id));
+        } catch (RuntimeException e) { // a defect or a case no check foresaw: still quarantined, never a 500 or a retry loop
+            Long id = refusals.add("internal-error", "decoding or mapping failed unexpectedly (" + e.getClass().getSimpleName() + ")", null);
+            log.warn("Feed {}: message quarantined as internal-error (id {}): {} at {}", feed.id(), id,
+                    e.getClass().getName(), e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
+            return IngestResult.rejected(422, new Problem(null, "internal-error", "the message could not be processed", id));
         }
         List<VendorRead> reads = extracted.reads();
         count("anpr_reads_received", feed.id(), null, reads.size());
         List<Normalised> valid = new ArrayList<>(reads.size());
-        List<Integer> validIndex = new ArrayList<>(reads.size());
-        List<Problem> problems = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
+            Integer index = reads.size() > 1 ? i : null;
             try {
                 valid.add(normaliser.normalise(reads.get(i), connector.vendor(), message,
                         extracted.decoded().attachments(), feed.acceptUnknownCameras()));
-                validIndex.add(i);
             } catch (RejectedException e) {
-                Long id = reprocessing ? null : quarantine(message, feed, e.reason(), e.detail(), reads.size() > 1 ? i : null);
-                problems.add(new Problem(reads.size() > 1 ? i : null, e.reason(), e.detail(), id));
+                refusals.read(index, e.reason(), e.detail());
+            } catch (RuntimeException e) {
+                Long id = refusals.read(index, "internal-error", "normalisation failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+                log.warn("Feed {}: read {} quarantined as internal-error (id {}): {} at {}", feed.id(), index, id,
+                        e.getClass().getName(), e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
             }
         }
+        List<Problem> problems = refusals.problems();
         if (valid.isEmpty()) {
             if (problems.isEmpty()) { // lifecycle events with no final read: acknowledged, nothing to store
                 return new IngestResult(200, null, null, 0, 0, 0, null, List.of(), null);
@@ -137,19 +154,80 @@ public final class IngestService {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                // PostgreSQL refused a value (e.g. a NUL character): the message can never be stored as it is.
-                Long id = reprocessing ? null : quarantine(message, feed, "malformed-field", "the store refused a value: " + sql.getSQLState(), null);
+                // PostgreSQL refused a value the normalisation let through: the message can never be stored as it is.
+                Long id = refusals.add("malformed-field", "the store refused a value: " + sql.getSQLState(), null);
                 return IngestResult.rejected(422, new Problem(null, "malformed-field", "a field holds a value the store refuses", id));
             }
             if (cause instanceof SQLException sql) {
                 throw sql;
             }
-            throw new IllegalStateException(cause);
+            // the writer failed for the whole batch (e.g. the connection died): retryable, not the message's fault
+            log.warn("Feed {}: store writer failed ({})", feed.id(), cause == null ? "?" : cause.getClass().getName());
+            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         }
         count("anpr_reads_stored", feed.id(), null, stored.stored());
         count("anpr_reads_duplicate", feed.id(), null, stored.duplicates());
         return new IngestResult(200, null, null, reads.size(), stored.stored(), stored.duplicates(),
                 problems.isEmpty() ? null : problems, stored.readIds(), null);
+    }
+
+    /**
+     * The refusals of one message: its payload stored once (the first row holds it, later rows point at it); at most
+     * {@code anpr.ingest.max-refusals-per-message} refused reads get a row each, the rest one summary row.
+     */
+    private final class Refusals {
+        private final RawMessage message;
+        private final FeedSettings feed;
+        private final boolean reprocessing;
+        private final List<Problem> problems = new ArrayList<>();
+        private final Map<String, Integer> beyondCap = new java.util.TreeMap<>();
+        private Long payloadRow;
+
+        Refusals(RawMessage message, FeedSettings feed, boolean reprocessing) {
+            this.message = message;
+            this.feed = feed;
+            this.reprocessing = reprocessing;
+        }
+
+        /** A refused read: a row of its own while under the cap, else only counted. */
+        Long read(Integer index, String reason, String detail) {
+            if (problems.size() >= limits.maxRefusalsPerMessage()) {
+                beyondCap.merge(reason, 1, Integer::sum);
+                count("anpr_reads_quarantined", feed.id(), reason, 1);
+                return null;
+            }
+            Long id = add(reason, detail, index);
+            problems.add(new Problem(index, reason, detail, id));
+            return id;
+        }
+
+        /** A row; the payload goes with the message's first row only. Null when re-processing (reported, not kept). */
+        Long add(String reason, String detail, Integer index) {
+            if (reprocessing) {
+                return null;
+            }
+            long id = quarantine.add(message, payloadRow, reason, detail, index);
+            if (payloadRow == null) {
+                payloadRow = id;
+            }
+            count("anpr_reads_quarantined", feed.id(), reason, 1);
+            log.info("Feed {}: quarantined {} (id {}, reason {}{})", feed.id(), index == null ? "message" : "read #" + index,
+                    id, reason, detail == null ? "" : ": " + detail);
+            return id;
+        }
+
+        /** The problems to report, with one summary of the reads refused beyond the cap (also quarantined). */
+        List<Problem> problems() {
+            if (!beyondCap.isEmpty()) {
+                int more = beyondCap.values().stream().mapToInt(Integer::intValue).sum();
+                String detail = more + " more refused read(s) of this message, not quarantined one by one (cap "
+                        + limits.maxRefusalsPerMessage() + "): " + beyondCap + "; the payload holds them all";
+                Long id = reprocessing ? null : quarantine.add(message, payloadRow, "more-refused-reads", detail, null);
+                problems.add(new Problem(null, "more-refused-reads", detail, id));
+                beyondCap.clear();
+            }
+            return problems;
+        }
     }
 
     /** Refuses a message a transport found unacceptable before decoding (e.g. too large), quarantining it. */
@@ -159,19 +237,19 @@ public final class IngestService {
             return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
         }
         try {
-            Long id = quarantine(message, feed, reason, detail, null);
+            Long id = new Refusals(message, feed, false).add(reason, detail, null);
             return IngestResult.rejected(status, new Problem(null, reason, detail, id));
         } catch (org.springframework.dao.DataAccessException e) {
             return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         }
     }
 
-    private Long quarantine(RawMessage message, FeedSettings feed, String reason, String detail, Integer index) {
-        long id = quarantine.add(message, reason, detail, index);
-        count("anpr_reads_quarantined", feed.id(), reason, 1);
-        log.info("Feed {}: quarantined {} (id {}, reason {}{})", feed.id(), index == null ? "message" : "read #" + index,
-                id, reason, detail == null ? "" : ": " + detail);
-        return id;
+    private static String sqlState(Exception e) {
+        Throwable t = e;
+        while (t != null && !(t instanceof SQLException)) {
+            t = t.getCause();
+        }
+        return t == null ? "-" : ((SQLException) t).getSQLState();
     }
 
     private void count(String name, String feed, String reason, int n) {

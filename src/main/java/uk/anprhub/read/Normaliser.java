@@ -46,6 +46,11 @@ public final class Normaliser {
     private static final Set<String> NO_PLATE = Set.of("UNKNOWN", "NOPLATE", "NOTDEFINED", "NONE", "NULL", "NA",
             "NOREAD", "UNREAD");
     private static final int MAX_VRM = 16;
+    /** The plate as sent: the cleaned VRM's 16 characters plus spaces, dashes and the like. */
+    private static final int MAX_VRM_AS_READ = 32;
+    private static final int MAX_URL = 2048;
+    private static final int MAX_FLAGS = 32;
+    private static final int MAX_LANE = 255;
     private static final long EPOCH_MS_MIN = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
     private static final long EPOCH_MS_MAX = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
     /** ISO 8601 with 'T' or a space, any fraction, and an optional offset written Z, +01:00, +0100 or +01. */
@@ -67,10 +72,16 @@ public final class Normaliser {
 
     private final CameraRegistry cameras;
     private final ValidationPolicy policy;
+    private final ReadLimits limits;
 
     public Normaliser(CameraRegistry cameras, ValidationPolicy policy) {
+        this(cameras, policy, ReadLimits.DEFAULTS);
+    }
+
+    public Normaliser(CameraRegistry cameras, ValidationPolicy policy, ReadLimits limits) {
         this.cameras = cameras;
         this.policy = policy;
+        this.limits = limits;
     }
 
     /** A normalised read and the image bytes it refers to (stored outside the row). */
@@ -84,6 +95,7 @@ public final class Normaliser {
      */
     public Normalised normalise(VendorRead in, String vendor, RawMessage message, Map<String, Attachment> attachments,
                                 boolean acceptUnknownCamera) {
+        checkFields(in);
         List<String> flags = new ArrayList<>();
         if (in.flags() != null) {
             flags.addAll(in.flags());
@@ -112,21 +124,102 @@ public final class Normaliser {
             latitude = camera.latitude();
             longitude = camera.longitude();
         }
-        byte[] plate = image(in.plateImage(), message, attachments, "plate", flags);
-        byte[] overview = image(in.overviewImage(), message, attachments, "overview", flags);
+        byte[] plate = image(in.plateImage(), message, attachments, "plate", flags, limits.maxImageBytes());
+        byte[] overview = image(in.overviewImage(), message, attachments, "overview", flags, limits.maxImageBytes());
         VendorRead.Device d = in.device();
         NasRead.DeviceRef device = d == null ? new NasRead.DeviceRef(vendor, null, null, null, null, null, null, null, null)
                 : new NasRead.DeviceRef(vendor, d.model(), d.serial(), d.mac(), d.ip(), d.channel(), d.name(),
                 d.ftpFolder(), d.mqttName());
         NasRead read = new NasRead(null, key, vrm, vrmAsRead, time.instant(), time.raw(), time.source(),
                 received, camera == null ? null : camera.feedId(), camera == null ? null : camera.sourceId(), cameraId,
-                device, integer(in.lane(), "lane"), direction(directionRaw, camera), directionRaw,
-                number(in.headingDeg(), "headingDeg"), confidence(in.confidence(), in.confidenceScale()),
+                device, lane(in.lane()), direction(directionRaw, camera), directionRaw,
+                heading(in.headingDeg()), confidence(in.confidence(), in.confidenceScale()),
                 Countries.toAlpha3(text(in.country())), latitude, longitude, in.ptz(),
                 imageRef(in.plateImage(), plate), imageRef(in.overviewImage(), overview), in.plateBox(), in.vehicle(),
                 new NasRead.Ingest(message.feed(), message.connector(), message.transport(), message.remoteAddr()),
                 flags.isEmpty() ? null : List.copyOf(flags));
         return new Normalised(read, plate, overview);
+    }
+
+    /**
+     * Every text a read carries into the store is bounded and free of control characters (a NUL made PostgreSQL quote
+     * the read in its error, and so in the log); every number of the typed parts is finite.
+     */
+    private void checkFields(VendorRead in) {
+        check(in.vrm(), "vrm", MAX_VRM_AS_READ);
+        check(in.time(), "time", limits.maxId());
+        check(in.vendorReadId(), "vendorReadId", limits.maxId());
+        check(in.country(), "country", limits.maxId());
+        check(in.direction(), "direction", limits.maxText());
+        VendorRead.Device d = in.device();
+        if (d != null) {
+            check(d.cameraId(), "device.cameraId", limits.maxId());
+            check(d.serial(), "device.serial", limits.maxId());
+            check(d.mac(), "device.mac", limits.maxId());
+            check(d.ip(), "device.ip", limits.maxId());
+            check(d.channel(), "device.channel", limits.maxId());
+            check(d.ftpFolder(), "device.ftpFolder", limits.maxId());
+            check(d.mqttName(), "device.mqttName", limits.maxId());
+            check(d.name(), "device.name", limits.maxText());
+            check(d.model(), "device.model", limits.maxText());
+        }
+        NasRead.Vehicle v = in.vehicle();
+        if (v != null) {
+            check(v.make(), "vehicle.make", limits.maxText());
+            check(v.model(), "vehicle.model", limits.maxText());
+            check(v.colour(), "vehicle.colour", limits.maxText());
+            check(v.type(), "vehicle.type", limits.maxText());
+        }
+        NasRead.Ptz ptz = in.ptz();
+        if (ptz != null) {
+            check(ptz.preset(), "ptz.preset", limits.maxId());
+            finite(ptz.pan(), "ptz.pan");
+            finite(ptz.tilt(), "ptz.tilt");
+            finite(ptz.zoom(), "ptz.zoom");
+        }
+        for (VendorRead.Image image : new VendorRead.Image[]{in.plateImage(), in.overviewImage()}) {
+            if (image != null) {
+                check(image.contentType(), "image contentType", limits.maxId());
+                check(image.part(), "image part", limits.maxId());
+                check(image.url(), "image url", MAX_URL);
+            }
+        }
+        if (in.flags() != null) {
+            if (in.flags().size() > MAX_FLAGS) {
+                throw new RejectedException("malformed-field", "more than " + MAX_FLAGS + " flags");
+            }
+            for (String flag : in.flags()) {
+                check(flag, "flag", limits.maxId());
+            }
+        }
+    }
+
+    private static void check(JsonNode node, String name, int max) {
+        if (node != null && node.isTextual()) {
+            check(node.textValue(), name, max);
+        }
+    }
+
+    /** Refuses a text longer than {@code max} or holding a control character (tab, CR and LF included). */
+    static void check(String s, String name, int max) {
+        if (s == null) {
+            return;
+        }
+        if (s.length() > max) {
+            throw new RejectedException("malformed-field", name + " has " + s.length() + " characters, more than " + max);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                throw new RejectedException("malformed-field", name + " holds a control character (U+"
+                        + String.format("%04X", (int) s.charAt(i)) + ") at position " + i);
+            }
+        }
+    }
+
+    private static void finite(Double d, String name) {
+        if (d != null && !Double.isFinite(d)) {
+            throw new RejectedException("malformed-field", name + " is not a finite number");
+        }
     }
 
     static String cleanVrm(String asRead) {
@@ -367,12 +460,15 @@ public final class Normaliser {
     }
 
     private static byte[] image(VendorRead.Image image, RawMessage message, Map<String, Attachment> attachments,
-                                String kind, List<String> flags) {
+                                String kind, List<String> flags, long maxBytes) {
         if (image == null) {
             return null;
         }
         byte[] bytes = null;
         if (image.base64() != null) {
+            if (image.base64().length() / 4 * 3L > maxBytes + 3 * 1024L) { // before decoding (whitespace and prefix allowed for)
+                throw tooLarge(kind, maxBytes);
+            }
             try {
                 bytes = Base64.getDecoder().decode(base64Bytes(image.base64()));
             } catch (IllegalArgumentException e) {
@@ -389,7 +485,29 @@ public final class Normaliser {
             Attachment a = attachments.get("payload");
             bytes = a != null ? a.bytes() : message.payload();
         }
-        return bytes == null || bytes.length == 0 ? null : bytes;
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        if (bytes.length > maxBytes) {
+            throw tooLarge(kind, maxBytes);
+        }
+        if (!isJpeg(bytes) && !isPng(bytes)) {
+            throw new RejectedException("bad-image", "the " + kind + " image is neither JPEG nor PNG");
+        }
+        return bytes;
+    }
+
+    private static RejectedException tooLarge(String kind, long maxBytes) {
+        return new RejectedException("image-too-large", "the " + kind + " image is larger than "
+                + maxBytes / 1024 + " KB (anpr.ingest.max-image-size)");
+    }
+
+    private static boolean isJpeg(byte[] b) {
+        return b.length > 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF;
+    }
+
+    private static boolean isPng(byte[] b) {
+        return b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
     }
 
     /**
@@ -419,17 +537,9 @@ public final class Normaliser {
         return image != null && image.url() != null ? new ImageRef(image.contentType(), null, null, image.url()) : null;
     }
 
+    /** The type of an image {@link #image} accepted (JPEG or PNG), whatever the camera declared. */
     static String sniff(byte[] b, String declared) {
-        if (b.length > 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
-            return "image/jpeg";
-        }
-        if (b.length > 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "image/png";
-        }
-        if (b.length > 2 && b[0] == 'B' && b[1] == 'M') {
-            return "image/bmp";
-        }
-        return declared != null ? declared : "application/octet-stream";
+        return isPng(b) ? "image/png" : "image/jpeg";
     }
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
@@ -444,9 +554,20 @@ public final class Normaliser {
         return HexFormat.of().formatHex(SHA256.get().digest(bytes)); // digest() also resets it for the next use
     }
 
-    private static Integer integer(JsonNode node, String name) {
-        Double d = number(node, name);
+    private static Integer lane(JsonNode node) {
+        Double d = number(node, "lane");
+        if (d != null && (d < 0 || d > MAX_LANE)) {
+            throw new RejectedException("malformed-field", "lane is outside 0.." + MAX_LANE);
+        }
         return d == null ? null : (int) Math.round(d);
+    }
+
+    private static Double heading(JsonNode node) {
+        Double d = number(node, "headingDeg");
+        if (d != null && (d < 0 || d > 360)) {
+            throw new RejectedException("malformed-field", "headingDeg is outside 0..360");
+        }
+        return d;
     }
 
     private static Double number(JsonNode node, String name) {
@@ -457,14 +578,20 @@ public final class Normaliser {
         if (s == null) {
             return null;
         }
+        double d;
         if (node.isNumber()) {
-            return node.asDouble();
+            d = node.asDouble();
+        } else {
+            try {
+                d = Double.parseDouble(s.trim());
+            } catch (NumberFormatException e) {
+                throw new RejectedException("malformed-field", name + " is not a number");
+            }
         }
-        try {
-            return Double.valueOf(s.trim());
-        } catch (NumberFormatException e) {
-            throw new RejectedException("malformed-field", name + " is not a number");
+        if (!Double.isFinite(d)) { // 1e999, "Infinity", "NaN": no arithmetic or store may see them
+            throw new RejectedException("malformed-field", name + " is not a finite number");
         }
+        return d;
     }
 
     /** Text of a field; null, empty and the vendors' "-" placeholder all mean absent. */

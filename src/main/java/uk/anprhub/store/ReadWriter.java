@@ -152,7 +152,8 @@ public final class ReadWriter implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 // Never lose a writer thread (the JDBC driver can throw AssertionError when the server dies mid-batch):
                 // fail this batch's senders (they get 503 and retry) and go on.
-                log.error("Store writer failed unexpectedly", e);
+                log.error("Store writer failed unexpectedly: {} at {}", e.getClass().getName(), // no message: it may quote reads
+                        e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
                 batch.forEach(p -> p.done.completeExceptionally(e));
             } finally {
                 batch.clear();
@@ -174,7 +175,9 @@ public final class ReadWriter implements AutoCloseable {
                 }
                 return;
             }
-            log.warn("Store batch of {} message(s) not committed: {} (SQLState {})", batch.size(), e.getMessage(), e.getSQLState());
+            // the SQLState, never the message: PostgreSQL quotes the refused values (plates) in its error context
+            log.warn("Store batch of {} message(s), {} read(s) not committed (SQLState {})", batch.size(),
+                    batch.stream().mapToInt(p -> p.reads.size()).sum(), e.getSQLState());
             batch.forEach(p -> p.done.completeExceptionally(e));
         }
     }

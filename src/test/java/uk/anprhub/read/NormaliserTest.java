@@ -146,6 +146,55 @@ class NormaliserTest {
 
     // ---------------------------------------------------------------- 4.2 VRM
 
+    /** Issue 10 items 7, 8, 17: non-finite numbers, control characters and oversize text are malformed fields. */
+    @Nested
+    class FieldRules {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"{'confidence':1e999}", "{'confidence':'NaN'}", "{'confidence':'Infinity'}",
+                "{'headingDeg':1e999}", "{'headingDeg':'-Infinity'}", "{'headingDeg':361}", "{'lane':1e12}",
+                "{'lane':-1}", "{'latitude':'NaN'}", "{'longitude':1e999}", "{'ptz':{'pan':1e999}}",
+                "{'latitudeDms':{'degree':'Infinity','direction':'N'}}"})
+        void nonFiniteAndOutOfRangeNumbersAreMalformed(String fields) {
+            ObjectNode in = base();
+            in.setAll(json(fields));
+            assertRejected(in, "malformed-field");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"vrm", "vendorReadId", "direction", "country"})
+        void controlCharactersAreRefused(String field) {
+            assertRejected(base(n -> n.put(field, "AB12\u0000CDE")), "malformed-field");
+            assertRejected(base(n -> n.put(field, "AB12\nCDE")), "malformed-field");
+        }
+
+        @Test
+        void controlCharactersInNestedTextAreRefused() {
+            assertRejected(base(n -> n.putObject("vehicle").put("make", "Ford\u0000")), "malformed-field");
+            assertRejected(base(n -> ((ObjectNode) n.get("device")).put("name", "cam\u001b[2J")), "malformed-field");
+            assertRejected(base(n -> n.putArray("flags").add("retransmission\u0000")), "malformed-field");
+        }
+
+        @Test
+        void textFieldsAreBounded() {
+            String make = "F".repeat(ReadLimits.DEFAULTS.maxText());
+            assertThat(read(base(n -> n.putObject("vehicle").put("make", make))).vehicle().make()).isEqualTo(make);
+            RejectedException e = rejected(base(n -> n.putObject("vehicle").put("make", make + "F")));
+            assertThat(e.reason()).isEqualTo("malformed-field");
+            assertThat(e.detail()).contains("vehicle.make").doesNotContain(make);
+            assertRejected(base(n -> n.put("vendorReadId", "1".repeat(ReadLimits.DEFAULTS.maxId() + 1))), "malformed-field");
+            assertRejected(base(n -> n.put("vrm", "AB12CDE".repeat(5))), "malformed-field");
+        }
+
+        @Test
+        void finiteValuesInRangePass() {
+            NasRead r = read(base(n -> n.put("headingDeg", 360).put("lane", 0).put("confidence", 1e2)));
+            assertThat(r.headingDeg()).isEqualTo(360.0);
+            assertThat(r.lane()).isZero();
+            assertThat(r.confidencePct()).isEqualTo(100);
+        }
+    }
+
     @Nested
     class Vrm {
 
@@ -607,21 +656,33 @@ class NormaliserTest {
         }
 
         @Test
-        void theContentTypeIsSniffedElseDeclared() {
+        void theContentTypeIsSniffedNotDeclared() {
             ObjectNode in = base();
             in.putObject("plateImage").put("base64", Base64.getEncoder().encodeToString(PNG)).put("contentType", "image/jpeg");
-            in.putObject("overviewImage").put("base64", Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.US_ASCII)))
-                    .put("contentType", "image/x-custom");
-            NasRead r = read(in);
-            assertThat(r.plateImage().contentType()).isEqualTo("image/png");
-            assertThat(r.overviewImage().contentType()).isEqualTo("image/x-custom");
+            assertThat(read(in).plateImage().contentType()).isEqualTo("image/png");
+        }
 
-            ObjectNode undeclared = base();
-            undeclared.putObject("plateImage").put("base64", Base64.getEncoder().encodeToString(new byte[]{1, 2, 3}));
-            assertThat(read(undeclared).plateImage().contentType()).isEqualTo("application/octet-stream");
-            ObjectNode bmp = base();
-            bmp.putObject("plateImage").put("base64", Base64.getEncoder().encodeToString(new byte[]{'B', 'M', 0, 0}));
-            assertThat(read(bmp).plateImage().contentType()).isEqualTo("image/bmp");
+        /** Issue 10 item 17: 30 MB of zeros were stored as a picture, later a NAS dead letter. Only JPEG and PNG pass. */
+        @ParameterizedTest
+        @ValueSource(strings = {"hello", "\u0000\u0000\u0000\u0000", "BM\u0000\u0000", "GIF89a", "\u00ff\u00d8"})
+        void anythingButJpegOrPngIsABadImage(String content) {
+            ObjectNode in = base();
+            in.putObject("plateImage").put("base64", Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.ISO_8859_1)))
+                    .put("contentType", "image/jpeg");
+            assertRejected(in, "bad-image");
+        }
+
+        @Test
+        void anImageOverTheCapIsRefusedBeforeDecoding() {
+            byte[] big = new byte[(int) ReadLimits.DEFAULTS.maxImageBytes() + 1];
+            System.arraycopy(JPEG, 0, big, 0, JPEG.length);
+            ObjectNode in = base();
+            in.putObject("overviewImage").put("base64", Base64.getEncoder().encodeToString(big));
+            assertRejected(in, "image-too-large");
+            ObjectNode atCap = base();
+            atCap.putObject("overviewImage").put("base64",
+                    Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(big, big.length - 1)));
+            assertThat(read(atCap).overviewImage().bytes()).isEqualTo(ReadLimits.DEFAULTS.maxImageBytes());
         }
 
         @Test

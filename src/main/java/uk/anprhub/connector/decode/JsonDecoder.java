@@ -51,6 +51,7 @@ public final class JsonDecoder implements Decoder {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_STRING_LENGTH).build())
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // never quote the payload in messages
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"vrm":"A","vrm":"B"} is ambiguous: refused
                 .build();
         return JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     }
@@ -58,7 +59,7 @@ public final class JsonDecoder implements Decoder {
     static JsonNode parse(ObjectMapper mapper, byte[] bytes) {
         JsonNode tree;
         try {
-            tree = mapper.readTree(bytes);
+            tree = mapper.readTree(EntryCap.of(mapper.createParser(bytes)));
         } catch (IOException e) {
             // no cause attached: Jackson's own message quotes tokens, which may be plates
             throw new RejectedException("undecodable", describe(e));
@@ -101,6 +102,9 @@ public final class JsonDecoder implements Decoder {
         }
         if (m.contains("double-quote to start field name")) {
             return "expected a quoted field name";
+        }
+        if (m.startsWith("Duplicate field")) {
+            return "duplicate field name";
         }
         if (m.startsWith("Unexpected character")) {
             return "unexpected character";

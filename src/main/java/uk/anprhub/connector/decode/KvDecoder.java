@@ -79,6 +79,9 @@ public final class KvDecoder implements Decoder {
         if (seen == null) {
             tree.put(key, value);
         } else if (seen instanceof ArrayNode values) {
+            if (values.size() >= EntryCap.MAX_ENTRIES) {
+                throw EntryCap.tooMany();
+            }
             values.add(value);
         } else {
             tree.putArray(key).add(seen).add(value); // replaces the single value, keeping the key's position

@@ -76,7 +76,7 @@ public final class XmlDecoder implements Decoder {
                     throw unsafe();
                 }
             }
-            JsonNode tree = MAPPER.readTree(MAPPER.getFactory().createParser(reader));
+            JsonNode tree = MAPPER.readTree(EntryCap.of(MAPPER.getFactory().createParser(reader)));
             while (reader.hasNext()) {
                 reader.next(); // Jackson stops at the root's end tag; a second root or junk after it is malformed
             }

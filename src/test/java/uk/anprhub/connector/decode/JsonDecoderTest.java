@@ -99,4 +99,26 @@ class JsonDecoderTest {
                 .satisfies(e -> assertThat(e.reason()).isEqualTo("undecodable"))
                 .satisfies(e -> assertThat(e.detail()).contains("limits"));
     }
+
+    /** Issue 10 item 18: with last-one-wins, {"vrm":"A","vrm":"B"} meant B to the hub and maybe A to whoever checked. */
+    @Test
+    void aDuplicateKeyIsUndecodableWithoutQuotingIt() {
+        RejectedException e = rejected("{\"vrm\":\"AB12CDE\",\"cam\":{\"x\":1,\"x\":2},\"vrm\":\"XY99ZZZ\"}");
+        assertThat(e.reason()).isEqualTo("undecodable");
+        assertThat(e.detail()).contains("duplicate field name").doesNotContain("XY99ZZZ").doesNotContain("AB12CDE");
+    }
+
+    /** Issue 10 item 4: a huge array is refused while parsing, before its tree is built. */
+    @Test
+    void anArrayOrObjectOverTheEntryCapIsTooManyReads() {
+        int cap = EntryCap.MAX_ENTRIES;
+        assertThat(decode("[" + "1,".repeat(cap - 1) + "1]").size()).isEqualTo(cap);
+        assertThat(rejected("[" + "{},".repeat(cap) + "{}]").reason()).isEqualTo("too-many-reads");
+        assertThat(rejected("[" + "1,".repeat(4 * cap)).reason()).isEqualTo("too-many-reads"); // even unterminated
+        StringBuilder wide = new StringBuilder("{");
+        for (int i = 0; i <= cap; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":0");
+        }
+        assertThat(rejected(wide.append('}').toString()).reason()).isEqualTo("too-many-reads");
+    }
 }

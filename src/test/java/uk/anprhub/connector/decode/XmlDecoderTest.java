@@ -281,4 +281,11 @@ class XmlDecoderTest {
     void doctypeTextInsideACommentOrTheDocumentIsNotADoctype() {
         assertThat(decode("<!-- <!DOCTYPE x> --><r><a>&lt;!DOCTYPE</a></r>").path("a").asText()).isEqualTo("<!DOCTYPE");
     }
+
+    /** Issue 10 item 4: repeated elements (an array in the tree) are capped while parsing too. */
+    @Test
+    void repeatedElementsOverTheEntryCapAreTooManyReads() {
+        assertThat(decode("<r>" + "<a>1</a>".repeat(3) + "</r>").path("a").size()).isEqualTo(3);
+        assertThat(rejected("<r>" + "<a/>".repeat(EntryCap.MAX_ENTRIES + 1) + "</r>").reason()).isEqualTo("too-many-reads");
+    }
 }
