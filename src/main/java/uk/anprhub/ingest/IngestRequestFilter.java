@@ -145,6 +145,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
             response.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
         }
         response.getOutputStream().write(mapper.writeValueAsBytes(result));
+        response.flushBuffer(); // committed: closing the connection afterwards must not swap in an error page
     }
 
     /** The feed a path posts to: {@code /ingest/<id>} or a fixed legacy path; null for anything else. */
