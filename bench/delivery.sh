@@ -23,7 +23,7 @@ YAML
 bin/anpr-hub nas-sim --port "$SIM_PORT" > "$DATA/sim.log" 2>&1 &
 SIM=$!
 ANPR_CONFIG="$DATA/hub.yaml" ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT ANPR_NAS_URL="http://localhost:$SIM_PORT/nas/v1" \
-  bin/anpr-hub run --logging.level.root=WARN ${DELIVERY_ARGS:-} > "$DATA/hub.log" 2>&1 &
+  bin/anpr-hub run --demo --logging.level.root=WARN ${DELIVERY_ARGS:-} > "$DATA/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB $SIM 2>/dev/null; wait $HUB $SIM 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for i in $(seq 1 180); do

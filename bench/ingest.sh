@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 RUN="${1:-30}"
 PORT=18080
 DATA="$(mktemp -d /tmp/anpr-bench.XXXXXX)"
-ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --logging.level.root=WARN > "$DATA/hub.log" 2>&1 &
+ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --demo --logging.level.root=WARN > "$DATA/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$DATA"' EXIT
 until curl -sf "http://localhost:$PORT/actuator/health" > /dev/null; do sleep 1; done

@@ -59,17 +59,37 @@ public record HubProperties(
     public record Catalog(@DefaultValue("connectors") Path connectors, @DefaultValue("mappings") Path mappings) {
     }
 
-    public record Http(@DefaultValue("10MB") DataSize maxBody) {
+    /**
+     * HTTP camera feeds ({@code POST /ingest/{feed}}).
+     *
+     * @param maxBody             larger bodies get 413
+     * @param bodyTimeout         the whole body must arrive within this, or the sender gets 408 and the connection is
+     *                            closed (checked after each read; one read waits at most
+     *                            {@code server.tomcat.connection-timeout})
+     * @param maxConcurrentBodies camera requests reading their bodies at once; beyond it 503 + Retry-After at once,
+     *                            so slow senders never take the web threads health, API and Hawtio need (keep it well
+     *                            below {@code server.tomcat.threads.max})
+     */
+    public record Http(@DefaultValue("10MB") DataSize maxBody, @DefaultValue("30s") Duration bodyTimeout,
+                       @DefaultValue("64") int maxConcurrentBodies) {
     }
 
     /**
-     * @param apiKeys SHA-256 (hex) of the API keys an HTTP sender must present in {@code X-Api-Key}; empty = none needed
-     * @param allow   addresses or CIDR ranges an HTTP sender must come from; empty = any
+     * A declared feed. Declaring it under {@code anpr.feeds} makes it an HTTP feed ({@code POST /ingest/<id>})
+     * unless {@code http} is false; feeds of other transports are declared by their transport's settings and need an
+     * entry here only for another connector or policy.
+     *
+     * @param apiKeys   SHA-256 (hex) of the API keys an HTTP sender must present in {@code X-Api-Key}; empty = none needed
+     * @param allowlist addresses or CIDR ranges an HTTP sender must come from; empty = any (same key as TCP feeds)
+     * @param allow     deprecated alias of {@code allowlist} (merged into it, with a warning at start-up)
+     * @param http      false: not reachable over HTTP (a feed of another transport that only needs settings here)
      */
     public record Feed(String connector, @DefaultValue("false") boolean acceptUnknownCameras,
-                       @DefaultValue("true") boolean enabled, List<String> apiKeys, List<String> allow) {
+                       @DefaultValue("true") boolean enabled, List<String> apiKeys, List<String> allowlist,
+                       List<String> allow, @DefaultValue("true") boolean http) {
         public Feed {
             apiKeys = apiKeys == null ? List.of() : apiKeys;
+            allowlist = allowlist == null ? List.of() : allowlist;
             allow = allow == null ? List.of() : allow;
         }
     }

@@ -1,6 +1,7 @@
 package uk.anprhub.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 import uk.anprhub.AnprHubApplication;
 
@@ -19,12 +20,20 @@ final class RunCommand implements Callable<Integer> {
 
     static volatile boolean started;
 
+    @Option(names = "--demo", description = {"Demo/dev mode (same as ANPR_DEMO=true or anpr.demo=true): every connector id",
+            "is also an open HTTP feed (/ingest/<connector>), no key, no allowlist. Never in production,",
+            "where only feeds declared under anpr.feeds.<id> take HTTP posts."})
+    boolean demo;
+
     @Unmatched
     List<String> springArgs = new ArrayList<>();
 
     @Override
     public Integer call() {
         List<String> args = new ArrayList<>(springArgs);
+        if (demo) {
+            args.add("--anpr.demo=true");
+        }
         String config = System.getenv("ANPR_CONFIG");
         if (config != null && !config.isBlank()) {
             if (!Files.isRegularFile(Path.of(config))) {

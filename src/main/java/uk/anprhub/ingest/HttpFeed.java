@@ -6,15 +6,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -25,31 +20,35 @@ import java.util.Set;
  */
 public final class HttpFeed {
 
-    private static final Logger log = LoggerFactory.getLogger(HttpFeed.class);
-
     /** Never kept with a message: credentials and hop-by-hop noise. */
     private static final Set<String> DROPPED = Set.of("authorization", "cookie", "proxy-authorization", "x-api-key",
             "connection", "keep-alive", "transfer-encoding", "accept-encoding", "content-length");
     static final String RESULT = "AnprIngestResult";
 
     private final ObjectMapper mapper;
-    private final Map<String, List<IpAddressMatcher>> allowLists = new java.util.concurrent.ConcurrentHashMap<>();
     private final IngestService ingest;
+    private final HttpFeedGate gate;
     private final Clock clock;
     private final long maxBody;
 
-    public HttpFeed(ObjectMapper mapper, IngestService ingest, Clock clock, long maxBody) {
+    public HttpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, long maxBody) {
         this.mapper = mapper;
         this.ingest = ingest;
+        this.gate = gate;
         this.clock = clock;
         this.maxBody = maxBody;
     }
 
-    /** Reads the request into a raw message; an oversize body is refused (413) without being read whole. */
+    /**
+     * Reads the request into a raw message; an oversize body is refused (413) without being read whole. The sender
+     * was checked by {@link IngestRequestFilter} before its body was read; a request that did not pass that filter (a
+     * route at another path) is checked here, also before its body is read.
+     */
     public void toRawMessage(Exchange exchange) throws IOException {
         Message in = exchange.getIn();
         HttpServletRequest request = in instanceof PlatformHttpMessage p ? p.getRequest() : null;
         String feed = in.getHeader("feedId", String.class);
+        IngestResult denied = request == null ? null : authorise(feed, request);
         String contentType = request != null && request.getAttribute(IngestRequestFilter.ORIGINAL_CONTENT_TYPE) != null
                 ? (String) request.getAttribute(IngestRequestFilter.ORIGINAL_CONTENT_TYPE)
                 : in.getHeader(Exchange.CONTENT_TYPE, String.class);
@@ -67,7 +66,9 @@ public final class HttpFeed {
         Object declaredAttr = request == null ? null : request.getAttribute(IngestRequestFilter.DECLARED_LENGTH);
         long declared = declaredAttr instanceof Long l ? l : -1;
         byte[] body = request == null ? null : (byte[]) request.getAttribute(IngestRequestFilter.BODY);
-        if (body == null) { // not through the filter (a route on another path): read what Camel holds
+        if (denied != null) {
+            body = new byte[0]; // a refused sender's body is not read, let alone kept
+        } else if (body == null) { // not through the filter (a route on another path): read what Camel holds
             try (InputStream is = in.getBody(InputStream.class)) {
                 body = is == null ? new byte[0] : is.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             }
@@ -78,7 +79,6 @@ public final class HttpFeed {
         }
         RawMessage message = new RawMessage(body, feed, null, "http", contentType, headers, remote, null, null,
                 clock.instant());
-        IngestResult denied = request == null ? null : authorise(feed, request);
         if (denied != null) {
             exchange.setProperty(RESULT, denied);
         } else if (tooLarge) {
@@ -89,34 +89,17 @@ public final class HttpFeed {
     }
 
     /**
-     * Per-feed sender checks: address allowlist (403) and API key (401). A refused sender's body is not kept —
-     * it is not a camera of ours, and storing it would let anyone fill the quarantine.
+     * The filter's verdict must be about this feed (a route naming another feed than its path is refused); a
+     * request that bypassed the filter is checked now. A refused sender's body is not kept — it is not a camera of
+     * ours, and storing it would let anyone fill the quarantine.
      */
     private IngestResult authorise(String feedId, HttpServletRequest request) {
-        FeedSettings feed = ingest.feed(feedId);
-        if (feed == null) {
-            return null; // the ingest core answers 404
+        Object passed = request.getAttribute(IngestRequestFilter.FEED);
+        if (passed == null) {
+            return gate.check(feedId, request);
         }
-        List<IpAddressMatcher> allow = allowLists.computeIfAbsent(feedId,
-                id -> feed.allow().stream().map(IpAddressMatcher::new).toList());
-        if (!allow.isEmpty() && allow.stream().noneMatch(m -> m.matches(request))) {
-            log.warn("Feed {}: refused a sender from {} (not in the feed's allow list)", feedId, request.getRemoteAddr());
-            return IngestResult.rejected(403, new IngestResult.Problem(null, "forbidden", "this address may not post to feed " + feedId, null));
-        }
-        if (!feed.apiKeySha256().isEmpty()) {
-            String key = request.getHeader("X-Api-Key");
-            byte[] presented = key == null ? new byte[0]
-                    : uk.anprhub.read.Normaliser.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).getBytes();
-            boolean ok = false;
-            for (String expected : feed.apiKeySha256()) {
-                ok |= java.security.MessageDigest.isEqual(presented, expected.getBytes()); // constant time
-            }
-            if (!ok) {
-                log.warn("Feed {}: refused a sender from {} (missing or wrong X-Api-Key)", feedId, request.getRemoteAddr());
-                return IngestResult.rejected(401, new IngestResult.Problem(null, "unauthorised", "feed " + feedId + " needs a valid X-Api-Key", null));
-            }
-        }
-        return null;
+        return passed.equals(feedId) ? null : IngestResult.rejected(404,
+                new IngestResult.Problem(null, "unknown-feed", "no enabled HTTP feed '" + feedId + "'", null));
     }
 
     /** Writes the contract's answer: status, JSON body, Retry-After on 503. No request header is echoed. */

@@ -1,8 +1,14 @@
 package uk.anprhub.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import uk.anprhub.HubProperties;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
@@ -13,10 +19,21 @@ import uk.anprhub.store.ReadWriter;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 @Configuration(proxyBeanMethods = false)
 @org.springframework.boot.context.properties.EnableConfigurationProperties(IngestLimits.class)
 public class IngestConfiguration {
+
+    /**
+     * Feeds at a path of their own rather than {@code /ingest/<id>}, path to feed id: the legacy BOF2 endpoint of
+     * routes/bof2-inputcapture.camel.yaml. A route at another path must be added here, or the gate answers 404.
+     */
+    static final Map<String, String> FIXED_PATHS = Map.of("/bof2/services/inputcapturewebservice", "bof2-soap");
 
     @Bean
     Clock clock() {
@@ -31,26 +48,44 @@ public class IngestConfiguration {
 
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
-                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits) {
+                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits,
+                                @Value("${anpr.demo:false}") boolean demo) {
         // Feed settings come from start-up configuration: resolve each feed once, not on every message.
-        java.util.Map<String, FeedSettings> feeds = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, FeedSettings> feeds = new ConcurrentHashMap<>();
         return new IngestService(connectors, feedId -> feedId == null ? null
-                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors)), normaliser, writer, quarantine,
+                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors, demo)), normaliser, writer, quarantine,
                 meters, props.store().commitTimeout(), limits);
     }
 
     @Bean
-    HttpFeed httpFeed(com.fasterxml.jackson.databind.ObjectMapper mapper, IngestService ingest, Clock clock, HubProperties props) {
-        return new HttpFeed(mapper, ingest, clock, props.http().maxBody().toBytes());
+    OpenFeedWarnings openFeedWarnings(HubProperties props, ConnectorCatalog connectors, @Value("${anpr.demo:false}") boolean demo) {
+        return new OpenFeedWarnings(props, connectors, demo);
     }
 
     @Bean
-    org.springframework.boot.web.servlet.FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props) {
-        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(
-                new IngestRequestFilter(props.http().maxBody().toBytes()));
+    HttpFeedGate httpFeedGate(IngestService ingest) {
+        return new HttpFeedGate(ingest::feed);
+    }
+
+    @Bean
+    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HubProperties props) {
+        return new HttpFeed(mapper, ingest, gate, clock, props.http().maxBody().toBytes());
+    }
+
+    @Bean
+    FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props, HttpFeedGate gate,
+                                                                    ObjectMapper mapper, MeterRegistry meters) {
+        HubProperties.Http http = props.http();
+        var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
+                http.bodyTimeout(), http.maxConcurrentBodies(), gate, FIXED_PATHS, mapper, meters));
         registration.addUrlPatterns("/ingest/*", "/bof2/*");
-        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> unreadBodyValve() {
+        return factory -> factory.addContextValves(new UnreadBodyValve());
     }
 
     /** For HTTP feeds declared in routes/*.camel.yaml: request to raw message, result to the HTTP answer. */
@@ -64,14 +99,19 @@ public class IngestConfiguration {
         return http::toResponse;
     }
 
-    /** A configured feed, or — for convenience — a connector id used as a feed id with default policies. */
-    private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors) {
+    /**
+     * A feed declared under {@code anpr.feeds}, or a connector id used as a feed id with default policies: usable by
+     * the transports whose own configuration names it (TCP, FTP, Kafka, MQTT), over HTTP only in demo mode.
+     */
+    private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors, boolean demo) {
         HubProperties.Feed f = props.feeds().get(id);
         if (f != null) {
+            List<String> allowlist = new ArrayList<>(f.allowlist());
+            allowlist.addAll(f.allow());
             return new FeedSettings(id, f.connector() == null ? id : f.connector(), f.acceptUnknownCameras(), f.enabled(),
-                    f.apiKeys().stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList(), f.allow());
+                    f.apiKeys().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList(), allowlist, f.http());
         }
         return connectors.find(id).isPresent() || connectors.broken().containsKey(id)
-                ? new FeedSettings(id, id, false, true) : null;
+                ? new FeedSettings(id, id, false, true, List.of(), List.of(), demo) : null;
     }
 }

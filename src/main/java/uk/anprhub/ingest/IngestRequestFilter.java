@@ -1,5 +1,8 @@
 package uk.anprhub.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -8,53 +11,157 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
+import uk.anprhub.ingest.IngestResult.Problem;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
- * Reads the body of a camera feed request itself, before Camel's HTTP binding sees it: at most the size limit
- * plus one byte (so {@link HttpFeed} can answer 413 without buffering an unbounded upload), as raw bytes whatever
- * the content type. Camel then gets an empty opaque request — its binding would otherwise turn form fields into
- * message headers and read multipart bodies through a character reader, which fails on JPEG parts.
+ * The front door of HTTP camera feeds, before Camel sees the request:
+ * <ol>
+ * <li>the feed, the sender's address and its API key are checked from the headers ({@link HttpFeedGate}); a refused
+ * sender's body is never read — it gets 401/403/404 and the connection is closed;</li>
+ * <li>at most {@code maxConcurrentBodies} requests read bodies at once; beyond it 503 + Retry-After at once, so slow
+ * senders cannot take the web threads health, API and Hawtio need;</li>
+ * <li>the body — at most the size limit plus one byte, so {@link HttpFeed} can answer 413 — must arrive whole within
+ * {@code bodyTimeout}, or 408 and the connection is closed.</li>
+ * </ol>
+ * Camel then gets an empty opaque request with the raw bytes in an attribute — its binding would otherwise turn form
+ * fields into message headers and read multipart bodies through a character reader, which fails on JPEG parts.
+ * Refusals are counted in {@code anpr_http_ingest_refused_total{reason}}.
  */
 public final class IngestRequestFilter extends OncePerRequestFilter {
 
     static final String ORIGINAL_CONTENT_TYPE = "anpr.originalContentType";
     static final String BODY = "anpr.body";
     static final String DECLARED_LENGTH = "anpr.declaredLength";
+    /** The feed the gate let through; {@link HttpFeed} refuses a route that names another. */
+    static final String FEED = "anpr.feed";
+    /** Set when the answer leaves a body unread: {@link UnreadBodyValve} closes the connection instead of draining it. */
+    static final String CLOSE = "anpr.closeUnread";
     private static final String OPAQUE = "application/octet-stream";
+    private static final String INGEST = "/ingest/";
 
     private final long maxBody;
+    private final Duration bodyTimeout;
+    private final Semaphore bodies;
+    private final HttpFeedGate gate;
+    private final Map<String, String> fixedPaths;
+    private final ObjectMapper mapper;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
-    public IngestRequestFilter(long maxBody) {
+    /**
+     * @param fixedPaths feeds at paths of their own (legacy endpoints in routes/*.camel.yaml), path to feed id
+     */
+    public IngestRequestFilter(long maxBody, Duration bodyTimeout, int maxConcurrentBodies, HttpFeedGate gate,
+                               Map<String, String> fixedPaths, ObjectMapper mapper, MeterRegistry meters) {
         this.maxBody = maxBody;
+        this.bodyTimeout = bodyTimeout;
+        this.bodies = new Semaphore(maxConcurrentBodies);
+        this.gate = gate;
+        this.fixedPaths = Map.copyOf(fixedPaths);
+        this.mapper = mapper;
+        this.meters = meters;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/ingest/") && !request.getRequestURI().startsWith("/bof2/");
+        String path = path(request);
+        return !path.startsWith(INGEST) && !path.startsWith("/bof2/");
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String feed = feedOf(path(request));
+        IngestResult denied = gate.check(feed, request);
+        if (denied != null) {
+            refuse(request, response, denied);
+            return;
+        }
+        request.setAttribute(FEED, feed);
         request.setAttribute(ORIGINAL_CONTENT_TYPE, request.getContentType());
         long declared = request.getContentLengthLong();
         request.setAttribute(DECLARED_LENGTH, declared);
         byte[] body;
         if (declared > maxBody) {
-            body = new byte[0]; // refused unread; Tomcat swallows or drops the rest
+            body = new byte[0]; // refused unread (413 by HttpFeed); the status closes the connection
+        } else if (!bodies.tryAcquire()) {
+            refuse(request, response, IngestResult.unavailable("busy",
+                    "too many camera requests are sending their bodies; retry shortly", 1));
+            return;
         } else {
-            try (InputStream in = request.getInputStream()) {
-                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+            try {
+                body = readBody(request);
+            } catch (IOException e) {
+                refuse(request, response, IngestResult.rejected(408, new Problem(null, "body-timeout",
+                        "the body did not arrive whole within " + bodyTimeout.toSeconds() + " s", null)));
+                return;
+            } finally {
+                bodies.release();
             }
         }
         request.setAttribute(BODY, body);
         chain.doFilter(new Emptied(request), response);
+    }
+
+    /** The whole body within the deadline: checked after every read (each read itself waits at most Tomcat's timeout). */
+    private byte[] readBody(HttpServletRequest request) throws IOException {
+        long deadline = System.nanoTime() + bodyTimeout.toNanos();
+        int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, Math.max(0, request.getContentLengthLong()) + 1));
+        byte[] buffer = new byte[8192];
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while (out.size() < limit && (n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()))) >= 0) {
+                out.write(buffer, 0, n);
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("body deadline passed");
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Answers without reading (more of) the body, and closes the connection rather than draining the rest. */
+    private void refuse(HttpServletRequest request, HttpServletResponse response, IngestResult result) throws IOException {
+        refused.computeIfAbsent(result.error(), reason -> Counter.builder("anpr_http_ingest_refused")
+                .description("HTTP camera requests refused before their body was read whole")
+                .tag("reason", reason).register(meters)).increment();
+        request.setAttribute(CLOSE, Boolean.TRUE);
+        response.setStatus(result.status());
+        response.setContentType("application/json");
+        response.setHeader("Connection", "close");
+        if (result.retryAfterSeconds() != null) {
+            response.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
+        }
+        response.getOutputStream().write(mapper.writeValueAsBytes(result));
+        response.flushBuffer(); // committed: closing the connection afterwards must not swap in an error page
+    }
+
+    /** The feed a path posts to: {@code /ingest/<id>} or a fixed legacy path; null for anything else. */
+    private String feedOf(String path) {
+        if (path.startsWith(INGEST)) {
+            String id = path.substring(INGEST.length());
+            return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
+        }
+        return fixedPaths.get(path);
+    }
+
+    /** The decoded, normalised path within the application (never the raw URI, which may hide dot segments). */
+    private static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        return (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
     }
 
     /** The request as Camel sees it: no body, an opaque type. */

@@ -45,6 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
+        "anpr.demo=true", // posts to /ingest/nas-json (a connector id as a feed): demo mode
         "anpr.users[0].name=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",

@@ -106,7 +106,7 @@ class KillNineIT {
     private Process startHub(TestDatabase db, int port) throws IOException {
         Path root = Path.of("").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run",
+                "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run", "--demo",
                 "--server.port=" + port, "--logging.level.root=WARN");
         pb.environment().put("ANPR_DB_URL", db.jdbcUrl());
         pb.environment().put("ANPR_DATA_DIR", data.toString());

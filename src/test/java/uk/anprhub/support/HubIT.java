@@ -25,12 +25,13 @@ import java.time.Duration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.http.max-body=1MB",
         "anpr.retention.initial-delay=PT1H",
+        "anpr.demo=true", // the tests post to connector ids as feeds (/ingest/nas-json ...): demo mode
         "anpr.users[0].name=ops",
         // HTTP feed policies under test (HttpFeedsIT): an API key (sha256 of "camera-key-1") and an address allowlist
         "anpr.feeds.keyed-nas.connector=nas-json",
         "anpr.feeds.keyed-nas.api-keys[0]=c6f793a2d38359c632c6e68ff098977f978b778ac000b460216de7dea8b7413d",
         "anpr.feeds.far-away-nas.connector=nas-json",
-        "anpr.feeds.far-away-nas.allow[0]=10.99.0.0/16",
+        "anpr.feeds.far-away-nas.allowlist[0]=10.99.0.0/16",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
 public abstract class HubIT {

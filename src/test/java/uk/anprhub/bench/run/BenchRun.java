@@ -98,7 +98,7 @@ public final class BenchRun {
             hubCmd.addAll(List.of("-XX:StartFlightRecording=filename=" + out.resolve("hub.jfr") + ",settings=profile",
                     "-XX:FlightRecorderOptions=stackdepth=128"));
         }
-        hubCmd.addAll(List.of("-jar", jar.toString(), "run", "--logging.level.root=WARN"));
+        hubCmd.addAll(List.of("-jar", jar.toString(), "run", "--demo", "--logging.level.root=WARN"));
         Process hubProcess = start("hub", hubCmd, Map.of("ANPR_DB_URL", db.url(), "ANPR_DB_USER", db.user(),
                 "ANPR_DB_PASSWORD", db.password(), "ANPR_DATA_DIR", out.resolve("data").toString(), "SERVER_PORT", "" + hubPort,
                 "ANPR_NAS_URL", nasSim.toString(), "ANPR_CONFIG", config.toString()));

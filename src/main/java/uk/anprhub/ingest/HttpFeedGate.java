@@ -1,0 +1,62 @@
+package uk.anprhub.ingest;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import uk.anprhub.ingest.IngestResult.Problem;
+import uk.anprhub.read.Normaliser;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Who may post to an HTTP feed, decided from the request line and headers alone — before a byte of the body is
+ * read: the feed must exist and be open to HTTP (404), the sender's address in its allowlist (403) and its
+ * {@code X-Api-Key} one of the feed's keys (401).
+ */
+public final class HttpFeedGate {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpFeedGate.class);
+
+    private final Function<String, FeedSettings> feeds;
+    private final Map<String, List<IpAddressMatcher>> allowlists = new ConcurrentHashMap<>();
+
+    public HttpFeedGate(Function<String, FeedSettings> feeds) {
+        this.feeds = feeds;
+    }
+
+    /** The refusal, or null when the sender may post its body to the feed. */
+    public IngestResult check(String feedId, HttpServletRequest request) {
+        FeedSettings feed = feedId == null ? null : feeds.apply(feedId);
+        if (feed == null || !feed.enabled() || !feed.http()) {
+            // Same answer for "no such feed" and "not an HTTP feed": no probing for the feeds of other transports.
+            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled HTTP feed '" + feedId + "'", null));
+        }
+        List<IpAddressMatcher> allow = allowlists.computeIfAbsent(feed.id(),
+                id -> feed.allowlist().stream().map(IpAddressMatcher::new).toList());
+        if (!allow.isEmpty() && allow.stream().noneMatch(m -> m.matches(request))) {
+            log.warn("Feed {}: refused a sender from {} (not in the feed's allowlist)", feed.id(), request.getRemoteAddr());
+            return IngestResult.rejected(403, new Problem(null, "forbidden", "this address may not post to feed " + feed.id(), null));
+        }
+        if (!feed.apiKeySha256().isEmpty() && !validKey(feed, request.getHeader("X-Api-Key"))) {
+            log.warn("Feed {}: refused a sender from {} (missing or wrong X-Api-Key)", feed.id(), request.getRemoteAddr());
+            return IngestResult.rejected(401, new Problem(null, "unauthorised", "feed " + feed.id() + " needs a valid X-Api-Key", null));
+        }
+        return null;
+    }
+
+    private static boolean validKey(FeedSettings feed, String key) {
+        byte[] presented = key == null ? new byte[0]
+                : Normaliser.sha256(key.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+        boolean ok = false;
+        for (String expected : feed.apiKeySha256()) {
+            ok |= MessageDigest.isEqual(presented, expected.getBytes(StandardCharsets.US_ASCII)); // constant time
+        }
+        return ok;
+    }
+}
