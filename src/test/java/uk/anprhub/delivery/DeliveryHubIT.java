@@ -230,7 +230,10 @@ class DeliveryHubIT {
 
     HttpResponse<String> jolokia(String operation) throws Exception {
         String mbean = "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,name=%22delivery-nas%22";
-        HttpResponse<String> r = asOps("/actuator/jolokia/exec/" + mbean + "/" + operation + "()");
+        String exec = "{\"type\":\"exec\",\"mbean\":\"" + mbean.replace("%22", "\\\"") + "\",\"operation\":\"" + operation + "()\"}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/jolokia"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("ops:ops-test-password".getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(exec)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(r.body()).get("status").asInt()).as(r.body()).isEqualTo(200);
         return r;
     }
@@ -251,7 +254,7 @@ class DeliveryHubIT {
     HttpResponse<String> asOps(String path, String method) throws IOException, InterruptedException {
         String basic = java.util.Base64.getEncoder().encodeToString("ops:ops-test-password".getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Basic " + basic)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-Anpr-Client", "test").method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String prometheus() {

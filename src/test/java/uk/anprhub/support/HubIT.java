@@ -64,7 +64,8 @@ public abstract class HubIT {
 
     protected HttpRequest.Builder asOps(String path) {
         String basic = java.util.Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes());
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(60));
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic)
+                .header("X-Anpr-Client", "test").timeout(Duration.ofSeconds(60));
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();
