@@ -158,6 +158,11 @@ class WebSecurityIT extends HubIT {
         for (JsonNode answer : json(r)) {
             assertThat(answer.path("status").asInt()).as(answer.toString()).isEqualTo(200);
         }
+        // Hawtio loads its MBean tree through the RBAC registry when there is one: allowed (read-only introspection)
+        HttpResponse<String> tree = HTTP.send(s.request("/actuator/hawtio/jolokia").header("X-XSRF-TOKEN", s.xsrf())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        exec("hawtio:type=security,name=RBACRegistry", "list()", ""))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json(tree).path("status").asInt()).as(tree.body()).isIn(200, 404);
         // without the token (a cross-site form with the session cookie) a POST is refused
         HttpResponse<String> forged = HTTP.send(s.request("/actuator/jolokia").POST(HttpRequest.BodyPublishers.ofString(
                 exec(routeMBean("delivery-nas").replace("\"", "\\\""), "suspend()", ""))).build(), HttpResponse.BodyHandlers.ofString());
