@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import uk.anprhub.ops.AuditLog;
 
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +41,8 @@ class DeliveryApi {
     }
 
     @PostMapping("/targets/{target}/pause")
-    DeliveryService.Status pause(@PathVariable String target, @RequestParam String why) {
-        delivery.pause(target, why);
+    DeliveryService.Status pause(@PathVariable String target, @RequestParam(required = false) String why) {
+        delivery.pause(target, AuditLog.requireWhy(why));
         return delivery.status(target);
     }
 
@@ -65,15 +66,15 @@ class DeliveryApi {
     DeliveryService.Replay replayDeadLetters(@RequestParam(defaultValue = "nas") String target,
                                              @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                                              @RequestParam(required = false) String camera, @RequestParam(required = false) String reason,
-                                             @RequestParam String why) {
-        return delivery.replayDeadLetters(new DeadLetters.Filter(target, from, to, camera, reason, "DEAD"), why);
+                                             @RequestParam(required = false) String why) {
+        return delivery.replayDeadLetters(new DeadLetters.Filter(target, from, to, camera, reason, "DEAD"), AuditLog.requireWhy(why));
     }
 
     @PostMapping("/replay/range")
     DeliveryService.Replay replayRange(@RequestParam(defaultValue = "nas") String target, @RequestParam Instant from,
                                        @RequestParam Instant to, @RequestParam(required = false) String camera,
-                                       @RequestParam String why) {
-        return delivery.resend(target, from, to, camera, why);
+                                       @RequestParam(required = false) String why) {
+        return delivery.resend(target, from, to, camera, AuditLog.requireWhy(why));
     }
 
     @ExceptionHandler(DeliveryService.UnknownTargetException.class)

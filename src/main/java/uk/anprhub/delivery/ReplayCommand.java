@@ -83,7 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
         HttpResponse<String> r;
         try {
             r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(HttpRequest.newBuilder(uri)
-                    .header("Authorization", "Basic " + basic).timeout(Duration.ofMinutes(10))
+                    .header("Authorization", "Basic " + basic).header("X-Anpr-Client", "anpr-hub-replay").timeout(Duration.ofMinutes(10))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             System.err.println("replay: cannot reach the hub at " + base + ": " + e.getMessage());

@@ -1,7 +1,12 @@
 package uk.anprhub.ingest;
 
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,22 +48,48 @@ class QuarantineApi {
     List<QuarantineStore.Entry> list(@RequestParam(required = false) String reason, @RequestParam(required = false) String feed,
                                      @RequestParam(defaultValue = "QUARANTINED") String status,
                                      @RequestParam(defaultValue = "100") int limit) {
-        return quarantine.list(reason, feed, status, Math.min(limit, 1000));
+        List<QuarantineStore.Entry> entries = quarantine.list(reason, feed, status, Math.min(limit, 1000));
+        // file names and reasons can hold plates: a listing is a disclosure too
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("reason", reason == null ? "*" : reason);
+        detail.put("feed", feed == null ? "*" : feed);
+        detail.put("status", status);
+        detail.put("rows", entries.size());
+        audit.record("quarantine.list", detail);
+        return entries;
     }
 
-    /** The bytes as received: personal data, so every fetch is audited. */
+    /**
+     * The bytes as received: personal data, so every fetch is audited. Always a download, never a page of the hub's
+     * origin (a sender's HTML or SVG would run as the console's script): octet-stream as an attachment, the type the
+     * sender claimed in {@code X-Original-Content-Type}.
+     */
     @GetMapping("/quarantine/{id}/payload")
-    ResponseEntity<byte[]> payload(@PathVariable long id, @RequestParam String why) {
-        audit.record("quarantine.payload", Map.of("id", id, "why", why));
-        var message = quarantine.message(id);
-        return ResponseEntity.ok().contentType(message.contentType() == null ? MediaType.APPLICATION_OCTET_STREAM
-                : MediaType.parseMediaType(message.contentType())).body(message.payload());
+    ResponseEntity<byte[]> payload(@PathVariable long id, @RequestParam(required = false) String why) {
+        String reason = AuditLog.requireWhy(why);
+        RawMessage message = quarantine.message(id);
+        audit.record("quarantine.payload", Map.of("id", id, "why", reason));
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        headers.setContentDisposition(ContentDisposition.attachment().filename("quarantine-" + id + ".bin").build());
+        if (message.contentType() != null) {
+            headers.set("X-Original-Content-Type", headerSafe(message.contentType()));
+        }
+        return ResponseEntity.ok().headers(headers).body(message.payload());
+    }
+
+    /** Printable ASCII only, bounded: the sender chose this text. */
+    private static String headerSafe(String s) {
+        String t = s.chars().filter(c -> c >= 0x20 && c < 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return t.length() > 200 ? t.substring(0, 200) : t;
     }
 
     /** Re-runs quarantined messages (filtered) through the current connectors and registry. */
     @PostMapping("/quarantine/reprocess")
     Map<String, Object> reprocess(@RequestParam(required = false) String reason, @RequestParam(required = false) String feed,
-                                  @RequestParam(defaultValue = "1000") int limit, @RequestParam String why) {
+                                  @RequestParam(defaultValue = "1000") int limit, @RequestParam(required = false) String why) {
+        why = AuditLog.requireWhy(why);
         List<Long> ids = quarantine.idsToReprocess(reason, feed, Math.min(limit, 10_000));
         int recovered = 0;
         int reads = 0;
@@ -91,5 +122,15 @@ class QuarantineApi {
         int n = cameras.reload();
         audit.record("cameras.reload", Map.of("cameras", n));
         return Map.of("cameras", n);
+    }
+
+    @ExceptionHandler(EmptyResultDataAccessException.class)
+    ResponseEntity<Map<String, String>> missing() {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "not-found", "detail", "no such quarantine id"));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<Map<String, String>> invalid(IllegalArgumentException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", "invalid-request", "detail", String.valueOf(e.getMessage())));
     }
 }

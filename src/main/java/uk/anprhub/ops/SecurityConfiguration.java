@@ -1,10 +1,16 @@
 package uk.anprhub.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jolokia.server.core.restrictor.RestrictorFactory;
+import org.jolokia.server.core.service.api.Restrictor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -15,23 +21,38 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.HeaderWriter;
 import uk.anprhub.HubProperties;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who may see what. Cameras post to /ingest/** (per-feed authentication arrives with the transports); health
- * and Prometheus are open (no personal data); everything else — Hawtio, Jolokia, the API — needs an operator
- * account with role {@code ops}. Accounts come from configuration with bcrypt hashes; there is no default one.
+ * Who may see what. Cameras post to /ingest/** (per-feed authentication is the feeds' job); health and Prometheus
+ * are open (no personal data; health details for ops only); everything else — Hawtio, Jolokia, the API — needs an
+ * operator account with role {@code ops}. Accounts come from configuration with bcrypt hashes; there is no default
+ * one, and an account without roles reaches nothing. No answer carries a Basic challenge (browsers would cache the
+ * credentials and replay them cross-site); failed logins are throttled and audited; every answer but Hawtio's own
+ * page has {@code nosniff} and a strict Content-Security-Policy.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({LoginProperties.class, JolokiaPolicyProperties.class})
 public class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     public static final String OPS = "ops";
+    /** For answers that are data, never a page: nothing may load, frame or run. */
+    static final String STRICT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /** Spring Security's login page styles itself inline. */
+    static final String LOGIN_CSP = STRICT_CSP + "; style-src 'unsafe-inline'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -46,7 +67,10 @@ public class SecurityConfiguration {
                 throw new IllegalStateException("anpr.users: user '" + u.name() + "' needs a bcrypt passwordHash "
                         + "(make one with: bin/anpr-hub hash-password)");
             }
-            List<String> roles = u.roles() == null || u.roles().isEmpty() ? List.of(OPS) : u.roles();
+            List<String> roles = u.roles() == null ? List.of() : u.roles();
+            if (roles.isEmpty()) {
+                log.warn("anpr.users: account '{}' has no roles and reaches nothing (give it roles: [ops] to operate the hub)", u.name());
+            }
             users.add(User.withUsername(u.name()).password(u.passwordHash()).roles(roles.toArray(String[]::new)).build());
         }
         if (users.isEmpty()) {
@@ -55,8 +79,23 @@ public class SecurityConfiguration {
         return new InMemoryUserDetailsManager(users);
     }
 
+    @Bean
+    LoginThrottle loginThrottle(LoginProperties props) {
+        return new LoginThrottle(props, Clock.systemUTC());
+    }
+
+    /** Jolokia's own restrictor (its servlet takes every Restrictor bean): the allow list and CORS policy. */
+    @Bean
+    Restrictor jolokiaPolicy(JolokiaPolicyProperties props) throws IOException {
+        Restrictor policy = RestrictorFactory.lookupPolicyRestrictor(props.policyLocation());
+        if (policy == null) {
+            throw new IllegalStateException("anpr.jolokia.policy-location: no policy at " + props.policyLocation());
+        }
+        return policy;
+    }
+
     /**
-     * Camera feeds: no session, no CSRF token, no login (per-feed authentication is the transports' job). A chain
+     * Camera feeds: no session, no CSRF token, no login (per-feed authentication is the feeds' job). A chain
      * of its own keeps the hot path free of the console's cookie and session work.
      */
     @Bean
@@ -69,35 +108,82 @@ public class SecurityConfiguration {
                 .requestCache(c -> c.disable())
                 .securityContext(c -> c.disable())
                 .anonymous(c -> c.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(STRICT_CSP)))
                 .build();
     }
 
-    /** The API: HTTP Basic per request, no session, so no CSRF exposure. */
+    /**
+     * The API: HTTP Basic per request, no session, no challenge (so browsers never hold the credentials), and
+     * state-changing requests need the {@code X-Anpr-Client} header (CSRF).
+     */
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, LoginThrottle throttle) throws Exception {
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(a -> a.anyRequest().hasRole(OPS))
-                .httpBasic(Customizer.withDefaults())
+                .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
+                .exceptionHandling(e -> e.authenticationEntryPoint(noChallenge()))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(STRICT_CSP)))
+                .addFilterBefore(new LoginThrottleFilter(throttle), BasicAuthenticationFilter.class)
+                .addFilterAfter(new ApiClientHeaderFilter(), AuthorizationFilter.class)
                 .build();
     }
 
     @Bean
     @Order(2)
-    SecurityFilterChain web(HttpSecurity http) throws Exception {
+    SecurityFilterChain web(HttpSecurity http, LoginThrottle throttle, Restrictor jolokiaPolicy, AuditLog audit,
+                            ObjectMapper json) throws Exception {
         return http
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/error").permitAll()
                         .anyRequest().hasRole(OPS))
                 .formLogin(Customizer.withDefaults())
-                .httpBasic(Customizer.withDefaults())
-                // Hawtio reads the XSRF-TOKEN cookie; cameras cannot do CSRF tokens and hold no session.
-                .csrf(c -> c.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .csrfTokenRequestHandler(plainToken()))
+                .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
+                // Hawtio reads the XSRF-TOKEN cookie. A request with an Authorization header is a script's (the hub never
+                // sends a Basic challenge, so a browser never adds one by itself): no token needed.
+                .csrf(c -> c.csrfTokenRepository(csrfCookie())
+                        .csrfTokenRequestHandler(plainToken())
+                        .ignoringRequestMatchers(r -> r.getHeader("Authorization") != null))
+                .headers(h -> h.addHeaderWriter(csp()))
+                .addFilterBefore(new LoginThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class)
+                .addFilterAfter(new JolokiaGuard(jolokiaPolicy, audit, json), AuthorizationFilter.class)
                 .build();
+    }
+
+    /** 401 without {@code WWW-Authenticate: Basic}: a browser shows no password dialog and caches nothing. */
+    private static HttpStatusEntryPoint noChallenge() {
+        return new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
+    }
+
+    /** Strict CSP on every answer but Hawtio's own pages, which send a policy of their own. */
+    private static HeaderWriter csp() {
+        return (request, response) -> {
+            if (!isHawtioPage(request)) {
+                response.setHeader("Content-Security-Policy", isLoginPage(request) ? LOGIN_CSP : STRICT_CSP);
+            }
+        };
+    }
+
+    private static boolean isHawtioPage(HttpServletRequest r) {
+        return path(r).startsWith("/actuator/hawtio") && !JolokiaGuard.isJolokia(r);
+    }
+
+    private static boolean isLoginPage(HttpServletRequest r) {
+        String p = path(r);
+        return p.equals("/login") || p.equals("/logout");
+    }
+
+    private static String path(HttpServletRequest r) {
+        return r.getRequestURI().substring(r.getContextPath().length());
+    }
+
+    private static CookieCsrfTokenRepository csrfCookie() {
+        CookieCsrfTokenRepository repo = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        repo.setCookieCustomizer(c -> c.sameSite("Strict"));
+        return repo;
     }
 
     /** The raw token (not the BREACH-masked one) so a script reading the cookie can echo it; loaded eagerly so the cookie is always set. */

@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
         "anpr.demo=true", // posts to /ingest/nas-json (a connector id as a feed): demo mode
-        "anpr.users[0].name=ops",
+        "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
         "anpr.delivery.stats-interval=200ms",
@@ -231,7 +231,10 @@ class DeliveryHubIT {
 
     HttpResponse<String> jolokia(String operation) throws Exception {
         String mbean = "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,name=%22delivery-nas%22";
-        HttpResponse<String> r = asOps("/actuator/jolokia/exec/" + mbean + "/" + operation + "()");
+        String exec = "{\"type\":\"exec\",\"mbean\":\"" + mbean.replace("%22", "\\\"") + "\",\"operation\":\"" + operation + "()\"}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/jolokia"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("ops:ops-test-password".getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(exec)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(r.body()).get("status").asInt()).as(r.body()).isEqualTo(200);
         return r;
     }
@@ -252,7 +255,7 @@ class DeliveryHubIT {
     HttpResponse<String> asOps(String path, String method) throws IOException, InterruptedException {
         String basic = java.util.Base64.getEncoder().encodeToString("ops:ops-test-password".getBytes(StandardCharsets.UTF_8));
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", "Basic " + basic)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-Anpr-Client", "test").method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String prometheus() {

@@ -26,14 +26,21 @@ import java.time.Duration;
         "anpr.http.max-body=1MB",
         "anpr.retention.initial-delay=PT1H",
         "anpr.demo=true", // the tests post to connector ids as feeds (/ingest/nas-json ...): demo mode
-        "anpr.users[0].name=ops",
+        "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // HTTP feed policies under test (HttpFeedsIT): an API key (sha256 of "camera-key-1") and an address allowlist
         "anpr.feeds.keyed-nas.connector=nas-json",
         "anpr.feeds.keyed-nas.api-keys[0]=c6f793a2d38359c632c6e68ff098977f978b778ac000b460216de7dea8b7413d",
         "anpr.feeds.far-away-nas.connector=nas-json",
         "anpr.feeds.far-away-nas.allowlist[0]=10.99.0.0/16",
         // bcrypt of "ops-test-password" (tests only)
-        "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
+        "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        // WebSecurityIT: an account of another role, one without roles, one it locks by failed logins (same password)
+        "anpr.users[1].name=auditor", "anpr.users[1].roles[0]=auditor",
+        "anpr.users[1].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        "anpr.users[2].name=no-roles",
+        "anpr.users[2].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        "anpr.users[3].name=guessed", "anpr.users[3].roles[0]=ops",
+        "anpr.users[3].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
 public abstract class HubIT {
 
     private static final Path DATA;
@@ -65,7 +72,8 @@ public abstract class HubIT {
 
     protected HttpRequest.Builder asOps(String path) {
         String basic = java.util.Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes());
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(60));
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic)
+                .header("X-Anpr-Client", "test").timeout(Duration.ofSeconds(60));
     }
 
     protected static final ObjectMapper JSON = new ObjectMapper();

@@ -467,7 +467,7 @@ public final class BenchRun {
 
     private void ops(String method, String path) throws Exception {
         String auth = Base64.getEncoder().encodeToString((OPS_USER + ":" + opsPassword).getBytes());
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(hub.resolve(path)).header("Authorization", "Basic " + auth)
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(hub.resolve(path)).header("Authorization", "Basic " + auth).header("X-Anpr-Client", "bench")
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
