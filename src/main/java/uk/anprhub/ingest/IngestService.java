@@ -116,8 +116,12 @@ public final class IngestService {
         List<Problem> problems = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {
             try {
-                valid.add(normaliser.normalise(reads.get(i), connector.vendor(), message,
-                        extracted.decoded().attachments(), feed.acceptUnknownCameras()));
+                Normalised n = normaliser.normalise(reads.get(i), connector.vendor(), message,
+                        extracted.decoded().attachments(), feed.acceptUnknownCameras());
+                if (!message.allowsCamera(n.read().cameraId())) { // the sender (an FTP account) is bound to other cameras
+                    throw new RejectedException("camera-not-allowed", "this sender may not post reads for camera " + n.read().cameraId());
+                }
+                valid.add(n);
                 validIndex.add(i);
             } catch (RejectedException e) {
                 Long id = reprocessing ? null : quarantine(message, feed, e.reason(), e.detail(), reads.size() > 1 ? i : null);
