@@ -89,7 +89,7 @@ public class FtpConfiguration {
      * is either.
      */
     static List<String> camerasOf(FtpInbox.Account account, CameraRegistry registry) {
-        Set<String> names = Set.of(account.folder(), account.user());
+        Set<String> names = new HashSet<>(List.of(account.folder(), account.user()));
         List<String> ids = new ArrayList<>();
         for (Camera c : registry.cameras()) {
             Camera.Device d = c.device();
