@@ -15,6 +15,7 @@ DATA="$(mktemp -d /tmp/anpr-bench-tcp.XXXXXX)"
 ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --logging.level.root=WARN \
   '--camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml' \
   --anpr.tcp.feeds.nas-json.port=$TCP_PORT --anpr.tcp.feeds.nas-json.framing=line \
+  --anpr.tcp.feeds.nas-json.max-connections-per-source=1000 \
   '--anpr.tcp.feeds.nas-json.ack={stored} {duplicates}\n' > "$DATA/hub.log" 2>&1 &
 HUB=$!
 trap 'kill $HUB 2>/dev/null; wait $HUB 2>/dev/null; rm -rf "$DATA"' EXIT

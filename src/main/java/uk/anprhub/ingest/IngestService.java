@@ -130,8 +130,12 @@ public final class IngestService {
         for (int i = 0; i < reads.size(); i++) {
             Integer index = reads.size() > 1 ? i : null;
             try {
-                valid.add(normaliser.normalise(reads.get(i), connector.vendor(), message,
-                        extracted.decoded().attachments(), feed.acceptUnknownCameras()));
+                Normalised n = normaliser.normalise(reads.get(i), connector.vendor(), message,
+                        extracted.decoded().attachments(), feed.acceptUnknownCameras());
+                if (!message.allowsCamera(n.read().cameraId())) { // the sender (an FTP account) is bound to other cameras
+                    throw new RejectedException("camera-not-allowed", "this sender may not post reads for camera " + n.read().cameraId());
+                }
+                valid.add(n);
             } catch (RejectedException e) {
                 refusals.read(index, e.reason(), e.detail());
             } catch (RuntimeException e) {

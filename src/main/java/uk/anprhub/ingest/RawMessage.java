@@ -25,4 +25,26 @@ public record RawMessage(byte[] payload, String feed, String connector, String t
     public String header(String lowerCaseName) {
         return headers.get(lowerCaseName);
     }
+
+    /**
+     * Header a transport sets when its sender is bound to cameras (an FTP account): comma-separated camera ids, a
+     * trailing {@code *} matching a prefix; empty = no camera. Only ever narrows what a sender may post.
+     */
+    public static final String ALLOWED_CAMERAS = "anpr-allowed-cameras";
+
+    /** False when the transport bound this message to cameras ({@link #ALLOWED_CAMERAS}) and {@code cameraId} is not one. */
+    public boolean allowsCamera(String cameraId) {
+        String allowed = headers.get(ALLOWED_CAMERAS);
+        if (allowed == null) {
+            return true;
+        }
+        for (String id : allowed.split(",")) {
+            String e = id.trim();
+            if (!e.isEmpty() && cameraId != null
+                    && (e.endsWith("*") ? cameraId.startsWith(e.substring(0, e.length() - 1)) : e.equals(cameraId))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -61,6 +61,7 @@ class CameraSimTransportsIT extends HubIT {
         r.add("anpr.ftp.accounts[0].user", () -> "sharpv");
         r.add("anpr.ftp.accounts[0].folder", () -> "sharpv");
         r.add("anpr.ftp.accounts[0].feed", () -> "genetec-sharpv-ftp");
+        r.add("anpr.ftp.accounts[0].cameras", () -> "SIM-GENETEC-*, MPS-GEN-*"); // one account, a group of cameras
         r.add("anpr.ftp.accounts[0].password-hash", () -> new BCryptPasswordEncoder(4).encode(FTP_PASSWORD));
     }
 

@@ -29,11 +29,13 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
 
     private final FtpProperties props;
     private final FtpInbox inbox;
+    private final LoginGuard guard;
     private FtpServer server;
 
-    public EmbeddedFtpServer(FtpProperties props, FtpInbox inbox) {
+    EmbeddedFtpServer(FtpProperties props, FtpInbox inbox, LoginGuard guard) {
         this.props = props;
         this.inbox = inbox;
+        this.guard = guard;
     }
 
     @Override
@@ -80,8 +82,9 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
         connections.setMaxAnonymousLogins(0);
         connections.setMaxLogins(props.maxLogins());
         connections.setMaxThreads(Math.max(16, props.maxLogins()));
-        connections.setMaxLoginFailures(3);
-        connections.setLoginFailureDelay(1000);
+        // per session only: a reconnect starts again at 0, hence the LoginGuard across sessions
+        connections.setMaxLoginFailures(props.logins().perSession());
+        connections.setLoginFailureDelay((int) props.logins().delay().toMillis());
 
         Map<String, String> homes = new LinkedHashMap<>();
         Map<String, FtpInbox.Account> byUser = new LinkedHashMap<>();
@@ -94,7 +97,7 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
         factory.addListener("default", listener.createListener());
         factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setUserManager(new FtpAccounts(props.accounts(), homes, (int) props.idleTimeout().toSeconds(),
-                props.maxLoginsPerUser()));
+                props.maxLoginsPerUser(), guard));
         factory.setFileSystem(new InboxFileSystemFactory(props.maxFileSize().toBytes(), props.fsync(), inbox));
         Map<String, org.apache.ftpserver.ftplet.Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("anpr-inbox", new UploadFtplet(inbox, byUser,

@@ -44,11 +44,14 @@ final class FtpAccounts implements UserManager {
     private final byte[] key = new byte[32];
     /** bcrypt of a random string: compared against when the user does not exist. */
     private final String dummyHash;
+    private final LoginGuard guard;
 
     /**
      * @param homes user name → absolute home folder
      */
-    FtpAccounts(List<FtpProperties.Account> accounts, Map<String, String> homes, int maxIdleSeconds, int maxLoginsPerUser) {
+    FtpAccounts(List<FtpProperties.Account> accounts, Map<String, String> homes, int maxIdleSeconds, int maxLoginsPerUser,
+                LoginGuard guard) {
+        this.guard = guard;
         SecureRandom random = new SecureRandom();
         random.nextBytes(key);
         dummyHash = BCRYPT.encode(Long.toHexString(random.nextLong()));
@@ -74,6 +77,10 @@ final class FtpAccounts implements UserManager {
             throw new AuthenticationFailedException("Authentication failed"); // anonymous and others: never
         }
         String name = up.getUsername();
+        java.net.InetAddress address = up.getUserMetadata() == null ? null : up.getUserMetadata().getInetAddress();
+        if (guard.locked(name, address)) {
+            throw new AuthenticationFailedException("Authentication failed");
+        }
         String hash = hashes.get(name);
         byte[] mac = mac(name, up.getPassword());
         Remembered r = remembered.get(name);
@@ -82,6 +89,7 @@ final class FtpAccounts implements UserManager {
         }
         boolean ok = BCRYPT.matches(up.getPassword(), hash == null ? dummyHash : hash) && hash != null;
         if (!ok) {
+            guard.failed(name, hash != null, address, hash == null ? "unknown-user" : "wrong-password");
             throw new AuthenticationFailedException("Authentication failed");
         }
         remembered.put(name, new Remembered(mac, System.currentTimeMillis() + REMEMBER.toMillis()));

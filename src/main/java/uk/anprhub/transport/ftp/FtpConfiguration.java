@@ -10,6 +10,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import uk.anprhub.HubProperties;
+import uk.anprhub.camera.Camera;
+import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.ops.AuditLog;
 import uk.anprhub.ingest.IngestResult;
 import uk.anprhub.ingest.IngestService;
 import uk.anprhub.ingest.RawMessage;
@@ -32,11 +35,13 @@ import java.util.regex.Pattern;
 @EnableConfigurationProperties(FtpProperties.class)
 public class FtpConfiguration {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FtpConfiguration.class);
+
     private static final Pattern FOLDER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     @Bean
     FtpInbox ftpInbox(FtpProperties props, HubProperties hub, IngestService ingest, Clock clock, MeterRegistry meters,
-                      Environment env, ObjectProvider<LoggingSystem> logging) {
+                      Environment env, ObjectProvider<LoggingSystem> logging, CameraRegistry cameras) {
         quietFtpServerLogs(env, logging.getIfAvailable());
         Path dir = (props.dir() != null ? props.dir() : hub.dataDir().resolve("ftp")).toAbsolutePath().normalize();
         Path archive = (props.archiveDir() != null ? props.archiveDir() : hub.dataDir().resolve("ftp-archive"))
@@ -53,13 +58,47 @@ public class FtpConfiguration {
             public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
                 return ingest.refuse(message, reason, detail, status);
             }
+
+            @Override
+            public List<String> allowedCameras(FtpInbox.Account account) {
+                return account.cameras().isEmpty() ? camerasOf(account, cameras) : account.cameras();
+            }
         };
+        for (FtpInbox.Account a : accounts) {
+            List<String> bound = sink.allowedCameras(a);
+            if (bound.isEmpty()) {
+                log.warn("FTP account {} is bound to no camera (no registry camera has ftpFolder/name '{}'): its reads "
+                        + "are quarantined as camera-not-allowed until anpr.ftp.accounts[].cameras lists them", a.user(), a.folder());
+            } else {
+                log.info("FTP account {} may post reads for camera(s) {}", a.user(), bound);
+            }
+        }
         return new FtpInbox(sink, accounts, archive, clock, props, retentionDays, meters);
     }
 
     @Bean
-    EmbeddedFtpServer embeddedFtpServer(FtpProperties props, FtpInbox inbox) {
-        return new EmbeddedFtpServer(props, inbox);
+    EmbeddedFtpServer embeddedFtpServer(FtpProperties props, FtpInbox inbox, Clock clock, ObjectProvider<AuditLog> audit) {
+        AuditLog auditLog = audit.getIfAvailable();
+        LoginGuard guard = new LoginGuard(props.logins(), clock, auditLog == null ? (a, d) -> { } : auditLog::record);
+        return new EmbeddedFtpServer(props, inbox, guard);
+    }
+
+    /**
+     * The default binding of an account without {@code cameras}: the registry cameras (looked up per file, so a
+     * registry reload applies) whose device's FTP folder or name is the account's folder or user name, or whose id
+     * is either.
+     */
+    static List<String> camerasOf(FtpInbox.Account account, CameraRegistry registry) {
+        Set<String> names = new HashSet<>(List.of(account.folder(), account.user()));
+        List<String> ids = new ArrayList<>();
+        for (Camera c : registry.cameras()) {
+            Camera.Device d = c.device();
+            if (names.contains(c.cameraId()) || (d.ftpFolder() != null && names.contains(d.ftpFolder()))
+                    || (d.name() != null && names.contains(d.name()))) {
+                ids.add(c.cameraId());
+            }
+        }
+        return ids;
     }
 
     static List<FtpInbox.Account> accounts(FtpProperties props, Path dir, IngestService ingest) {
@@ -91,7 +130,9 @@ public class FtpConfiguration {
                 throw new IllegalStateException(where + " (" + a.user() + "): feed '" + a.feed()
                         + "' is neither configured (anpr.feeds) nor a connector id");
             }
-            out.add(new FtpInbox.Account(a.user(), folder, a.feed(), dir.resolve(folder)));
+            int quotaFiles = a.quotaFiles() != null ? a.quotaFiles() : props.quotaFiles();
+            long quotaBytes = (a.quotaBytes() != null ? a.quotaBytes() : props.quotaBytes()).toBytes();
+            out.add(new FtpInbox.Account(a.user(), folder, a.feed(), dir.resolve(folder), a.cameras(), quotaFiles, quotaBytes));
         }
         return out;
     }

@@ -65,10 +65,22 @@ public final class FtpInbox implements SmartLifecycle {
 
         /** Quarantine a message refused before decoding (too large). */
         IngestResult refuse(RawMessage message, String reason, String detail, int status);
+
+        /** The camera ids (a trailing {@code *}: prefix) the account may post reads for; empty: none. */
+        default List<String> allowedCameras(Account account) {
+            return account.cameras();
+        }
     }
 
-    /** An account as the inbox sees it: its home folder, the folder name that identifies the camera, its feed. */
-    public record Account(String user, String folder, String feed, Path home) {
+    /**
+     * An account as the inbox sees it: its home folder, the folder name that identifies the camera, its feed, the
+     * cameras it is bound to (empty: derived by the {@link Ingest}), and its quota of waiting files and bytes.
+     */
+    public record Account(String user, String folder, String feed, Path home, List<String> cameras, int quotaFiles,
+                          long quotaBytes) {
+        public Account {
+            cameras = List.copyOf(cameras);
+        }
     }
 
     public enum Verdict { OK, FULL, BUSY }
@@ -104,6 +116,7 @@ public final class FtpInbox implements SmartLifecycle {
     private final Duration retention;
     private final Duration cleanupInterval;
     private final List<PathMatcher> ignore;
+    private final Duration ignoredMaxAge;
 
     private final Object lock = new Object();
     private final Map<Path, Entry> entries = new HashMap<>();
@@ -116,6 +129,8 @@ public final class FtpInbox implements SmartLifecycle {
     private final Counter failed;
     private final Counter retried;
     private final Counter refusedFull;
+    private final Counter refusedQuota;
+    private final Counter ignoredMoved;
 
     private volatile boolean running;
     private final List<Thread> workers = new ArrayList<>();
@@ -139,11 +154,14 @@ public final class FtpInbox implements SmartLifecycle {
         this.retryMax = props.retryMax();
         this.retention = Duration.ofDays(retentionDays);
         this.cleanupInterval = props.cleanupInterval();
+        this.ignoredMaxAge = props.ignoredMaxAge();
         this.ignore = props.ignore().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         this.done = Counter.builder("anpr_ftp_files").tag("outcome", "done").register(meters);
         this.failed = Counter.builder("anpr_ftp_files").tag("outcome", "failed").register(meters);
         this.retried = Counter.builder("anpr_ftp_files").tag("outcome", "retry").register(meters);
         this.refusedFull = Counter.builder("anpr_ftp_files").tag("outcome", "refused-full").register(meters);
+        this.refusedQuota = Counter.builder("anpr_ftp_files").tag("outcome", "refused-quota").register(meters);
+        this.ignoredMoved = Counter.builder("anpr_ftp_files").tag("outcome", "ignored-moved").register(meters);
         Gauge.builder("anpr_ftp_files_pending", this, FtpInbox::pending).register(meters);
     }
 
@@ -223,6 +241,39 @@ public final class FtpInbox implements SmartLifecycle {
             uploading.put(file, session);
             incomplete.remove(file);
             return Verdict.OK;
+        }
+    }
+
+    /**
+     * True when the account's home already holds its quota of files or bytes (everything in it counts, ignored
+     * names too): the upload is then refused with 452 and the camera keeps its file. Stops counting at the quota.
+     */
+    boolean overQuota(Account account) {
+        long files = 0;
+        long bytes = 0;
+        try (Stream<Path> walk = Files.walk(account.home())) {
+            for (var it = walk.iterator(); it.hasNext(); ) {
+                Path p = it.next();
+                if (Files.isRegularFile(p)) {
+                    files++;
+                    bytes += sizeOf(p);
+                    if (files >= account.quotaFiles() || bytes >= account.quotaBytes()) {
+                        refusedQuota.increment();
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // no home yet: nothing waits
+        }
+        return false;
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException gone) {
+            return 0;
         }
     }
 
@@ -442,7 +493,8 @@ public final class FtpInbox implements SmartLifecycle {
         Account a = entry.account;
         String relative = a.home().relativize(entry.path).toString().replace('\\', '/');
         return new RawMessage(payload, a.feed(), null, "ftp", null,
-                Map.of("ftp-user", a.user(), "ftp-path", relative), entry.remoteAddr,
+                Map.of("ftp-user", a.user(), "ftp-path", relative,
+                        RawMessage.ALLOWED_CAMERAS, String.join(",", ingest.allowedCameras(a))), entry.remoteAddr,
                 entry.path.getFileName().toString(), a.folder(), clock.instant());
     }
 
@@ -597,6 +649,7 @@ public final class FtpInbox implements SmartLifecycle {
     /** Takes files that are in a home folder, unchanged for the quiet period and not otherwise known. */
     void scan() {
         long quietBefore = clock.millis() - quietPeriod.toMillis();
+        sweepIgnored();
         for (Account a : accounts) {
             List<Path> found;
             try (Stream<Path> files = Files.walk(a.home())) {
@@ -630,6 +683,43 @@ public final class FtpInbox implements SmartLifecycle {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Files with an ignored name (temporary names, hidden files) are never ingested: once older than
+     * {@code ignored-max-age} and not being uploaded they are moved to {@code failed/} with a reason, so an
+     * abandoned or deliberate pile of them cannot fill the disk. Kept there until the retention, like any failed file.
+     */
+    private void sweepIgnored() {
+        long before = clock.millis() - ignoredMaxAge.toMillis();
+        for (Account a : accounts) {
+            List<Path> old;
+            try (Stream<Path> files = Files.walk(a.home())) {
+                old = files.filter(p -> ignored(p) && Files.isRegularFile(p) && olderThan(p, before)).toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                continue;
+            }
+            for (Path p : old) {
+                Path file = p.toAbsolutePath().normalize();
+                synchronized (lock) {
+                    if (uploading.containsKey(file) || entries.containsKey(file)) {
+                        continue;
+                    }
+                    incomplete.remove(file);
+                }
+                archive(new Entry(file, a, null), "failed", "ignored\nthe name matches anpr.ftp.ignore (a temporary or "
+                        + "hidden file) and it was left for longer than " + ignoredMaxAge + " without a rename\n");
+                ignoredMoved.increment();
+            }
+        }
+    }
+
+    private static boolean olderThan(Path p, long millis) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis() <= millis;
+        } catch (IOException e) {
+            return false;
         }
     }
 

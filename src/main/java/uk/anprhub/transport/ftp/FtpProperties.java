@@ -37,6 +37,12 @@ import java.util.List;
  * @param maxLoginsPerUser  concurrent sessions per account
  * @param ignore            file-name globs never taken (temporary names a camera renames when done)
  * @param accounts          one per camera (or per group of cameras sharing a folder)
+ * @param ignoredMaxAge     a file matching {@code ignore} (never taken) that is older than this is moved to
+ *                          {@code failed/} with a reason, so abandoned temporary files do not fill the disk
+ * @param quotaFiles        default per-account quota: files waiting in the account's home; beyond it uploads are
+ *                          refused with 452 (try later)
+ * @param quotaBytes        default per-account quota: bytes waiting in the account's home (452 beyond it)
+ * @param logins            brute-force protection of the FTP logins
  */
 @ConfigurationProperties("anpr.ftp")
 public record FtpProperties(
@@ -63,7 +69,11 @@ public record FtpProperties(
         @DefaultValue("200") int maxLogins,
         @DefaultValue("20") int maxLoginsPerUser,
         @DefaultValue({".*", "*.tmp", "*.part", "*.filepart", "*.partial"}) List<String> ignore,
-        List<Account> accounts) {
+        List<Account> accounts,
+        @DefaultValue("1h") Duration ignoredMaxAge,
+        @DefaultValue("10000") int quotaFiles,
+        @DefaultValue("2GB") DataSize quotaBytes,
+        @DefaultValue Logins logins) {
 
     public FtpProperties {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
@@ -91,10 +101,40 @@ public record FtpProperties(
      * @param folder       the home folder name under {@code dir}; identifies the camera to the connector
      *                     ({@code $meta.folder}); default: the user name
      * @param feed         the feed (and so the connector) that decodes its files, e.g. {@code hikvision-ftp}
+     * @param cameras      camera ids (registry {@code cameraId}; a trailing {@code *} matches a prefix) this account
+     *                     may post reads for; a read of any other camera is quarantined {@code camera-not-allowed}.
+     *                     Default: the registry cameras whose {@code device.ftpFolder} or {@code device.name} is the
+     *                     account's folder or user name, or whose id is either (none found: no camera)
+     * @param quotaFiles   files waiting in the home beyond which uploads get 452; default {@code anpr.ftp.quota-files}
+     * @param quotaBytes   bytes waiting in the home beyond which uploads get 452; default {@code anpr.ftp.quota-bytes}
      */
-    public record Account(String user, String passwordHash, String folder, String feed) {
+    public record Account(String user, String passwordHash, String folder, String feed, List<String> cameras,
+                          Integer quotaFiles, DataSize quotaBytes) {
+        public Account {
+            cameras = cameras == null ? List.of() : List.copyOf(cameras);
+        }
+
         public String folderOrUser() {
             return folder == null || folder.isBlank() ? user : folder;
         }
+    }
+
+    /**
+     * Brute-force protection: failed logins are counted per account and per source address within {@code window};
+     * at the limit, logins for that account / from that address are refused for {@code lockout}, even with the right
+     * password. Every failed login is logged and audited ({@code ftp.login-failed}; never the password). A lock on
+     * an account also shuts out its camera, so the per-account limit is kept above what a misconfigured camera
+     * reaches quickly; set it to 0 to count per address only.
+     *
+     * @param maxFailuresPerAccount failures for one account (from any address) that lock it; 0 = off
+     * @param maxFailuresPerAddress failures from one address (any account, known or not) that lock it; 0 = off
+     * @param window                the failures counted are those within this period
+     * @param lockout               how long a lock lasts
+     * @param perSession            failures after which the server closes the connection
+     * @param delay                 pause after each failed login
+     */
+    public record Logins(@DefaultValue("10") int maxFailuresPerAccount, @DefaultValue("20") int maxFailuresPerAddress,
+                         @DefaultValue("10m") Duration window, @DefaultValue("10m") Duration lockout,
+                         @DefaultValue("3") int perSession, @DefaultValue("1s") Duration delay) {
     }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * Tells the {@link FtpInbox} about uploads: before STOR/APPE (refuse with 452 when too many files wait, wait
  * while the same file is being ingested), after them (taken only when the server answered 226, i.e. the upload
  * completed), renames (RNTO: a camera that uploads under a temporary name) and deletes. Also enforces TLS before
- * login and for data when {@code anpr.ftp.tls.required}.
+ * login and for data when {@code anpr.ftp.tls.required}, and the account's quota of waiting files and bytes (452).
  */
 final class UploadFtplet extends DefaultFtplet {
 
@@ -54,8 +54,14 @@ final class UploadFtplet extends DefaultFtplet {
                     return FtpletResult.SKIP;
                 }
                 Path file = file(session, request);
-                if (file == null || account(session) == null) {
+                FtpInbox.Account account = account(session);
+                if (file == null || account == null) {
                     return FtpletResult.DEFAULT; // let the server answer (bad name, no permission)
+                }
+                if (inbox.overQuota(account)) { // 452: insufficient storage, transient (the camera retries later)
+                    session.write(new DefaultFtpReply(FtpReply.REPLY_452_REQUESTED_ACTION_NOT_TAKEN,
+                            "Quota of this account's folder reached; try again later"));
+                    return FtpletResult.SKIP;
                 }
                 switch (inbox.beginUpload(file, session.getSessionId())) {
                     case FULL -> {

@@ -19,10 +19,23 @@ public class MqConfiguration {
         return new KafkaIngest(template, props, meters);
     }
 
-    /** Replaces the standard paho-mqtt5 component (same URI and options); see {@link SafePahoMqtt5Component}. */
+    /**
+     * Replaces the standard paho-mqtt5 component (same URI and options); see {@link SafePahoMqtt5Component}. The
+     * broker credentials and TLS of {@code anpr.mqtt.*} are component defaults, so every MQTT route uses them and no
+     * secret sits in a route file.
+     */
     @Bean("paho-mqtt5")
-    SafePahoMqtt5Component pahoMqtt5Component() {
-        return new SafePahoMqtt5Component();
+    SafePahoMqtt5Component pahoMqtt5Component(MqProperties.Mqtt props) {
+        SafePahoMqtt5Component component = new SafePahoMqtt5Component();
+        var config = component.getConfiguration();
+        if (props.userName() != null && !props.userName().isBlank()) {
+            config.setUserName(props.userName());
+            config.setPassword(props.password());
+        }
+        if (props.tls().on()) {
+            config.setSocketFactory(MqttTls.socketFactory(props.tls()));
+        }
+        return component;
     }
 
     @Bean

@@ -83,10 +83,11 @@ public class TcpConfiguration {
                 throw new IllegalStateException("TCP feed '" + id + "' is on but anpr.feeds." + id + ".enabled is false");
             }
             TcpFeed feed = new TcpFeed(id, config, ingest, clock);
-            log.info("TCP feed {}: port {}, framing {}, max frame {}, idle timeout {}, ack {}, allowlist {}, max connections {}",
-                    id, config.port(), config.framing(), config.maxFrame(), config.idleTimeout(),
+            log.info("TCP feed {}: port {}, framing {}, max frame {}, idle timeout {}, ack {}, allowlist {}, max connections {} "
+                            + "({} per source), TLS {}", id, config.port(), config.framing(), config.maxFrame(), config.idleTimeout(),
                     config.ack() == null ? "none" : "on", config.allowlist().isEmpty() ? "none" : config.allowlist(),
-                    config.maxConnections());
+                    config.maxConnections(), config.maxConnectionsPerSource(),
+                    config.tls().on() ? "on (client certificate " + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")" : "off");
             return feed;
         }
     }

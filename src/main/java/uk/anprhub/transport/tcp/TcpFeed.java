@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * passes it to camel-netty as {@code decoders=#anprTcp.<id>}: camel-netty asks a {@link ChannelHandlerFactory} for
  * a new handler per connection (a plain decoder instance would be shared by every connection, which is only safe
  * for {@code @Sharable} handlers; a framing decoder keeps per-connection state). The handler it returns installs,
- * for that connection: the allowlist check, an idle timeout, the {@link FrameDecoder} and the {@link FeedChannel}
+ * for that connection: the allowlist and per-source / total connection limits, TLS when configured, an idle timeout, the {@link FrameDecoder} and the {@link FeedChannel}
  * (one frame in flight, reading paused meanwhile), in front of camel-netty's own consumer handler.
  */
 @ChannelHandler.Sharable
@@ -52,6 +53,10 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
     private final IngestService ingest;
     private final Clock clock;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    /** Open connections per remote address (entries removed at zero). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> perSource = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Null when the feed speaks plain TCP. */
+    private final SslContext tls;
 
     TcpFeed(String id, TcpProperties.Feed config, IngestService ingest, Clock clock) {
         this.id = id;
@@ -66,6 +71,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
         this.maxFrame = (int) max;
         this.ingest = ingest;
         this.clock = clock;
+        this.tls = config.tls().on() ? FeedTls.context(id, config.tls()) : null;
         newScanner(); // fails now, at start-up, on a bad framing configuration
     }
 
@@ -132,6 +138,23 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
         return connections.get();
     }
 
+    private boolean takeSourceSlot(String source) {
+        boolean[] taken = {false};
+        perSource.compute(source, (k, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= config.maxConnectionsPerSource()) {
+                return n;
+            }
+            taken[0] = true;
+            return open + 1;
+        });
+        return taken[0];
+    }
+
+    private void releaseSourceSlot(String source) {
+        perSource.computeIfPresent(source, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
     /** Installs this connection's handlers behind itself, then steps aside. */
     private final class Installer extends ChannelHandlerAdapter {
         @Override
@@ -145,18 +168,34 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
                 ch.close();
                 return;
             }
+            String source = host(ch);
+            if (!takeSourceSlot(source)) {
+                log.warn("TCP feed {}: connection from {} refused: {} connections open from that address "
+                        + "(max-connections-per-source)", id, source, config.maxConnectionsPerSource());
+                p.remove(this);
+                ch.close();
+                return;
+            }
             if (connections.incrementAndGet() > config.maxConnections()) {
                 connections.decrementAndGet();
+                releaseSourceSlot(source);
                 log.warn("TCP feed {}: connection from {} refused: {} connections open (max-connections)", id, host(ch),
                         config.maxConnections());
                 p.remove(this);
                 ch.close();
                 return;
             }
-            ch.closeFuture().addListener(f -> connections.decrementAndGet());
+            ch.closeFuture().addListener(f -> {
+                connections.decrementAndGet();
+                releaseSourceSlot(source);
+            });
             ch.attr(FEED).set(TcpFeed.this);
             String name = ctx.name();
             String last = name;
+            if (tls != null) { // first: everything behind it sees clear text; a plaintext client fails the handshake
+                p.addAfter(last, name + "-tls", tls.newHandler(ch.alloc()));
+                last = name + "-tls";
+            }
             if (!config.idleTimeout().isZero()) {
                 p.addAfter(last, name + "-idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                 last = name + "-idle";

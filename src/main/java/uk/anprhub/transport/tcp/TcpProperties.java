@@ -63,7 +63,8 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
      *                         header (offset + field)
      * @param maxFrame         a larger frame closes the connection and is quarantined as {@code too-large}
      *                         (its first bytes as payload)
-     * @param idleTimeout      a connection that sent nothing for this long is closed (0 = never)
+     * @param idleTimeout      a connection that sent nothing for this long is closed (0 = never); short by default
+     *                         so that a silent host cannot hold connection slots (a camera reconnects to send)
      * @param ack              reply sent per frame once it is settled (committed or quarantined); none when unset.
      *                         Escapes {@code \r \n \t \0 \\ \xHH}; placeholders {@code {status} {received}
      *                         {stored} {duplicates} {quarantined} {reason}}
@@ -71,6 +72,9 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
      * @param allowlist        remote addresses or CIDR blocks allowed to connect; empty = anyone
      * @param maxConnections   open connections allowed at once; more are refused (each may hold up to
      *                         {@code maxFrame} bytes of a partial frame)
+     * @param maxConnectionsPerSource open connections allowed at once from one remote address; more are refused,
+     *                         so one host cannot take all of {@code maxConnections}
+     * @param tls              TLS on this feed's port (off unless a keystore is set)
      */
     public record Feed(
             @DefaultValue("true") boolean enabled,
@@ -85,11 +89,13 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
             @DefaultValue("0") int lengthAdjustment,
             Integer strip,
             @DefaultValue("1MB") DataSize maxFrame,
-            @DefaultValue("15m") Duration idleTimeout,
+            @DefaultValue("2m") Duration idleTimeout,
             String ack,
             String nack,
             List<String> allowlist,
-            @DefaultValue("1000") int maxConnections) {
+            @DefaultValue("1000") int maxConnections,
+            @DefaultValue("16") int maxConnectionsPerSource,
+            @DefaultValue Tls tls) {
 
         public Feed {
             allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
@@ -98,6 +104,31 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
         /** On when it has a port and is not switched off. */
         public boolean on() {
             return enabled && port != null;
+        }
+    }
+
+    public enum ClientAuth { NONE, OPTIONAL, REQUIRE }
+
+    /**
+     * TLS for a TCP feed: the feed's port speaks TLS only (a plaintext client fails the handshake and is closed).
+     *
+     * @param keystore           the server's key and certificate (PKCS12 or JKS); TLS is on when this is set
+     * @param keystorePassword   its password
+     * @param keystoreType       {@code PKCS12} or {@code JKS}
+     * @param keyPassword        the key's password; default: the keystore's
+     * @param truststore         CA certificates client certificates are checked against (client authentication)
+     * @param truststorePassword its password
+     * @param truststoreType     {@code PKCS12} or {@code JKS}
+     * @param clientAuth         {@code none}, {@code optional} or {@code require} a client certificate (needs a truststore)
+     * @param protocols          TLS versions offered
+     */
+    public record Tls(java.nio.file.Path keystore, String keystorePassword, @DefaultValue("PKCS12") String keystoreType,
+                      String keyPassword, java.nio.file.Path truststore, String truststorePassword,
+                      @DefaultValue("PKCS12") String truststoreType, @DefaultValue("none") ClientAuth clientAuth,
+                      @DefaultValue({"TLSv1.3", "TLSv1.2"}) List<String> protocols) {
+
+        public boolean on() {
+            return keystore != null;
         }
     }
 }

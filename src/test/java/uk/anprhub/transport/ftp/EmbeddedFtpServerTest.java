@@ -95,7 +95,7 @@ class EmbeddedFtpServerTest {
         List<FtpInbox.Account> accounts = FtpConfiguration.accounts(props, dir.resolve("ftp"), null);
         inbox = new FtpInbox(stub, accounts, dir.resolve("archive"), Clock.systemUTC(), props, 7, new SimpleMeterRegistry());
         inbox.start();
-        server = new EmbeddedFtpServer(props, inbox);
+        server = new EmbeddedFtpServer(props, inbox, new LoginGuard(props.logins(), Clock.systemUTC(), (a, d) -> { }));
         server.start();
     }
 
