@@ -84,7 +84,8 @@ final class Bof2SoapAdapter implements WireAdapter {
         }
         if (retry == results.size()) {
             String first = results.get(0).reason();
-            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection"));
+            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
+                    || first.startsWith("tls"));
         }
         return new Outcome.Results(results);
     }
@@ -92,7 +93,7 @@ final class Bof2SoapAdapter implements WireAdapter {
     private static Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
         if (e != null) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof HttpTimeoutException ? "timeout" : "connection: " + cause.getClass().getSimpleName();
+            String why = cause instanceof HttpTimeoutException ? "timeout" : HttpClients.connectionFailure(cause);
             return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, why, null);
         }
         int s = r.statusCode();

@@ -1,7 +1,14 @@
 package uk.anprhub.delivery;
 
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +24,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** The JDK HTTP client of a target: HTTP/1.1, optional proxy, optional client certificate (mutual TLS). */
+/**
+ * The JDK HTTP client of a target: HTTP/1.1, optional proxy (HTTPS through CONNECT), optional client certificate
+ * (mutual TLS) and trust anchors, from a Spring Boot SSL bundle or the older key-store/trust-store keys.
+ */
 final class HttpClients {
 
     private HttpClients() {
     }
 
-    static HttpClient create(DeliveryProperties.Http http) {
+    static HttpClient create(DeliveryProperties.Http http, SslBundles bundles) {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(http.connectTimeout());
         if (http.proxy() != null && !http.proxy().isBlank()) {
@@ -34,10 +44,50 @@ final class HttpClients {
             b.proxy(ProxySelector.of(new InetSocketAddress(http.proxy().substring(0, colon),
                     Integer.parseInt(http.proxy().substring(colon + 1)))));
         }
-        if (http.keyStore() != null || http.trustStore() != null) {
+        if (http.sslBundle() != null && !http.sslBundle().isBlank()) {
+            if (http.keyStore() != null || http.trustStore() != null) {
+                throw new IllegalStateException("set either http.ssl-bundle or http.key-store/trust-store, not both");
+            }
+            SslBundle bundle;
+            try {
+                bundle = bundles.getBundle(http.sslBundle());
+            } catch (NoSuchSslBundleException e) {
+                throw new IllegalStateException("http.ssl-bundle: " + e.getMessage()
+                        + " (define it under spring.ssl.bundle.jks." + http.sslBundle() + " or spring.ssl.bundle.pem."
+                        + http.sslBundle() + ")", e);
+            }
+            SSLContext ctx = bundle.createSslContext();
+            b.sslContext(ctx).sslParameters(parameters(ctx, bundle.getOptions()));
+        } else if (http.keyStore() != null || http.trustStore() != null) {
             b.sslContext(sslContext(http));
         }
         return b.build();
+    }
+
+    /** The bundle's protocols and ciphers, when it names any (else the JDK's defaults). */
+    private static SSLParameters parameters(SSLContext ctx, SslOptions options) {
+        SSLParameters p = ctx.getDefaultSSLParameters();
+        if (options.getEnabledProtocols() != null) {
+            p.setProtocols(options.getEnabledProtocols());
+        }
+        if (options.getCiphers() != null) {
+            p.setCipherSuites(options.getCiphers());
+        }
+        return p;
+    }
+
+    /**
+     * Why a request got no answer, for logs, health and the retry record (never request content): {@code tls: ...}
+     * when the TLS handshake failed (certificate refused or untrusted, protocol mismatch: a configuration problem
+     * to show, not an outage to sit out), else {@code connection: ...}.
+     */
+    static String connectionFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SSLException tls) {
+                return "tls: " + (tls.getMessage() == null ? tls.getClass().getSimpleName() : tls.getMessage());
+            }
+        }
+        return "connection: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static SSLContext sslContext(DeliveryProperties.Http http) {

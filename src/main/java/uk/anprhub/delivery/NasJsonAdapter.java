@@ -59,8 +59,7 @@ final class NasJsonAdapter implements WireAdapter {
         } catch (HttpTimeoutException e) {
             return new Outcome.Transient("timeout after " + timeout.toMillis() + " ms", null, true);
         } catch (IOException e) {
-            return new Outcome.Transient("connection: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, true);
+            return new Outcome.Transient(HttpClients.connectionFailure(e), null, true);
         }
         int s = r.statusCode();
         if (s == 200) {

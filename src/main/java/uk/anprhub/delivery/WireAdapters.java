@@ -1,9 +1,11 @@
 package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.ssl.SslBundles;
 import uk.anprhub.store.ImageStore;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 
 /** The wire adapter for a target's {@code type}: the one place that knows which formats exist. */
 final class WireAdapters {
@@ -11,9 +13,15 @@ final class WireAdapters {
     private WireAdapters() {
     }
 
-    static WireAdapter create(String id, DeliveryProperties.Target t, ImageStore images, ObjectMapper mapper, String defaultNasUrl) {
+    static WireAdapter create(String id, DeliveryProperties.Target t, ImageStore images, ObjectMapper mapper, String defaultNasUrl,
+                              SslBundles bundles) {
         String type = t.typeFor(id);
-        var client = HttpClients.create(t.http());
+        HttpClient client;
+        try {
+            client = HttpClients.create(t.http(), bundles);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalStateException("anpr.delivery.targets." + id + ": " + e.getMessage(), e);
+        }
         return switch (type) {
             case "nas" -> new NasJsonAdapter(client, t.url() != null ? t.url() : URI.create(defaultNasUrl), t.http(), images, mapper);
             case "bof2" -> {
