@@ -5,7 +5,6 @@ import org.springframework.boot.ssl.SslBundles;
 import uk.anprhub.store.ImageStore;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 
 /** The wire adapter for a target's {@code type}: the one place that knows which formats exist. */
 final class WireAdapters {
@@ -16,7 +15,7 @@ final class WireAdapters {
     static WireAdapter create(String id, DeliveryProperties.Target t, ImageStore images, ObjectMapper mapper, String defaultNasUrl,
                               SslBundles bundles) {
         String type = t.typeFor(id);
-        HttpClient client;
+        HttpClients.Client client;
         try {
             client = HttpClients.create(t.http(), bundles);
         } catch (IllegalStateException | IllegalArgumentException e) {
