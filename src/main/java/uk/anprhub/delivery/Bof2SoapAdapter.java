@@ -7,7 +7,6 @@ import uk.anprhub.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -34,14 +33,14 @@ final class Bof2SoapAdapter implements WireAdapter {
     private static final Pattern FAULT_CODE = Pattern.compile("<(?:\\w+:)?faultcode>([^<]*)</");
     private static final Pattern FAULT_STRING = Pattern.compile("<(?:\\w+:)?faultstring>([^<]*)</");
 
-    private final HttpClient client;
+    private final HttpClients.Client client;
     private final URI endpoint;
     private final DeliveryProperties.Http http;
     private final DeliveryProperties.Bof2 credentials;
     private final ImageStore images;
     private final ObjectMapper json;
 
-    Bof2SoapAdapter(HttpClient client, URI endpoint, DeliveryProperties.Http http, DeliveryProperties.Bof2 credentials,
+    Bof2SoapAdapter(HttpClients.Client client, URI endpoint, DeliveryProperties.Http http, DeliveryProperties.Bof2 credentials,
                     ImageStore images, ObjectMapper json) {
         this.client = client;
         this.endpoint = endpoint;
@@ -61,7 +60,7 @@ final class Bof2SoapAdapter implements WireAdapter {
                     .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"\"")
                     .POST(HttpRequest.BodyPublishers.ofString(envelope(c)));
             http.headers().forEach(req::header);
-            calls.add(client.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
+            calls.add(client.http().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
                     .handle((r, e) -> classify(c, r, e))
                     .whenComplete((r, e) -> inFlight.release()));
         }
@@ -84,17 +83,19 @@ final class Bof2SoapAdapter implements WireAdapter {
         }
         if (retry == results.size()) {
             String first = results.get(0).reason();
-            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection"));
+            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
+                    || first.startsWith("tls"));
         }
         return new Outcome.Results(results);
     }
 
-    private static Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
+    private Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
         if (e != null) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof HttpTimeoutException ? "timeout" : "connection: " + cause.getClass().getSimpleName();
+            String why = cause instanceof HttpTimeoutException ? "timeout" : client.failure(cause);
             return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, why, null);
         }
+        client.answered();
         int s = r.statusCode();
         if (s == 200) {
             return new Outcome.RecordResult(c.readId(), Outcome.Verdict.DELIVERED, null, null);

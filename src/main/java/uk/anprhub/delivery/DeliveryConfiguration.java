@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,9 +22,10 @@ public class DeliveryConfiguration {
     @Bean(destroyMethod = "close")
     @DependsOnDatabaseInitialization
     DeliveryService deliveryService(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
-                                    MeterRegistry meters, Clock clock, AuditLog audit,
+                                    MeterRegistry meters, Clock clock, AuditLog audit, SslBundles sslBundles,
                                     @Value("${anpr.nas.url:http://localhost:9090/nas/v1}") String nasUrl) {
-        DeliveryService service = DeliveryService.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit);
+        DeliveryService service = DeliveryService.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit,
+                sslBundles);
         service.start();
         return service;
     }

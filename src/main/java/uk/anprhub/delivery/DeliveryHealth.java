@@ -8,7 +8,10 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Health component {@code delivery}, one child per target: DOWN when its credentials failed or its lag exceeds the threshold. */
+/**
+ * Health component {@code delivery}, one child per target: DOWN when its credentials failed, its TLS handshake fails
+ * (certificates) or its lag exceeds the threshold.
+ */
 final class DeliveryHealth {
 
     private DeliveryHealth() {

@@ -91,13 +91,17 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      * The HTTP client of a target.
      *
      * @param proxy       {@code host:port} of an HTTP proxy (HTTPS goes through CONNECT)
+     * @param sslBundle   name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.jks.<name>.*} or
+     *                    {@code spring.ssl.bundle.pem.<name>.*}): its key store holds the client certificate for
+     *                    mutual TLS, its trust store the anchors for the target's server certificate. The preferred
+     *                    way; not together with {@code keyStore}/{@code trustStore}
      * @param keyStore    PKCS12 (or {@code keyStoreType}) file holding the client certificate for mutual TLS
      * @param trustStore  trust anchors for the target's server certificate (default: the JDK's)
      * @param headers     extra request headers (e.g. an API key)
      * @param concurrency requests in flight per batch for per-read targets (bof2)
      */
     public record Http(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
-                       String proxy, Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
+                       String proxy, String sslBundle, Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
                        Path trustStore, String trustStorePassword, @DefaultValue("PKCS12") String trustStoreType,
                        Map<String, String> headers, @DefaultValue("8") int concurrency) {
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.anprhub.ops.AuditLog;
 import uk.anprhub.store.ImageStore;
@@ -105,16 +106,19 @@ public final class DeliveryService implements AutoCloseable {
      * Builds the workers of every enabled target from configuration (also used by tests and tools, without Spring).
      *
      * @param defaultNasUrl {@code ANPR_NAS_URL}, for a nas target without its own url
+     * @param sslBundles    the bundles a target's {@code http.ssl-bundle} names (without Spring: an empty
+     *                      {@code DefaultSslBundleRegistry} or one of your own)
      */
     public static DeliveryService create(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
-                                         MeterRegistry meters, Clock clock, String defaultNasUrl, AuditLog audit) {
+                                         MeterRegistry meters, Clock clock, String defaultNasUrl, AuditLog audit,
+                                         SslBundles sslBundles) {
         DeliveryStore store = new DeliveryStore(dataSource);
         Map<String, TargetWorker> workers = new LinkedHashMap<>();
         Map<String, Boolean> enabled = new LinkedHashMap<>();
         props.targets().forEach((id, t) -> {
             enabled.put(id, t.enabledFor(id));
             if (t.enabledFor(id)) {
-                workers.put(id, new TargetWorker(id, t, WireAdapters.create(id, t, images, mapper, defaultNasUrl), store, meters));
+                workers.put(id, new TargetWorker(id, t, WireAdapters.create(id, t, images, mapper, defaultNasUrl, sslBundles), store, meters));
             }
         });
         try {
@@ -221,6 +225,8 @@ public final class DeliveryService implements AutoCloseable {
         String paused = w.pausedReason();
         if (paused != null && paused.startsWith("auth:")) {
             problem = paused;
+        } else if (w.tlsProblem() != null) {
+            problem = w.tlsProblem();
         } else if (lag > w.config().lagThreshold().toSeconds()) {
             problem = "lag " + lag + " s exceeds " + w.config().lagThreshold().toSeconds() + " s";
         }

@@ -1,7 +1,16 @@
 package uk.anprhub.delivery;
 
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,13 +26,49 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** The JDK HTTP client of a target: HTTP/1.1, optional proxy, optional client certificate (mutual TLS). */
+/**
+ * The JDK HTTP client of a target: HTTP/1.1, optional proxy (HTTPS through CONNECT), optional client certificate
+ * (mutual TLS) and trust anchors, from a Spring Boot SSL bundle or the older key-store/trust-store keys.
+ */
 final class HttpClients {
 
     private HttpClients() {
     }
 
-    static HttpClient create(DeliveryProperties.Http http) {
+    /**
+     * A target's HTTP client and, for HTTPS with our own TLS settings, the watch on its client certificate.
+     *
+     * @param watch null when the JDK's default TLS settings are used
+     */
+    record Client(HttpClient http, ClientCertificateWatch watch) {
+
+        /**
+         * Why a request got no answer, for logs, health and the retry record (never request content):
+         * {@code tls: ...} when the TLS handshake failed or the target hung up after asking for a client certificate
+         * we did not have (certificate refused or untrusted, protocol mismatch: a configuration problem to show, not
+         * an outage to sit out), else {@code connection: ...}.
+         */
+        String failure(Throwable e) {
+            String missing = watch == null ? null : watch.takeMissing();
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof SSLException tls) {
+                    return "tls: " + (tls.getMessage() == null ? tls.getClass().getSimpleName() : tls.getMessage())
+                            + (missing == null ? "" : "; " + missing);
+                }
+            }
+            String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return missing != null ? "tls: " + missing + " (then " + what + ")" : "connection: " + what;
+        }
+
+        /** An HTTP answer came back (whatever its status). */
+        void answered() {
+            if (watch != null) {
+                watch.answered();
+            }
+        }
+    }
+
+    static Client create(DeliveryProperties.Http http, SslBundles bundles) {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(http.connectTimeout());
         if (http.proxy() != null && !http.proxy().isBlank()) {
@@ -34,30 +79,78 @@ final class HttpClients {
             b.proxy(ProxySelector.of(new InetSocketAddress(http.proxy().substring(0, colon),
                     Integer.parseInt(http.proxy().substring(colon + 1)))));
         }
-        if (http.keyStore() != null || http.trustStore() != null) {
-            b.sslContext(sslContext(http));
+        if (http.sslBundle() != null && !http.sslBundle().isBlank()) {
+            if (http.keyStore() != null || http.trustStore() != null) {
+                throw new IllegalStateException("set either http.ssl-bundle or http.key-store/trust-store, not both");
+            }
+            SslBundle bundle;
+            try {
+                bundle = bundles.getBundle(http.sslBundle());
+            } catch (NoSuchSslBundleException e) {
+                throw new IllegalStateException("http.ssl-bundle: " + e.getMessage()
+                        + " (define it under spring.ssl.bundle.jks." + http.sslBundle() + " or spring.ssl.bundle.pem."
+                        + http.sslBundle() + ")", e);
+            }
+            ClientCertificateWatch watch = ClientCertificateWatch.of(bundle.getManagers().getKeyManagers());
+            SSLContext ctx = context(bundle.getProtocol(), watch, bundle.getManagers().getTrustManagers());
+            b.sslContext(ctx).sslParameters(parameters(ctx, bundle.getOptions()));
+            return new Client(b.build(), watch);
         }
-        return b.build();
+        if (http.keyStore() != null || http.trustStore() != null) {
+            ClientCertificateWatch watch = ClientCertificateWatch.of(keyManagers(http));
+            b.sslContext(context("TLS", watch, trustManagers(http)));
+            return new Client(b.build(), watch);
+        }
+        return new Client(b.build(), null);
     }
 
-    private static SSLContext sslContext(DeliveryProperties.Http http) {
+    private static SSLContext context(String protocol, ClientCertificateWatch watch, TrustManager[] trust) {
         try {
-            KeyManagerFactory kmf = null;
-            if (http.keyStore() != null) {
-                char[] pw = chars(http.keyStorePassword());
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(load(http.keyStore(), http.keyStoreType(), pw), pw);
-            }
-            TrustManagerFactory tmf = null;
-            if (http.trustStore() != null) {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(load(http.trustStore(), http.trustStoreType(), chars(http.trustStorePassword())));
-            }
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            SSLContext ctx = SSLContext.getInstance(protocol);
+            ctx.init(new KeyManager[]{watch}, trust, null);
             return ctx;
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS for delivery: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bundle's protocols and ciphers, when it names any (else the JDK's defaults). */
+    private static SSLParameters parameters(SSLContext ctx, SslOptions options) {
+        SSLParameters p = ctx.getDefaultSSLParameters();
+        if (options.getEnabledProtocols() != null) {
+            p.setProtocols(options.getEnabledProtocols());
+        }
+        if (options.getCiphers() != null) {
+            p.setCipherSuites(options.getCiphers());
+        }
+        return p;
+    }
+
+    private static KeyManager[] keyManagers(DeliveryProperties.Http http) {
+        if (http.keyStore() == null) {
+            return null;
+        }
+        try {
+            char[] pw = chars(http.keyStorePassword());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(load(http.keyStore(), http.keyStoreType(), pw), pw);
+            return kmf.getKeyManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read http.key-store: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust store's anchors, or null for the JDK's. */
+    private static TrustManager[] trustManagers(DeliveryProperties.Http http) {
+        if (http.trustStore() == null) {
+            return null;
+        }
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(load(http.trustStore(), http.trustStoreType(), chars(http.trustStorePassword())));
+            return tmf.getTrustManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read http.trust-store: " + e.getMessage(), e);
         }
     }
 

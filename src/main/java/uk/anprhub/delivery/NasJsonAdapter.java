@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -31,14 +30,14 @@ import java.util.UUID;
  */
 final class NasJsonAdapter implements WireAdapter {
 
-    private final HttpClient client;
+    private final HttpClients.Client client;
     private final URI captures;
     private final Duration timeout;
     private final Map<String, String> headers;
     private final ImageStore images;
     private final ObjectMapper json;
 
-    NasJsonAdapter(HttpClient client, URI baseUrl, DeliveryProperties.Http http, ImageStore images, ObjectMapper json) {
+    NasJsonAdapter(HttpClients.Client client, URI baseUrl, DeliveryProperties.Http http, ImageStore images, ObjectMapper json) {
         this.client = client;
         String base = baseUrl.toString();
         this.captures = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/captures");
@@ -55,12 +54,12 @@ final class NasJsonAdapter implements WireAdapter {
         headers.forEach(req::header);
         HttpResponse<String> r;
         try {
-            r = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            r = client.http().send(req.build(), HttpResponse.BodyHandlers.ofString());
+            client.answered();
         } catch (HttpTimeoutException e) {
             return new Outcome.Transient("timeout after " + timeout.toMillis() + " ms", null, true);
         } catch (IOException e) {
-            return new Outcome.Transient("connection: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), null, true);
+            return new Outcome.Transient(client.failure(e), null, true);
         }
         int s = r.statusCode();
         if (s == 200) {

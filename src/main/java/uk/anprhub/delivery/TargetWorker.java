@@ -44,6 +44,7 @@ public final class TargetWorker implements AutoCloseable {
     private final Pacer pacer;
     private volatile Consumer<String> onAuthFailure;
     private volatile String pausedReason;
+    private volatile String tlsProblem;
 
     public TargetWorker(String id, DeliveryProperties.Target cfg, WireAdapter adapter, DeliveryStore store, MeterRegistry meters) {
         this.id = id;
@@ -111,6 +112,11 @@ public final class TargetWorker implements AutoCloseable {
 
     public boolean paused() {
         return pausedReason != null;
+    }
+
+    /** Why the last send failed in the TLS handshake ({@code tls: ...}); null once a send got past it. */
+    public String tlsProblem() {
+        return tlsProblem;
     }
 
     void pauseLocally(String reason) {
@@ -203,12 +209,13 @@ public final class TargetWorker implements AutoCloseable {
             throw e;
         }
         long took = System.nanoTime() - start;
+        tls(outcome);
         if (outcome instanceof Outcome.Transient t) {
             breaker.onError(took, TimeUnit.NANOSECONDS, new TransientFailure(t.reason()));
             if (t.retryAfter() != null && t.retryAfter().compareTo(Duration.ZERO) > 0) {
                 breaker.transitionToOpenStateUntil(Instant.now().plus(t.retryAfter())); // the target said when
             }
-            failure(t.unanswered() ? "unanswered" : "transient");
+            failure(t.reason().startsWith("tls:") ? "tls" : t.unanswered() ? "unanswered" : "transient");
             log.debug("Delivery target {}: batch of {} failed transiently: {}", id, batch.size(), t.reason());
             batch.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
         } else if (outcome instanceof Outcome.AuthFailed a) {
@@ -273,6 +280,24 @@ public final class TargetWorker implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             log.debug("Delivery target {}: could not release {} claimed read(s); they return after the lease", id, batch.size());
         }
+    }
+
+    /**
+     * A refused or untrusted certificate is configuration, not an outage: it is retried like one (nothing is lost,
+     * delivery resumes by itself once the certificates are right), but shown at once in health and logged once per
+     * reason, where an outage only logs when the breaker opens.
+     */
+    private void tls(Outcome outcome) {
+        if (outcome instanceof Outcome.Transient t && t.reason().startsWith("tls:")) {
+            if (!t.reason().equals(tlsProblem)) {
+                log.warn("Delivery target {}: TLS handshake failed ({}) — reads stay queued; check the target's "
+                        + "http.ssl-bundle (client certificate, trust store) and what the target accepts", id, t.reason());
+            }
+            tlsProblem = t.reason();
+        } else if (!(outcome instanceof Outcome.Transient) && tlsProblem != null) {
+            log.info("Delivery target {}: TLS handshake succeeds again", id);
+            tlsProblem = null;
+        } // a plain outage says nothing about the certificates: keep what we knew
     }
 
     private void authFailed(String reason) {

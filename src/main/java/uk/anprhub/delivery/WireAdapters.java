@@ -1,6 +1,7 @@
 package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.ssl.SslBundles;
 import uk.anprhub.store.ImageStore;
 
 import java.net.URI;
@@ -11,9 +12,15 @@ final class WireAdapters {
     private WireAdapters() {
     }
 
-    static WireAdapter create(String id, DeliveryProperties.Target t, ImageStore images, ObjectMapper mapper, String defaultNasUrl) {
+    static WireAdapter create(String id, DeliveryProperties.Target t, ImageStore images, ObjectMapper mapper, String defaultNasUrl,
+                              SslBundles bundles) {
         String type = t.typeFor(id);
-        var client = HttpClients.create(t.http());
+        HttpClients.Client client;
+        try {
+            client = HttpClients.create(t.http(), bundles);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalStateException("anpr.delivery.targets." + id + ": " + e.getMessage(), e);
+        }
         return switch (type) {
             case "nas" -> new NasJsonAdapter(client, t.url() != null ? t.url() : URI.create(defaultNasUrl), t.http(), images, mapper);
             case "bof2" -> {

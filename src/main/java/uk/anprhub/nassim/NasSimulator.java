@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The modelled National ANPR Service capture API (docs/delivery.md, contract "NAS simulator"), plus the legacy BOF2
  * {@code sendCapture} endpoint so dual running can be shown against simulators. It counts unique read ids, so tests
- * and demos can prove no loss and no duplicate. State lives in memory and survives {@code refuse}.
+ * and demos can prove no loss and no duplicate. State lives in memory and survives {@code refuse}. In TLS mode the
+ * capture port serves HTTPS only and demands a client certificate (as NAS over the PSN does); the admin port stays
+ * plain HTTP.
  */
 public final class NasSimulator implements AutoCloseable {
 
@@ -47,12 +54,14 @@ public final class NasSimulator implements AutoCloseable {
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final int port;
+    private final SSLContext tls; // null: plain HTTP
     private final HttpServer admin;
     private volatile Faults faults = Faults.NONE;
     private HttpServer server; // null while refusing
     private ScheduledFuture<?> revert;
 
-    private NasSimulator(int port, int adminPort) throws IOException {
+    private NasSimulator(int port, int adminPort, SSLContext tls) throws IOException {
+        this.tls = tls;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(64, r -> daemon(r, "nas-sim-" + n.incrementAndGet()));
         this.timer = Executors.newScheduledThreadPool(2, r -> daemon(r, "nas-sim-timer"));
@@ -67,7 +76,15 @@ public final class NasSimulator implements AutoCloseable {
 
     /** Starts on {@code port} (0 = any free port); {@code adminPort} serves the control paths only (-1 = none). */
     public static NasSimulator start(int port, int adminPort) throws IOException {
-        return new NasSimulator(port, adminPort);
+        return new NasSimulator(port, adminPort, null);
+    }
+
+    /**
+     * Like {@link #start(int, int)}, serving HTTPS with the key of {@code tls} and refusing every client whose
+     * certificate the trust managers of {@code tls} do not accept (no certificate: refused too).
+     */
+    public static NasSimulator startTls(int port, int adminPort, SSLContext tls) throws IOException {
+        return new NasSimulator(port, adminPort, java.util.Objects.requireNonNull(tls, "tls"));
     }
 
     public static NasSimulator start(int port) throws IOException {
@@ -84,11 +101,15 @@ public final class NasSimulator implements AutoCloseable {
 
     /** The base URL of the capture API, as {@code ANPR_NAS_URL} would name it. */
     public String nasUrl() {
-        return "http://localhost:" + port + "/nas/v1";
+        return scheme() + "://localhost:" + port + "/nas/v1";
     }
 
     public String bof2Url() {
-        return "http://localhost:" + port + BOF2_PATH;
+        return scheme() + "://localhost:" + port + BOF2_PATH;
+    }
+
+    private String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     public Faults faults() {
@@ -165,12 +186,25 @@ public final class NasSimulator implements AutoCloseable {
     }
 
     private HttpServer open(int p) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(p), 200);
+        HttpServer s = tls == null ? HttpServer.create(new InetSocketAddress(p), 200) : httpsServer(p);
         s.createContext("/nas/v1/captures", guarded(capturesEndpoint::handle, nas));
         s.createContext(BOF2_PATH, guarded(bof2Endpoint::handle, bof2));
         control(s);
         s.setExecutor(pool);
         s.start();
+        return s;
+    }
+
+    private HttpsServer httpsServer(int p) throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(p), 200);
+        s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                ssl.setNeedClientAuth(true);
+                params.setSSLParameters(ssl);
+            }
+        });
         return s;
     }
 

@@ -115,7 +115,7 @@ class DeliveryIT {
         }
         MeterRegistry meters = new SimpleMeterRegistry();
         DeliveryService s = DeliveryService.create(DeliveryProperties.bind(p), ds, images, MAPPER, meters, Clock.systemUTC(),
-                nas.nasUrl(), new AuditLog(jdbc, MAPPER));
+                nas.nasUrl(), new AuditLog(jdbc, MAPPER), new org.springframework.boot.ssl.DefaultSslBundleRegistry());
         services.add(s);
         return s;
     }
