@@ -64,7 +64,7 @@ public class AuditLog {
     }
 
     /** Text safe for a log line or an audit row: control characters replaced, at most {@code max} characters. */
-    static String printable(String s, int max) {
+    public static String printable(String s, int max) {
         if (s == null) {
             return null;
         }

@@ -3,6 +3,8 @@ package uk.anprhub.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -10,7 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Counts failed logins per account name and per source address and says how long either is locked. In memory (per
  * hub instance), bounded: expired entries are dropped, and past {@link #MAX_KEYS} new names are not tracked (the
- * address counter still catches a sprayer).
+ * address counter still catches a sprayer). One mechanism for every login of the hub: HTTP (here) and FTP.
  */
 public class LoginThrottle {
 
@@ -19,12 +21,19 @@ public class LoginThrottle {
     private record Entry(int failures, Instant windowStart, Instant lockedUntil) {
     }
 
-    private final LoginProperties props;
+    private final int maxPerAccount;
+    private final int maxPerAddress;
+    private final Duration window;
+    private final Duration lock;
     private final Clock clock;
     private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public LoginThrottle(LoginProperties props, Clock clock) {
-        this.props = props;
+    /** @param maxPerAccount, maxPerAddress failures within {@code window} that lock for {@code lock}; 0 = not counted */
+    public LoginThrottle(int maxPerAccount, int maxPerAddress, Duration window, Duration lock, Clock clock) {
+        this.maxPerAccount = maxPerAccount;
+        this.maxPerAddress = maxPerAddress;
+        this.window = window;
+        this.lock = lock;
         this.clock = clock;
     }
 
@@ -35,13 +44,20 @@ public class LoginThrottle {
         return until == null ? Optional.empty() : Optional.of(Duration.between(now, until));
     }
 
-    public void failed(String account, String address) {
+    /** Counts a failure (a null account: only the address counts); returns the locks it started, "account"/"address". */
+    public List<String> failed(String account, String address) {
         Instant now = clock.instant();
         if (entries.size() >= MAX_KEYS) {
             entries.values().removeIf(e -> expired(e, now));
         }
-        count(addressKey(address), props.maxFailuresPerAddress(), now);
-        count(accountKey(account), props.maxFailures(), now);
+        List<String> started = new ArrayList<>(2);
+        if (count(accountKey(account), maxPerAccount, now)) {
+            started.add("account");
+        }
+        if (count(addressKey(address), maxPerAddress, now)) {
+            started.add("address");
+        }
+        return started;
     }
 
     /** A successful login clears the account's count (not the address's: a sprayer may own one account). */
@@ -49,18 +65,23 @@ public class LoginThrottle {
         entries.remove(accountKey(account));
     }
 
-    private void count(String key, int max, Instant now) {
-        if (key == null || (entries.size() >= MAX_KEYS && !entries.containsKey(key))) {
-            return;
+    /** True when this failure started a lock. */
+    private boolean count(String key, int max, Instant now) {
+        if (key == null || max <= 0 || (entries.size() >= MAX_KEYS && !entries.containsKey(key))) {
+            return false;
         }
+        boolean[] started = {false};
         entries.compute(key, (k, e) -> {
             if (e == null || expired(e, now)) {
                 e = new Entry(0, now, null);
             }
             int failures = e.failures() + 1;
-            Instant lockedUntil = failures >= max ? now.plus(props.lock()) : e.lockedUntil();
+            boolean wasLocked = e.lockedUntil() != null && e.lockedUntil().isAfter(now);
+            started[0] = failures >= max && !wasLocked;
+            Instant lockedUntil = failures >= max ? now.plus(lock) : e.lockedUntil();
             return new Entry(failures, e.windowStart(), lockedUntil);
         });
+        return started[0];
     }
 
     private Instant lockedUntil(String key, Instant now) {
@@ -69,7 +90,7 @@ public class LoginThrottle {
     }
 
     private boolean expired(Entry e, Instant now) {
-        boolean windowOver = !e.windowStart().plus(props.window()).isAfter(now);
+        boolean windowOver = !e.windowStart().plus(window).isAfter(now);
         boolean unlocked = e.lockedUntil() == null || !e.lockedUntil().isAfter(now);
         return windowOver && unlocked;
     }

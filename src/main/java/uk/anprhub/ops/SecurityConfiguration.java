@@ -81,7 +81,7 @@ public class SecurityConfiguration {
 
     @Bean
     LoginThrottle loginThrottle(LoginProperties props) {
-        return new LoginThrottle(props, Clock.systemUTC());
+        return new LoginThrottle(props.maxFailures(), props.maxFailuresPerAddress(), props.window(), props.lock(), Clock.systemUTC());
     }
 
     /** Jolokia's own restrictor (its servlet takes every Restrictor bean): the allow list and CORS policy. */

@@ -367,14 +367,8 @@ class TransportSecurityIT extends HubIT {
         return jdbc.queryForObject("select count(*) from nas_read where vrm = ?", Integer.class, plate.replace(" ", ""));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        org.awaitility.Awaitility.await(what).atMost(T).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     private static boolean tryLogin(InetAddress from, String user, String password) throws IOException {
