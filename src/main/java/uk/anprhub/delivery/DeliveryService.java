@@ -195,7 +195,7 @@ public final class DeliveryService implements AutoCloseable {
                     routes.resume(w.id());
                 }
             } catch (SQLException | RuntimeException e) {
-                log.warn("Delivery target {}: cannot refresh figures: {}", w.id(), e.getMessage());
+                log.warn("Delivery target {}: cannot refresh figures ({})", w.id(), describe(e));
             }
         }
     }
@@ -272,7 +272,7 @@ public final class DeliveryService implements AutoCloseable {
         try {
             return store.target(target).paused();
         } catch (SQLException e) {
-            log.warn("Delivery target {}: cannot read its pause state: {}", target, e.getMessage());
+            log.warn("Delivery target {}: cannot read its pause state ({})", target, describe(e));
             return false;
         }
     }
@@ -327,5 +327,10 @@ public final class DeliveryService implements AutoCloseable {
         UnknownTargetException(String target, java.util.Set<String> known) {
             super("unknown or disabled delivery target '" + target + "'; enabled: " + known);
         }
+    }
+
+    /** The error's class and SQLState, never its text (a database error can quote row values). */
+    private static String describe(Exception e) {
+        return e instanceof SQLException sql ? "SQLState " + sql.getSQLState() : e.getClass().getSimpleName();
     }
 }

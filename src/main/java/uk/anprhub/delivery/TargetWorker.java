@@ -163,7 +163,7 @@ public final class TargetWorker implements AutoCloseable {
                 batch = store.claim(id, size, cfg.lease());
             } catch (SQLException e) {
                 breaker.releasePermission();
-                log.warn("Delivery target {}: cannot claim reads: {}", id, e.getMessage());
+                log.warn("Delivery target {}: cannot claim reads (SQLState {})", id, e.getSQLState()); // never the text: it may quote row values
                 return;
             }
             if (batch.isEmpty()) {
