@@ -249,12 +249,14 @@ public final class NasSimulator implements AutoCloseable {
             send(x, 400, error(e.getMessage()));
             return;
         }
-        send(x, 200, describe(next));
         if (next.mode() == Faults.Mode.REFUSE) {
             // Answer first: closing the socket from inside this exchange would cut our own answer.
+            send(x, 200, describe(next));
             timer.schedule(() -> faultsFor(next, duration), 50, TimeUnit.MILLISECONDS);
         } else {
+            // Apply first: a caller that sends a capture right after our answer must meet the new faults.
             faultsFor(next, duration);
+            send(x, 200, describe(next));
         }
     }
 
