@@ -10,10 +10,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,13 +55,23 @@ final class Bof2SoapAdapter implements WireAdapter {
         List<CompletableFuture<Outcome.RecordResult>> calls = new ArrayList<>(batch.size());
         for (Claimed c : batch) {
             inFlight.acquire();
-            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(http.requestTimeout())
+            StreamedBody body;
+            try {
+                body = envelope(c);
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw e;
+            }
+            HttpRequest.Builder req = HttpRequest.newBuilder(endpoint).timeout(HttpClients.timeout(http, body.length()))
                     .header("Content-Type", "text/xml; charset=utf-8").header("SOAPAction", "\"\"")
-                    .POST(HttpRequest.BodyPublishers.ofString(envelope(c)));
+                    .POST(body.publisher());
             http.headers().forEach(req::header);
             calls.add(client.http().sendAsync(req.build(), HttpResponse.BodyHandlers.ofString())
                     .handle((r, e) -> classify(c, r, e))
-                    .whenComplete((r, e) -> inFlight.release()));
+                    .whenComplete((r, e) -> {
+                        body.close();
+                        inFlight.release();
+                    }));
         }
         List<Outcome.RecordResult> results = new ArrayList<>(batch.size());
         for (CompletableFuture<Outcome.RecordResult> call : calls) {
@@ -113,8 +122,11 @@ final class Bof2SoapAdapter implements WireAdapter {
         return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "HTTP " + s, null);
     }
 
-    /** The 17 positional parameters, document/literal; absent values are empty elements. */
-    String envelope(Claimed c) {
+    /**
+     * The 17 positional parameters, document/literal; absent values are empty elements. The pictures are streamed
+     * from their files as base64 while sending ({@link StreamedBody}).
+     */
+    StreamedBody envelope(Claimed c) {
         JsonNode r;
         try {
             r = json.readTree(c.body());
@@ -133,8 +145,9 @@ final class Bof2SoapAdapter implements WireAdapter {
         param(x, "orgId", r.path("feedId").asText(null));
         param(x, "systemId", r.path("sourceId").asText(null));
         param(x, "cameraId", r.path("cameraId").asText(null));
-        param(x, "plateImage", image(c, r, "plateImage", "plate"));
-        param(x, "overviewImage", image(c, r, "overviewImage", "overview"));
+        StreamedBody.Builder body = StreamedBody.builder();
+        image(body, x, c, r, "plateImage", "plate");
+        image(body, x, c, r, "overviewImage", "overview");
         param(x, "dateTime", r.path("captureTimeUtc").asText(null));
         param(x, "latitude", number(r.path("latitude")));
         param(x, "longitude", number(r.path("longitude")));
@@ -144,15 +157,22 @@ final class Bof2SoapAdapter implements WireAdapter {
         param(x, "cameraZoom", number(ptz.path("zoom")));
         param(x, "confidence", number(r.path("confidencePct")));
         param(x, "towardCamera", direction.equals("TOWARDS") ? "true" : direction.equals("AWAY") ? "false" : null);
-        return x.append("</bof:sendCapture></soapenv:Body></soapenv:Envelope>").toString();
+        x.append("</bof:sendCapture></soapenv:Body></soapenv:Envelope>");
+        return body.text(x.toString()).build();
     }
 
-    private String image(Claimed c, JsonNode read, String field, String kind) {
-        if (!read.path(field).hasNonNull("sha256")) {
-            return null;
+    /** {@code <field>base64</field>} with the picture streamed, or an empty element when none is stored. */
+    private void image(StreamedBody.Builder body, StringBuilder x, Claimed c, JsonNode read, String field, String kind) {
+        LocalDate day = c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate();
+        long size = read.path(field).hasNonNull("sha256") ? images.size(day, c.readId(), kind) : -1;
+        if (size < 0) {
+            param(x, field, null);
+            return;
         }
-        byte[] bytes = images.get(c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate(), c.readId(), kind);
-        return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
+        x.append('<').append(field).append('>');
+        body.text(x.toString()).base64(() -> images.open(day, c.readId(), kind), size);
+        x.setLength(0);
+        x.append("</").append(field).append('>');
     }
 
     private static String number(JsonNode n) {

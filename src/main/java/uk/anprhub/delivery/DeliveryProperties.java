@@ -4,6 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -52,13 +53,16 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      * @param lease          a claimed batch is re-offered after this if its worker vanished; must exceed the
      *                       request timeout (plus bisection), or a slow batch may be sent twice
      * @param lagThreshold   health is DOWN while the oldest undelivered read is older
+     * @param maxBatchBytes  most bytes per claim (and per NAS request), pictures counted as their base64 (estimated
+     *                       at claim time from the stored sizes, without loading them); a read larger than this goes
+     *                       alone. Bounds what one request carries and what a lost answer re-sends
      */
     public record Target(String type, Boolean enabled, URI url,
                          @DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration linger,
                          @DefaultValue("4") int workers, @DefaultValue("10000") int maxRate, @DefaultValue("5m") Duration lease,
                          @DefaultValue("15m") Duration lagThreshold,
                          @DefaultValue Retry retry, @DefaultValue Breaker breaker, @DefaultValue Http http,
-                         @DefaultValue Bof2 bof2) {
+                         @DefaultValue Bof2 bof2, @DefaultValue("8MB") DataSize maxBatchBytes) {
 
         public static Target defaults() {
             return new Binder(new MapConfigurationPropertySource()).bindOrCreate("target", Target.class);
@@ -99,11 +103,15 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      * @param trustStore  trust anchors for the target's server certificate (default: the JDK's)
      * @param headers     extra request headers (e.g. an API key)
      * @param concurrency requests in flight per batch for per-read targets (bof2)
+     * @param minBytesPerSecond the slowest upload rate the request timeout allows for: a request may take
+     *                    {@code requestTimeout + body bytes / minBytesPerSecond} (8 MB at 128KB/s: 30 s + 64 s);
+     *                    0 = the bare {@code requestTimeout} whatever the size
      */
     public record Http(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
                        String proxy, String sslBundle, Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
                        Path trustStore, String trustStorePassword, @DefaultValue("PKCS12") String trustStoreType,
-                       Map<String, String> headers, @DefaultValue("8") int concurrency) {
+                       Map<String, String> headers, @DefaultValue("8") int concurrency,
+                       @DefaultValue("128KB") DataSize minBytesPerSecond) {
 
         public Http {
             headers = headers == null ? Map.of() : headers;

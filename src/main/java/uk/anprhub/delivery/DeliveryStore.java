@@ -24,17 +24,31 @@ import java.util.function.Function;
 public final class DeliveryStore {
 
     // The inner select locks rows no other claimer holds; the update turns the lock into a lease (next_attempt_at)
-    // that outlives this short transaction, so nothing is held open while the batch travels.
+    // that outlives this short transaction, so nothing is held open while the batch travels. Of the locked rows only
+    // the oldest that fit in the byte budget are leased (always at least one); the others are unlocked at commit,
+    // untouched. A read's size is estimated from its stored JSON and the picture sizes it records (base64: 4/3),
+    // so no picture is read to claim.
     private static final String CLAIM = """
             with c as (
-                select target, read_id, captured_at from delivery
+                select target, read_id, captured_at, created_at, read_pk from delivery
                 where target = ? and status = 'PENDING' and next_attempt_at <= now()
                 order by created_at limit ? for update skip locked),
+            s as (
+                select c.*, row_number() over w as n, sum(coalesce(z.bytes, 0)) over w as upto
+                from c left join lateral (
+                    select octet_length(r.body::text) + 64
+                           + 4 * ((case when jsonb_typeof(r.body #> '{plateImage,bytes}') = 'number'
+                                        then (r.body #>> '{plateImage,bytes}')::bigint else 0 end + 2) / 3)
+                           + 4 * ((case when jsonb_typeof(r.body #> '{overviewImage,bytes}') = 'number'
+                                        then (r.body #>> '{overviewImage,bytes}')::bigint else 0 end + 2) / 3) as bytes
+                    from nas_read r where r.id = c.read_pk and r.captured_at = c.captured_at) z on true
+                window w as (order by c.created_at, c.read_id rows unbounded preceding)),
             u as (
                 update delivery d set next_attempt_at = now() + ? * interval '1 millisecond', attempts = d.attempts + 1
-                from c where d.target = c.target and d.read_id = c.read_id and d.captured_at = c.captured_at
+                from s where (s.n = 1 or s.upto <= ?)
+                    and d.target = s.target and d.read_id = s.read_id and d.captured_at = s.captured_at
                 returning d.read_id, d.captured_at, d.attempts, d.read_pk)
-            select u.read_id, u.captured_at, u.attempts, n.camera_id, n.body::text
+            select u.read_id, u.captured_at, u.attempts, n.camera_id, n.body::text, (select count(*) from c)
             from u left join nas_read n on n.id = u.read_pk and n.captured_at = u.captured_at""";
     private static final String DELIVERED = """
             update delivery d set status = 'DELIVERED', delivered_at = now(), last_error = null
@@ -72,19 +86,30 @@ public final class DeliveryStore {
         this.dataSource = dataSource;
     }
 
-    public List<Claimed> claim(String target, int limit, Duration lease) throws SQLException {
+    /**
+     * One claim: the reads leased, and whether it stopped at a limit (count or bytes) rather than at the end of the
+     * eligible backlog — then more is waiting and the worker claims again at once.
+     */
+    public record Claim(List<Claimed> reads, boolean full) {
+    }
+
+    /** Leases the oldest eligible reads: at most {@code limit}, and at most {@code maxBytes} on the wire (at least one). */
+    public Claim claim(String target, int limit, long maxBytes, Duration lease) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
             s.setString(1, target);
             s.setInt(2, limit);
             s.setLong(3, lease.toMillis());
-            List<Claimed> out = new ArrayList<>(limit);
+            s.setLong(4, maxBytes);
+            List<Claimed> out = new ArrayList<>(Math.min(limit, 1000));
+            long locked = 0;
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Claimed(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(), rs.getInt(3),
                             rs.getString(4), rs.getString(5)));
+                    locked = rs.getLong(6);
                 }
             }
-            return out;
+            return new Claim(out, out.size() >= limit || out.size() < locked);
         }
     }
 

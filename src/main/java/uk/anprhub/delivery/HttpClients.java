@@ -184,6 +184,16 @@ final class HttpClients {
         }
     }
 
+    /**
+     * The time a request with a body of {@code bytes} may take: the base {@code request-timeout} plus the body at
+     * the slowest rate allowed ({@code min-bytes-per-second}), so a big batch is not cut off (and re-sent whole) at
+     * the timeout meant for a small one.
+     */
+    static Duration timeout(DeliveryProperties.Http http, long bytes) {
+        long rate = http.minBytesPerSecond() == null ? 0 : http.minBytesPerSecond().toBytes();
+        return rate <= 0 ? http.requestTimeout() : http.requestTimeout().plusMillis(Math.max(0, bytes) * 1000 / rate);
+    }
+
     static String snippet(String body) {
         if (body == null) {
             return "";

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import uk.anprhub.store.ImageStore;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,10 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,14 +26,14 @@ import java.util.UUID;
  * The NAS wire format as modelled in the contract (the real interface specification is not public): a JSON array of
  * canonical reads POSTed to {@code <url>/captures}, images inlined as base64 {@code data} in {@code plateImage} /
  * {@code overviewImage}; the answer is one {@code {"readId","status","reason"}} per record. ACCEPTED and DUPLICATE
- * both mean "NAS has it".
+ * both mean "NAS has it". The body is streamed ({@link StreamedBody}): pictures go from their files to the socket as
+ * base64, and the request may take longer the bigger it is ({@link HttpClients#timeout}).
  */
 final class NasJsonAdapter implements WireAdapter {
 
     private final HttpClients.Client client;
     private final URI captures;
-    private final Duration timeout;
-    private final Map<String, String> headers;
+    private final DeliveryProperties.Http http;
     private final ImageStore images;
     private final ObjectMapper json;
 
@@ -41,19 +41,20 @@ final class NasJsonAdapter implements WireAdapter {
         this.client = client;
         String base = baseUrl.toString();
         this.captures = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/captures");
-        this.timeout = http.requestTimeout();
-        this.headers = http.headers();
+        this.http = http;
         this.images = images;
         this.json = json;
     }
 
     @Override
     public Outcome send(List<Claimed> batch) throws InterruptedException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(captures).timeout(timeout)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body(batch)));
-        headers.forEach(req::header);
+        StreamedBody body = body(batch);
+        Duration timeout = HttpClients.timeout(http, body.length());
         HttpResponse<String> r;
-        try {
+        try (body) {
+            HttpRequest.Builder req = HttpRequest.newBuilder(captures).timeout(timeout)
+                    .header("Content-Type", "application/json").POST(body.publisher());
+            http.headers().forEach(req::header);
             r = client.http().send(req.build(), HttpResponse.BodyHandlers.ofString());
             client.answered();
         } catch (HttpTimeoutException e) {
@@ -102,34 +103,60 @@ final class NasJsonAdapter implements WireAdapter {
         return new Outcome.Results(out);
     }
 
-    /** Streams the stored JSON through unchanged unless images must be inlined. */
-    private byte[] body(List<Claimed> batch) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 600);
-        try (JsonGenerator g = json.getFactory().createGenerator(buf)) {
+    /**
+     * The JSON array: a stored read without pictures goes through as stored; a picture's {@code data} is a gap
+     * that {@link StreamedBody} fills with the file's base64 while sending. Only this text is held in memory.
+     */
+    private StreamedBody body(List<Claimed> batch) {
+        StreamedBody.Builder body = StreamedBody.builder();
+        try (JsonGenerator g = json.getFactory().createGenerator(body)) {
             g.writeStartArray();
             for (Claimed c : batch) {
                 if (!c.body().contains("Image\"")) {
                     g.writeRawValue(c.body());
-                    continue;
+                } else {
+                    write(g, body, c, (ObjectNode) json.readTree(c.body()));
                 }
-                ObjectNode read = (ObjectNode) json.readTree(c.body());
-                inline(read, c, "plateImage", "plate");
-                inline(read, c, "overviewImage", "overview");
-                g.writeTree(read);
             }
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buf.toByteArray();
+        return body.build();
     }
 
-    private void inline(ObjectNode read, Claimed c, String field, String kind) {
-        if (read.get(field) instanceof ObjectNode ref && ref.hasNonNull("sha256")) {
-            byte[] bytes = images.get(c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate(), c.readId(), kind);
-            if (bytes != null) {
-                ref.put("data", Base64.getEncoder().encodeToString(bytes));
+    private void write(JsonGenerator g, StreamedBody.Builder body, Claimed c, ObjectNode read) throws IOException {
+        LocalDate day = c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate();
+        g.writeStartObject();
+        for (Iterator<Map.Entry<String, JsonNode>> it = read.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            g.writeFieldName(f.getKey());
+            String kind = switch (f.getKey()) {
+                case "plateImage" -> "plate";
+                case "overviewImage" -> "overview";
+                default -> null;
+            };
+            long size = kind != null && f.getValue() instanceof ObjectNode ref && ref.hasNonNull("sha256")
+                    ? images.size(day, c.readId(), kind) : -1;
+            if (size < 0) {
+                g.writeTree(f.getValue()); // no picture stored (or none to inline): the reference as it is
+                continue;
             }
+            g.writeStartObject();
+            for (Iterator<Map.Entry<String, JsonNode>> r = f.getValue().fields(); r.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = r.next();
+                if (!e.getKey().equals("data")) {
+                    g.writeFieldName(e.getKey());
+                    g.writeTree(e.getValue());
+                }
+            }
+            g.writeFieldName("data");
+            g.writeRawValue("\""); // the opening quote; the generator now counts the value as written
+            g.flush();
+            body.base64(() -> images.open(day, c.readId(), kind), size);
+            g.writeRaw('"');
+            g.writeEndObject();
         }
+        g.writeEndObject();
     }
 }

@@ -83,9 +83,10 @@ public final class TargetWorker implements AutoCloseable {
                 .tag("target", id).register(meters);
         this.onAuthFailure = this::pauseLocally;
         this.pacer = new Pacer(cfg.maxRate());
-        if (cfg.lease().compareTo(cfg.http().requestTimeout().multipliedBy(2)) < 0) {
+        Duration fullBatch = HttpClients.timeout(cfg.http(), cfg.maxBatchBytes().toBytes()); // the longest a send may take
+        if (cfg.lease().compareTo(fullBatch.multipliedBy(2)) < 0) {
             log.warn("Delivery target {}: lease {} is under twice the request timeout {}: a slow batch may be sent twice",
-                    id, cfg.lease(), cfg.http().requestTimeout());
+                    id, cfg.lease(), fullBatch);
         }
     }
 
@@ -158,14 +159,15 @@ public final class TargetWorker implements AutoCloseable {
             }
             boolean probe = breaker.getState() == CircuitBreaker.State.HALF_OPEN;
             int size = probe ? Math.min(cfg.breaker().probeSize(), cfg.batchSize()) : cfg.batchSize();
-            List<Claimed> batch;
+            DeliveryStore.Claim claim;
             try {
-                batch = store.claim(id, size, cfg.lease());
+                claim = store.claim(id, size, cfg.maxBatchBytes().toBytes(), cfg.lease());
             } catch (SQLException e) {
                 breaker.releasePermission();
                 log.warn("Delivery target {}: cannot claim reads (SQLState {})", id, e.getSQLState()); // never the text: it may quote row values
                 return;
             }
+            List<Claimed> batch = claim.reads();
             if (batch.isEmpty()) {
                 breaker.releasePermission();
                 return;
@@ -181,7 +183,7 @@ public final class TargetWorker implements AutoCloseable {
                         batch.size(), cfg.lease(), e);
                 return;
             }
-            if (probe || batch.size() < size) {
+            if (probe || !claim.full()) {
                 return; // a partial batch: wait for the next poll (linger) rather than spin on a trickle
             }
         }

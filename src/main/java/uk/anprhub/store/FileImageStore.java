@@ -1,6 +1,7 @@
 package uk.anprhub.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,6 +68,22 @@ public final class FileImageStore implements ImageStore {
             throw new UncheckedIOException("cannot delete images of " + day, e);
         }
         return n;
+    }
+
+    @Override
+    public long size(LocalDate day, UUID readId, String kind) {
+        try {
+            return Files.size(file(day, readId, kind));
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public InputStream open(LocalDate day, UUID readId, String kind) throws IOException {
+        return Files.newInputStream(file(day, readId, kind));
     }
 
     private Path file(LocalDate day, UUID readId, String kind) {
