@@ -71,6 +71,9 @@ public final class DeliveryRoutes extends RouteBuilder implements DeliveryServic
     }
 
     private void change(String target, boolean suspend) {
+        if (suspend != delivery.worker(target).paused()) {
+            return; // paused and resumed again (or the reverse) before this ran: follow the target's state now
+        }
         CamelContext camel = getContext();
         try {
             ServiceStatus s = camel.getRouteController().getRouteStatus(routeId(target));
