@@ -202,13 +202,15 @@ public final class DeliveryService implements AutoCloseable {
                 DeliveryStore.Figures f = store.figures(w.id());
                 figures.put(w.id(), f);
                 drainEstimates.get(w.id()).sample(System.nanoTime(), w.deliveredCount(), f.backlog());
-                DeliveryStore.TargetRow row = store.target(w.id());
-                if (row.paused() && !w.paused()) {
-                    w.pauseLocally(row.pausedReason());
-                    routes.suspend(w.id());
-                } else if (!row.paused() && w.paused()) {
-                    w.resumeLocally();
-                    routes.resume(w.id());
+                synchronized (w) { // a pause/resume of this instance is not half-written when the row is read
+                    DeliveryStore.TargetRow row = store.target(w.id());
+                    if (row.paused() && !w.paused()) {
+                        w.pauseLocally(row.pausedReason());
+                        routes.suspend(w.id());
+                    } else if (!row.paused() && w.paused()) {
+                        w.resumeLocally();
+                        routes.resume(w.id());
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 log.warn("Delivery target {}: cannot refresh figures ({})", w.id(), describe(e));
@@ -265,6 +267,12 @@ public final class DeliveryService implements AutoCloseable {
     /** Pauses a target on every instance (durable) and suspends its route here; audited. Idempotent. */
     public void pause(String target, String reason) {
         TargetWorker w = worker(target);
+        synchronized (w) {
+            pauseSynchronized(w, target, reason);
+        }
+    }
+
+    private void pauseSynchronized(TargetWorker w, String target, String reason) {
         if (w.paused() && pausedInDatabase(target)) {
             return;
         }
@@ -282,6 +290,12 @@ public final class DeliveryService implements AutoCloseable {
 
     public void resume(String target, String why) {
         TargetWorker w = worker(target);
+        synchronized (w) {
+            resumeSynchronized(w, target, why);
+        }
+    }
+
+    private void resumeSynchronized(TargetWorker w, String target, String why) {
         if (!w.paused() && !pausedInDatabase(target)) {
             return; // (another instance may have paused it and this one not have noticed yet: resume anyway)
         }

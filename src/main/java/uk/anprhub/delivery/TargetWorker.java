@@ -192,7 +192,7 @@ public final class TargetWorker implements AutoCloseable {
      * breaker stops calls, the target is paused, or {@code keepGoing} turns false (route suspending, shutdown).
      */
     public void drain(BooleanSupplier keepGoing) {
-        if (paused() || System.nanoTime() - backOffUntilNanos < 0) {
+        if (paused() || backOffUntilNanos != 0 && System.nanoTime() - backOffUntilNanos < 0) {
             return;
         }
         List<Future<?>> loops = new ArrayList<>();
@@ -227,7 +227,6 @@ public final class TargetWorker implements AutoCloseable {
     /** Claims and sends one batch; false when the loop should wait for the next poll. */
     private boolean step() throws InterruptedException {
         int size = Math.min(window.batchSize(), cfg.batchSize());
-        pacer.pace(size); // before the claim: the lease covers building, sending and recording only
         if (!breaker.tryAcquirePermission()) {
             return false; // open: the next poll after the breaker's wait sends the probe
         }
@@ -240,6 +239,7 @@ public final class TargetWorker implements AutoCloseable {
             if (probe) {
                 size = Math.min(cfg.breaker().probeSize(), size);
             }
+            pacer.pace(size); // before the claim: the lease covers building, sending and recording only
             try {
                 batch = store.claim(id, size, lease);
             } catch (SQLException e) {
@@ -269,7 +269,7 @@ public final class TargetWorker implements AutoCloseable {
         } finally {
             permit.release(); // no verdict reached the breaker (nothing claimed, a throw): give the permission back
             if (!done && !batch.isEmpty()) {
-                release(batch, requeue); // offered again at once (a worker error: after its back-off), not after the lease
+                release(batch, requeue); // offered again at once, not after the lease
             }
         }
     }
