@@ -52,6 +52,13 @@ class DeliveryApi {
         return delivery.status(target);
     }
 
+    /** Closes the target's breaker and sends at the next poll instead of waiting out the breaker's open time; audited. */
+    @PostMapping("/targets/{target}/probe")
+    DeliveryService.Status probe(@PathVariable String target, java.security.Principal who) {
+        delivery.probeNow(target, who == null ? "system" : who.getName());
+        return delivery.status(target);
+    }
+
     /** {@code from}/{@code to}: capture time (ISO-8601); {@code reason}: prefix; {@code status}: DEAD, REPLAYED or ALL. */
     @GetMapping("/dead-letters")
     List<DeadLetters.Entry> deadLetters(@RequestParam(defaultValue = "nas") String target,

@@ -37,6 +37,12 @@ public class DeliveryConfiguration {
         return new DeliveryRoutes(delivery);
     }
 
+    /** The targets in Hawtio: {@code uk.anprhub:type=DeliveryTarget,name=<target>}. */
+    @Bean(destroyMethod = "close")
+    DeliveryTargetMBeans deliveryTargetMBeans(DeliveryService delivery, AuditLog audit) {
+        return new DeliveryTargetMBeans(delivery, audit);
+    }
+
     @Bean
     CompositeHealthContributor delivery(DeliveryService delivery) {
         return DeliveryHealth.of(delivery);

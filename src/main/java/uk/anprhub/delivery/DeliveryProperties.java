@@ -50,8 +50,11 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      * @param workers        concurrent batches per instance
      * @param maxRate        most reads per second this instance sends to the target (caps catch-up after an outage
      *                       so the target is not overwhelmed); 0 = no cap
-     * @param lease          a claimed batch is re-offered after this if its worker vanished; must exceed the
-     *                       request timeout (plus bisection), or a slow batch may be sent twice
+     * @param lease          a claimed batch is re-offered after this if its worker vanished (a crash): the longest a
+     *                       crash delays the re-send of what was in flight. Default: sized to the request timeout —
+     *                       twice {@code http.request-timeout} for a batch target (nas: 60 s with the default 30 s),
+     *                       for a per-read target (bof2) once per round of {@code http.concurrency} sends plus one.
+     *                       Shorter than that and a slow batch may be sent twice
      * @param lagThreshold   health is DOWN while the oldest undelivered read is older
      * @param maxBatchBytes  most bytes per claim (and per NAS request), pictures counted as their base64 (estimated
      *                       at claim time from the stored sizes, without loading them); a read larger than this goes
@@ -59,7 +62,7 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      */
     public record Target(String type, Boolean enabled, URI url,
                          @DefaultValue("500") int batchSize, @DefaultValue("200ms") Duration linger,
-                         @DefaultValue("4") int workers, @DefaultValue("10000") int maxRate, @DefaultValue("5m") Duration lease,
+                         @DefaultValue("4") int workers, @DefaultValue("10000") int maxRate, Duration lease,
                          @DefaultValue("15m") Duration lagThreshold,
                          @DefaultValue Retry retry, @DefaultValue Breaker breaker, @DefaultValue Http http,
                          @DefaultValue Bof2 bof2, @DefaultValue("8MB") DataSize maxBatchBytes) {
@@ -74,6 +77,19 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
 
         public boolean enabledFor(String id) {
             return enabled != null ? enabled : "nas".equals(id);
+        }
+
+        /** The claim lease: {@code lease} when set, else {@link #defaultLease}. */
+        public Duration leaseFor(String id) {
+            return lease != null ? lease : defaultLease(id);
+        }
+
+        /** The timeout of a full batch for each round of sends it needs, and the request timeout again for building and recording it. */
+        public Duration defaultLease(String id) {
+            int rounds = "bof2".equals(typeFor(id)) ? (batchSize + Math.max(1, http.concurrency()) - 1) / Math.max(1, http.concurrency()) : 1;
+            // a full batch (by bytes) may take its scaled timeout per round; the request timeout again covers the rest
+            return HttpClients.timeout(http, maxBatchBytes == null ? 0 : maxBatchBytes.toBytes()).multipliedBy(rounds)
+                    .plus(http.requestTimeout());
         }
     }
 

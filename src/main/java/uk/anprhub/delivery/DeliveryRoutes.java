@@ -30,6 +30,9 @@ public final class DeliveryRoutes extends RouteBuilder implements DeliveryServic
         return t;
     });
 
+    /** True on the control thread while it suspends/resumes a route itself: not an operator's action to map. */
+    private static final ThreadLocal<Boolean> CONTROLLING = ThreadLocal.withInitial(() -> false);
+
     public DeliveryRoutes(DeliveryService delivery) {
         this.delivery = delivery;
     }
@@ -71,8 +74,12 @@ public final class DeliveryRoutes extends RouteBuilder implements DeliveryServic
     }
 
     private void change(String target, boolean suspend) {
+        if (suspend != delivery.worker(target).paused()) {
+            return; // paused and resumed again (or the reverse) before this ran: follow the target's state now
+        }
         CamelContext camel = getContext();
         try {
+            CONTROLLING.set(true);
             ServiceStatus s = camel.getRouteController().getRouteStatus(routeId(target));
             if (suspend && s == ServiceStatus.Started) {
                 camel.getRouteController().suspendRoute(routeId(target));
@@ -81,6 +88,8 @@ public final class DeliveryRoutes extends RouteBuilder implements DeliveryServic
             }
         } catch (Exception e) {
             log.warn("Cannot {} route {}: {}", suspend ? "suspend" : "resume", routeId(target), e.toString());
+        } finally {
+            CONTROLLING.set(false);
         }
     }
 
@@ -101,11 +110,17 @@ public final class DeliveryRoutes extends RouteBuilder implements DeliveryServic
 
         @Override
         public void onSuspend(Route route) {
+            if (CONTROLLING.get()) {
+                return; // the route follows a pause already made (and maybe already undone)
+            }
             delivery.pause(target, "route " + routeId(target) + " suspended");
         }
 
         @Override
         public void onResume(Route route) {
+            if (CONTROLLING.get()) {
+                return;
+            }
             delivery.resume(target, "route " + routeId(target) + " resumed");
         }
     }

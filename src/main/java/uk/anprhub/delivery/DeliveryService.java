@@ -33,9 +33,16 @@ public final class DeliveryService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
 
-    /** What the API shows of a target. */
+    /**
+     * What the API shows of a target.
+     *
+     * @param lastError       the last failed send (HTTP status or error class, and when), null if none since start
+     * @param drainEtaSeconds backlog ÷ this instance's delivery rate over the last minute; 0 with no backlog, -1 when
+     *                        nothing was delivered lately
+     */
     public record Status(String id, String type, String url, boolean paused, String pausedReason, String breaker,
-                         long backlog, long lagSeconds, long deadLetters, boolean healthy, String problem) {
+                         long backlog, long lagSeconds, long deadLetters, boolean healthy, String problem,
+                         String lastError, long drainEtaSeconds) {
     }
 
     /** A replay's answer: what was queued and under which id (also in the audit log). */
@@ -68,6 +75,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Duration statsInterval;
     private final MeterRegistry meters;
     private final Map<String, DeliveryStore.Figures> figures = new ConcurrentHashMap<>();
+    private final Map<String, DrainEstimate> drainEstimates = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "delivery-stats");
         t.setDaemon(true);
@@ -99,6 +107,10 @@ public final class DeliveryService implements AutoCloseable {
                     .description("reads in the target's dead-letter store now").tag("target", id).register(meters);
             Gauge.builder("anpr_delivery_paused", () -> w.paused() ? 1 : 0)
                     .description("1 while the target is paused").tag("target", id).register(meters);
+            drainEstimates.put(id, new DrainEstimate(Duration.ofMinutes(1)));
+            Gauge.builder("anpr_delivery_drain_eta_seconds", () -> drainEtaSeconds(id))
+                    .description("seconds until the backlog is delivered at the recent rate (0: none; -1: not draining)")
+                    .tag("target", id).register(meters);
         }
     }
 
@@ -112,13 +124,15 @@ public final class DeliveryService implements AutoCloseable {
     public static DeliveryService create(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
                                          MeterRegistry meters, Clock clock, String defaultNasUrl, AuditLog audit,
                                          SslBundles sslBundles) {
+        Map<String, java.net.URI> urls = TargetUrls.of(props, defaultNasUrl); // before anything starts: one clear line
         DeliveryStore store = new DeliveryStore(dataSource);
         Map<String, TargetWorker> workers = new LinkedHashMap<>();
         Map<String, Boolean> enabled = new LinkedHashMap<>();
         props.targets().forEach((id, t) -> {
             enabled.put(id, t.enabledFor(id));
             if (t.enabledFor(id)) {
-                workers.put(id, new TargetWorker(id, t, WireAdapters.create(id, t, images, mapper, defaultNasUrl, sslBundles), store, meters));
+                workers.put(id, new TargetWorker(id, t, urls.get(id), WireAdapters.create(id, t, images, mapper, defaultNasUrl, sslBundles),
+                        store, meters));
             }
         });
         try {
@@ -185,14 +199,18 @@ public final class DeliveryService implements AutoCloseable {
     public void refresh() {
         for (TargetWorker w : workers.values()) {
             try {
-                figures.put(w.id(), store.figures(w.id()));
-                DeliveryStore.TargetRow row = store.target(w.id());
-                if (row.paused() && !w.paused()) {
-                    w.pauseLocally(row.pausedReason());
-                    routes.suspend(w.id());
-                } else if (!row.paused() && w.paused()) {
-                    w.resumeLocally();
-                    routes.resume(w.id());
+                DeliveryStore.Figures f = store.figures(w.id());
+                figures.put(w.id(), f);
+                drainEstimates.get(w.id()).sample(System.nanoTime(), w.deliveredCount(), f.backlog());
+                synchronized (w) { // a pause/resume of this instance is not half-written when the row is read
+                    DeliveryStore.TargetRow row = store.target(w.id());
+                    if (row.paused() && !w.paused()) {
+                        w.pauseLocally(row.pausedReason());
+                        routes.suspend(w.id());
+                    } else if (!row.paused() && w.paused()) {
+                        w.resumeLocally();
+                        routes.resume(w.id());
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 log.warn("Delivery target {}: cannot refresh figures ({})", w.id(), describe(e));
@@ -208,6 +226,17 @@ public final class DeliveryService implements AutoCloseable {
     public long lagSeconds(String target) {
         Instant oldest = figures.get(target).oldestPending();
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toSeconds());
+    }
+
+    public long drainEtaSeconds(String target) {
+        return drainEstimates.get(target).etaSeconds();
+    }
+
+    /** Closes the target's breaker and drops any back-off, so the next poll sends at once; audited. */
+    public void probeNow(String target, String actor) {
+        worker(target).resetBreaker();
+        audit.record(actor, "delivery.probe-now", Map.of("target", target));
+        log.info("Delivery target {}: breaker reset by {}; sending at the next poll", target, actor);
     }
 
     public List<Status> status() {
@@ -230,13 +259,20 @@ public final class DeliveryService implements AutoCloseable {
         } else if (lag > w.config().lagThreshold().toSeconds()) {
             problem = "lag " + lag + " s exceeds " + w.config().lagThreshold().toSeconds() + " s";
         }
-        return new Status(w.id(), w.config().typeFor(w.id()), w.config().url() == null ? null : w.config().url().toString(),
-                paused != null, paused, w.breakerState().name(), f.backlog(), lag, f.deadLetters(), problem == null, problem);
+        return new Status(w.id(), w.config().typeFor(w.id()), w.config().url() == null ? null : TargetUrls.redact(w.config().url()),
+                paused != null, paused, w.breakerState().name(), f.backlog(), lag, f.deadLetters(), problem == null, problem,
+                w.lastError() == null ? null : w.lastError().toString(), drainEtaSeconds(w.id()));
     }
 
     /** Pauses a target on every instance (durable) and suspends its route here; audited. Idempotent. */
     public void pause(String target, String reason) {
         TargetWorker w = worker(target);
+        synchronized (w) {
+            pauseSynchronized(w, target, reason);
+        }
+    }
+
+    private void pauseSynchronized(TargetWorker w, String target, String reason) {
         if (w.paused() && pausedInDatabase(target)) {
             return;
         }
@@ -254,6 +290,12 @@ public final class DeliveryService implements AutoCloseable {
 
     public void resume(String target, String why) {
         TargetWorker w = worker(target);
+        synchronized (w) {
+            resumeSynchronized(w, target, why);
+        }
+    }
+
+    private void resumeSynchronized(TargetWorker w, String target, String why) {
         if (!w.paused() && !pausedInDatabase(target)) {
             return; // (another instance may have paused it and this one not have noticed yet: resume anyway)
         }

@@ -4,11 +4,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -27,6 +32,11 @@ import java.util.function.Consumer;
  * half-open one small probe batch goes. Transient failures re-queue with exponential back-off + jitter (at least
  * Retry-After); only records the target refuses individually become dead letters; a batch refused as a whole is
  * bisected; 401/403 pause the target.
+ * <p>
+ * A worker survives anything: every breaker permission is given back or reported whatever is thrown (an
+ * {@code Error} included), a half-open probe that never reports back times out after the lease, and a loop that
+ * meets an unexpected {@code Throwable} logs it (class and place, never content), re-queues its batch, backs off and
+ * carries on at the next poll.
  */
 public final class TargetWorker implements AutoCloseable {
 
@@ -42,29 +52,47 @@ public final class TargetWorker implements AutoCloseable {
     private final Counter deadLettered;
     private final MeterRegistry meters;
     private final Pacer pacer;
+    private final Duration lease;
+    private final InFlightWindow window;
+    private final FailureLog failures;
+    private final Timer requests;
     private volatile Consumer<String> onAuthFailure;
+    private volatile long backOffUntilNanos;
+    private volatile int workerErrors;
     private volatile String pausedReason;
     private volatile String tlsProblem;
 
     public TargetWorker(String id, DeliveryProperties.Target cfg, WireAdapter adapter, DeliveryStore store, MeterRegistry meters) {
+        this(id, cfg, cfg.url(), adapter, store, meters);
+    }
+
+    /** @param url where the adapter sends (for logs and status: shown without credentials or query) */
+    public TargetWorker(String id, DeliveryProperties.Target cfg, URI url, WireAdapter adapter, DeliveryStore store,
+                        MeterRegistry meters) {
         this.id = id;
         this.cfg = cfg;
         this.adapter = adapter;
         this.store = store;
         this.meters = meters;
+        this.lease = cfg.leaseFor(id);
+        this.failures = new FailureLog(id, url == null ? "(no url)" : TargetUrls.redact(url), Clock.systemUTC(),
+                Duration.ofMinutes(1), Duration.ofMinutes(5));
         this.breaker = CircuitBreaker.of("delivery-" + id, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(cfg.breaker().window()).minimumNumberOfCalls(cfg.breaker().minimumCalls())
                 .failureRateThreshold(50).permittedNumberOfCallsInHalfOpenState(1)
                 .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialRandomBackoff(cfg.breaker().openWait(), 2.0, 0.3,
                         cfg.breaker().maxOpenWait()))
+                // a probe that never reports back (a thread lost to an Error) must not hold the breaker for ever
+                .maxWaitDurationInHalfOpenState(lease)
                 .writableStackTraceEnabled(false).build());
         breaker.getEventPublisher().onStateTransition(e -> {
             // An outage logs once when it starts and once when it ends, not at every probe.
             switch (e.getStateTransition().getToState()) {
                 case OPEN -> {
                     if (e.getStateTransition().getFromState() == CircuitBreaker.State.CLOSED) {
-                        log.warn("Delivery target {}: circuit breaker open — target failing, probing now and then", id);
+                        log.warn("Delivery target {} ({}): circuit breaker open — target failing ({}), probing now and then",
+                                id, failures.url(), failures.lastError());
                     }
                 }
                 case CLOSED -> log.info("Delivery target {}: circuit breaker closed — target answering again", id);
@@ -83,11 +111,17 @@ public final class TargetWorker implements AutoCloseable {
                 .tag("target", id).register(meters);
         this.onAuthFailure = this::pauseLocally;
         this.pacer = new Pacer(cfg.maxRate());
-        Duration fullBatch = HttpClients.timeout(cfg.http(), cfg.maxBatchBytes().toBytes()); // the longest a send may take
-        if (cfg.lease().compareTo(fullBatch.multipliedBy(2)) < 0) {
-            log.warn("Delivery target {}: lease {} is under twice the request timeout {}: a slow batch may be sent twice",
-                    id, cfg.lease(), fullBatch);
+        this.window = new InFlightWindow(cfg.batchSize(), cfg.breaker().probeSize());
+        if (lease.compareTo(cfg.defaultLease(id)) < 0) {
+            log.warn("Delivery target {}: lease {} is under {} (the request timeout {} per round of sends, and as long again):"
+                    + " a slow batch may be sent twice", id, lease, cfg.defaultLease(id), cfg.http().requestTimeout());
         }
+        this.requests = Timer.builder("anpr_delivery_request").description("time of one batch send to the target")
+                .tag("target", id).publishPercentileHistogram().register(meters);
+        Gauge.builder("anpr_delivery_breaker_open", breaker, b -> b.getState() == CircuitBreaker.State.CLOSED
+                        || b.getState() == CircuitBreaker.State.DISABLED ? 0 : 1)
+                .description("1 while the target's circuit breaker is not closed (open or probing)").tag("target", id)
+                .register(meters);
     }
 
     public String id() {
@@ -100,6 +134,29 @@ public final class TargetWorker implements AutoCloseable {
 
     public CircuitBreaker.State breakerState() {
         return breaker.getState();
+    }
+
+    /** How long a claimed batch is held before another worker may send it (see {@link DeliveryProperties.Target#leaseFor}). */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** The last failed send (status or error class) and when, or null. */
+    public FailureLog.LastError lastError() {
+        return failures.lastError();
+    }
+
+    /** Reads delivered by this instance since start. */
+    long deliveredCount() {
+        return (long) delivered.count();
+    }
+
+    /** Closes the breaker and forgets any back-off: the next poll sends a full window at once. */
+    void resetBreaker() {
+        breaker.reset();
+        window.reset();
+        backOffUntilNanos = 0;
+        workerErrors = 0;
     }
 
     /** Who pauses the target when it answers 401/403 (the service: durable, all instances, route suspended). */
@@ -122,10 +179,12 @@ public final class TargetWorker implements AutoCloseable {
 
     void pauseLocally(String reason) {
         pausedReason = reason == null ? "paused" : reason;
+        resetBreaker();
     }
 
     void resumeLocally() {
         pausedReason = null;
+        resetBreaker(); // an operator resuming wants delivery now, not after the breaker's wait
     }
 
     /**
@@ -133,12 +192,13 @@ public final class TargetWorker implements AutoCloseable {
      * breaker stops calls, the target is paused, or {@code keepGoing} turns false (route suspending, shutdown).
      */
     public void drain(BooleanSupplier keepGoing) {
-        if (paused()) {
+        if (paused() || backOffUntilNanos != 0 && System.nanoTime() - backOffUntilNanos < 0) {
             return;
         }
         List<Future<?>> loops = new ArrayList<>();
         for (int i = 0; i < Math.max(1, cfg.workers()); i++) {
-            loops.add(pool.submit(() -> loop(keepGoing)));
+            boolean first = i == 0;
+            loops.add(pool.submit(() -> loop(first, keepGoing)));
         }
         for (Future<?> f : loops) {
             try {
@@ -147,49 +207,89 @@ public final class TargetWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (java.util.concurrent.ExecutionException e) {
-                log.error("Delivery target {}: worker failed", id, e.getCause());
+                workerError(e.getCause()); // cannot happen (the loop catches everything): say so if it does
             }
         }
     }
 
-    private void loop(BooleanSupplier keepGoing) {
-        while (keepGoing.getAsBoolean() && !paused()) {
-            if (!breaker.tryAcquirePermission()) {
-                return; // open: the next poll after the breaker's wait sends the probe
+    private void loop(boolean first, BooleanSupplier keepGoing) {
+        try {
+            while (keepGoing.getAsBoolean() && !paused() && (first || !window.narrowed()) && step()) {
+                workerErrors = 0;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down
+        } catch (Throwable e) { // an Error included: the next poll after the back-off carries on
+            workerError(e);
+        }
+    }
+
+    /** Claims and sends one batch; false when the loop should wait for the next poll. */
+    private boolean step() throws InterruptedException {
+        int size = Math.min(window.batchSize(), cfg.batchSize());
+        if (!breaker.tryAcquirePermission()) {
+            return false; // open: the next poll after the breaker's wait sends the probe
+        }
+        Permit permit = new Permit(breaker);
+        List<Claimed> batch = List.of();
+        boolean done = false;
+        String requeue = "worker error";
+        try {
             boolean probe = breaker.getState() == CircuitBreaker.State.HALF_OPEN;
-            int size = probe ? Math.min(cfg.breaker().probeSize(), cfg.batchSize()) : cfg.batchSize();
+            if (probe) {
+                size = Math.min(cfg.breaker().probeSize(), size);
+            }
+            pacer.pace(size); // before the claim: the lease covers building, sending and recording only
             DeliveryStore.Claim claim;
             try {
-                claim = store.claim(id, size, cfg.maxBatchBytes().toBytes(), cfg.lease());
+                claim = store.claim(id, size, cfg.maxBatchBytes().toBytes(), lease);
+                batch = claim.reads();
             } catch (SQLException e) {
-                breaker.releasePermission();
                 log.warn("Delivery target {}: cannot claim reads (SQLState {})", id, e.getSQLState()); // never the text: it may quote row values
-                return;
+                done = true;
+                return false;
             }
-            List<Claimed> batch = claim.reads();
+            long deadline = System.nanoTime() + lease.toNanos();
             if (batch.isEmpty()) {
-                breaker.releasePermission();
-                return;
+                done = true;
+                return false;
             }
             try {
-                deliver(batch);
+                deliver(batch, permit, deadline);
+                done = true;
             } catch (InterruptedException e) {
-                release(batch); // shutting down: offer the batch again now rather than after the lease
                 Thread.currentThread().interrupt();
-                return;
-            } catch (SQLException | RuntimeException e) {
-                log.error("Delivery target {}: batch of {} not recorded; it is re-offered after the lease ({})", id,
-                        batch.size(), cfg.lease(), e);
-                return;
+                requeue = "shutdown";
+                return false; // shutting down: the finally offers the batch again now rather than after the lease
+            } catch (SQLException e) {
+                done = true; // sent, but the verdicts not recorded: re-offering it now would only duplicate it sooner
+                log.error("Delivery target {}: batch of {} sent but not recorded (SQLState {}); it is re-offered after the lease ({})",
+                        id, batch.size(), e.getSQLState(), lease);
+                return false;
             }
-            if (probe || !claim.full()) {
-                return; // a partial batch: wait for the next poll (linger) rather than spin on a trickle
+            return !probe && claim.full(); // a partial batch: wait for the next poll (linger) rather than spin on a trickle
+        } finally {
+            permit.release(); // no verdict reached the breaker (nothing claimed, a throw): give the permission back
+            if (!done && !batch.isEmpty()) {
+                release(batch, requeue); // offered again at once, not after the lease
             }
         }
     }
 
-    private void deliver(List<Claimed> claimed) throws InterruptedException, SQLException {
+    /** Logs a worker's unexpected throw (its class and where, never its text: it may quote content) and backs off. */
+    private void workerError(Throwable e) {
+        int n = ++workerErrors;
+        Duration wait = Verdicts.backoff(cfg.retry(), n, null);
+        backOffUntilNanos = System.nanoTime() + wait.toNanos();
+        window.trouble();
+        failure("worker-error");
+        failures.failed("worker error: " + e.getClass().getName());
+        StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        log.error("Delivery target {}: worker failed with {} at {} ({} in a row); its batch is re-queued, delivery carries on in {} ms",
+                id, e.getClass().getName(), at, n, wait.toMillis());
+    }
+
+    private void deliver(List<Claimed> claimed, Permit permit, long deadline) throws InterruptedException, SQLException {
         List<Claimed> gone = claimed.stream().filter(c -> c.body() == null).toList();
         if (!gone.isEmpty()) {
             store.forget(id, gone); // retention deleted the read between queueing and claiming
@@ -197,43 +297,55 @@ public final class TargetWorker implements AutoCloseable {
         List<Claimed> batch = gone.isEmpty() ? claimed : claimed.stream().filter(c -> c.body() != null).toList();
         Verdicts v = new Verdicts(cfg.retry());
         if (batch.isEmpty()) {
-            breaker.releasePermission();
             return;
         }
         long start = System.nanoTime();
         Outcome outcome;
         try {
-            pacer.pace(batch.size());
-            start = System.nanoTime();
             outcome = adapter.send(batch);
-        } catch (InterruptedException | RuntimeException e) {
-            breaker.releasePermission(); // no verdict: the lease brings the batch back
+        } catch (RuntimeException | Error e) {
+            permit.error(System.nanoTime() - start, e); // counts as a failed call: a half-open breaker opens again
             throw e;
+        } finally {
+            requests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         long took = System.nanoTime() - start;
+        boolean slow = took > cfg.http().requestTimeout().toNanos() / 2;
         tls(outcome);
         if (outcome instanceof Outcome.Transient t) {
-            breaker.onError(took, TimeUnit.NANOSECONDS, new TransientFailure(t.reason()));
+            permit.error(took, new TransientFailure(t.reason()));
             if (t.retryAfter() != null && t.retryAfter().compareTo(Duration.ZERO) > 0) {
                 breaker.transitionToOpenStateUntil(Instant.now().plus(t.retryAfter())); // the target said when
             }
             failure(t.reason().startsWith("tls:") ? "tls" : t.unanswered() ? "unanswered" : "transient");
+            failures.failed(t.reason());
+            if (t.unanswered() || slow) {
+                window.trouble(); // the target may have taken it: what is in flight now is what a crash re-sends
+            }
             log.debug("Delivery target {}: batch of {} failed transiently: {}", id, batch.size(), t.reason());
             batch.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
         } else if (outcome instanceof Outcome.AuthFailed a) {
-            breaker.onSuccess(took, TimeUnit.NANOSECONDS); // reachable; the fault is ours
+            permit.success(took); // reachable; the fault is ours
             failure("auth");
+            failures.failed(a.reason());
             batch.forEach(c -> v.release(c, a.reason()));
             authFailed(a.reason());
         } else if (outcome instanceof Outcome.BatchRejected r) {
-            breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            permit.success(took);
             failure("batch-rejected");
-            bisect(batch, r, v, System.nanoTime() + cfg.lease().toNanos() / 2);
+            bisect(batch, r, v, deadline - cfg.http().requestTimeout().toNanos());
         } else if (outcome instanceof Outcome.Results r) {
             if (r.results().stream().allMatch(x -> x.verdict() == Outcome.Verdict.RETRY)) {
-                breaker.onError(took, TimeUnit.NANOSECONDS, new TransientFailure("no record answered"));
+                permit.error(took, new TransientFailure("no record answered"));
+                failures.failed("no record answered");
             } else {
-                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                permit.success(took);
+                failures.succeeded();
+                if (slow) {
+                    window.trouble(); // close to timing out: keep less in flight
+                } else {
+                    window.prompt();
+                }
             }
             v.add(batch, r);
         }
@@ -257,7 +369,7 @@ public final class TargetWorker implements AutoCloseable {
                 half.forEach(c -> v.release(c, "paused"));
                 continue;
             }
-            if (System.nanoTime() > deadline) { // never outlive the lease: another worker would send these again
+            if (System.nanoTime() - deadline > 0) { // a send started now could outlive the lease: another worker would send these again
                 half.forEach(c -> v.retry(c, "bisection out of time", null));
                 continue;
             }
@@ -276,11 +388,13 @@ public final class TargetWorker implements AutoCloseable {
         }
     }
 
-    private void release(List<Claimed> batch) {
+    /** Re-queues a batch that got no verdict, at once; if even that fails the lease brings it back. */
+    private void release(List<Claimed> batch, String why) {
         try {
-            store.complete(id, List.of(), batch.stream().map(c -> new DeliveryStore.Retry(c, Duration.ZERO, "shutdown")).toList(), List.of());
-        } catch (SQLException | RuntimeException e) {
-            log.debug("Delivery target {}: could not release {} claimed read(s); they return after the lease", id, batch.size());
+            store.complete(id, List.of(), batch.stream().map(c -> new DeliveryStore.Retry(c, Duration.ZERO, why)).toList(), List.of());
+        } catch (Throwable e) {
+            log.warn("Delivery target {}: could not re-queue {} claimed read(s) ({}); they return after the lease ({})", id,
+                    batch.size(), e.getClass().getSimpleName(), lease);
         }
     }
 
@@ -316,6 +430,37 @@ public final class TargetWorker implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+    }
+
+    /**
+     * One breaker permission: reported exactly once — as a success, an error, or (when nothing was sent, or a throw
+     * came first) given back — so no path, not even an {@code Error}, can keep it and hold the breaker half-open.
+     */
+    private static final class Permit {
+        private final CircuitBreaker breaker;
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        Permit(CircuitBreaker breaker) {
+            this.breaker = breaker;
+        }
+
+        void success(long nanos) {
+            if (used.compareAndSet(false, true)) {
+                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void error(long nanos, Throwable e) {
+            if (used.compareAndSet(false, true)) {
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+            }
+        }
+
+        void release() {
+            if (used.compareAndSet(false, true)) {
+                breaker.releasePermission();
+            }
+        }
     }
 
     /** Marks a transient failure for the breaker (no stack trace: it is not a bug). */

@@ -96,6 +96,28 @@ class DeliveryIT {
 
     /** A delivery "instance": its own workers, breaker and HTTP client, on the shared database. */
     DeliveryService service(String... keyValues) {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        DeliveryService s = DeliveryService.create(DeliveryProperties.bind(properties(keyValues)), ds, images, MAPPER, meters, Clock.systemUTC(),
+                nas.nasUrl(), new AuditLog(jdbc, MAPPER), new org.springframework.boot.ssl.DefaultSslBundleRegistry());
+        services.add(s);
+        return s;
+    }
+
+    /** An instance delivering to nas only, through {@code wrap} around the real adapter (a fault the network cannot make). */
+    DeliveryService service(java.util.function.UnaryOperator<WireAdapter> wrap, String... keyValues) {
+        DeliveryProperties props = DeliveryProperties.bind(properties(keyValues));
+        DeliveryProperties.Target t = props.targets().get("nas");
+        WireAdapter real = WireAdapters.create("nas", t, images, MAPPER, nas.nasUrl(), new org.springframework.boot.ssl.DefaultSslBundleRegistry());
+        MeterRegistry meters = new SimpleMeterRegistry();
+        DeliveryStore store = new DeliveryStore(ds);
+        TargetWorker w = new TargetWorker("nas", t, wrap.apply(real), store, meters);
+        DeliveryService s = new DeliveryService(Map.of("nas", w), store, new DeadLetters(jdbc), new AuditLog(jdbc, MAPPER),
+                Clock.systemUTC(), props.statsInterval(), meters);
+        services.add(s);
+        return s;
+    }
+
+    Map<String, Object> properties(String... keyValues) {
         Map<String, Object> p = new HashMap<>();
         p.put("anpr.delivery.stats-interval", "200ms");
         p.put("anpr.delivery.targets.nas.url", nas.nasUrl());
@@ -113,11 +135,7 @@ class DeliveryIT {
         for (int i = 0; i < keyValues.length; i += 2) {
             p.put(keyValues[i], keyValues[i + 1]);
         }
-        MeterRegistry meters = new SimpleMeterRegistry();
-        DeliveryService s = DeliveryService.create(DeliveryProperties.bind(p), ds, images, MAPPER, meters, Clock.systemUTC(),
-                nas.nasUrl(), new AuditLog(jdbc, MAPPER), new org.springframework.boot.ssl.DefaultSslBundleRegistry());
-        services.add(s);
-        return s;
+        return p;
     }
 
     static final String INSERT_READS = """
@@ -413,6 +431,65 @@ class DeliveryIT {
         assertThat(unanswered).isPositive();
         assertThat(duplicates).isPositive().isLessThanOrEqualTo((long) (batch * unanswered));
         assertThat(dead()).isZero();
+    }
+
+    /**
+     * Issue 11 item 1: an Error (here OutOfMemoryError) in the breaker's half-open probe used to keep the breaker's one
+     * permission for ever: 0 requests after NAS came back. Now the permission is always reported, the batch re-queued,
+     * and delivery resumes within seconds of NAS answering.
+     */
+    @Test
+    void anErrorInTheBreakersProbeDoesNotStopDeliveryForGood() throws Exception {
+        nas.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
+        insertReads(500, "ER");
+        AtomicBoolean armed = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+        DeliveryService s = service(real -> batch -> {
+            if (armed.compareAndSet(true, false)) {
+                thrown.incrementAndGet();
+                throw new OutOfMemoryError("test: the probe meets an Error");
+            }
+            return real.send(batch);
+        }, "anpr.delivery.targets.nas.lease", "5m"); // the old default: recovery must not wait for it
+        s.startPolling();
+        await(Duration.ofSeconds(30), () -> s.worker("nas").breakerState().name().equals("OPEN"), "breaker open while NAS is down");
+        armed.set(true); // the next send is the half-open probe
+        await(Duration.ofSeconds(30), () -> thrown.get() == 1, "the probe met the Error");
+        nas.faults(Faults.NONE);
+        long upAt = System.nanoTime();
+        await(Duration.ofSeconds(20), () -> pending("nas") == 0, "delivery resumed after the Error, NAS back");
+        System.out.printf("error in probe: 500 reads delivered %.2f s after NAS came back%n", (System.nanoTime() - upAt) / 1e9);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(500);
+        assertThat(dead()).isZero();
+        assertThat(s.worker("nas").breakerState().name()).isEqualTo("CLOSED");
+    }
+
+    /**
+     * Issue 11 item 8: a batch claimed by a worker that then vanishes (a crash) comes back after the lease, which is
+     * now sized to the request timeout (2 × 2 s here), not a fixed 5 minutes — and not before it.
+     */
+    @Test
+    void aClaimAbandonedByAVanishedWorkerIsReSentAfterAboutTwiceTheRequestTimeout() throws Exception {
+        insertReads(200, "LS");
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong claimedAt = new java.util.concurrent.atomic.AtomicLong();
+        DeliveryService stuck = service(real -> batch -> {
+            claimedAt.compareAndSet(0, System.nanoTime());
+            never.await(); // like a process that died holding its claim
+            throw new IllegalStateException("unreachable");
+        }, "anpr.delivery.targets.nas.workers", "1", "anpr.delivery.targets.nas.batch-size", "50",
+                "anpr.delivery.targets.nas.http.request-timeout", "2s");
+        stuck.startPolling();
+        await(Duration.ofSeconds(10), () -> claimedAt.get() != 0, "the doomed worker claimed a batch");
+        DeliveryService healthy = service("anpr.delivery.targets.nas.http.request-timeout", "2s");
+        healthy.startPolling();
+        await(Duration.ofSeconds(10), () -> pending("nas") == 50, "everything but the abandoned claim delivered");
+        await(Duration.ofSeconds(30), () -> pending("nas") == 0, "the abandoned claim re-sent after its lease");
+        double seconds = (System.nanoTime() - claimedAt.get()) / 1e9;
+        System.out.printf("abandoned claim re-sent %.2f s after it was taken (lease %s)%n", seconds, healthy.worker("nas").lease());
+        assertThat(seconds).as("not before the lease (2 × request timeout)").isGreaterThan(3.5);
+        assertThat(nas.stat("uniqueReadIds")).isEqualTo(200);
+        assertThat(nas.stat("duplicates")).isZero();
     }
 
     static Normalised read(String vrm) {
