@@ -142,7 +142,7 @@ class DeliveryHubIT {
     }
 
     @Test
-    void unauthorizedPausesTheTargetMakesHealthDownAndDeadLettersNothing() throws Exception {
+    void unauthorizedPausesTheTargetDegradesHealthAndDeadLettersNothing() throws Exception {
         SIM.faults(Faults.NONE.withMode(Faults.Mode.UNAUTHORIZED));
         assertThat(post("/ingest/nas-json", TestReads.array(3)).statusCode()).isEqualTo(200);
         await(Duration.ofSeconds(10), () -> delivery.worker("nas").paused(), "target paused");
