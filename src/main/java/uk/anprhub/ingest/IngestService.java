@@ -165,6 +165,10 @@ public final class IngestService {
             if (cause instanceof SQLException sql) {
                 throw sql;
             }
+            if (cause instanceof uk.anprhub.store.PictureFault) { // disk full or image store unwritable: transient
+                log.warn("Feed {}: pictures cannot be written; answered retry-later", feed.id());
+                return IngestResult.unavailable("store-unavailable", "the hub cannot store pictures now; retry later", 30);
+            }
             // the writer failed for the whole batch (e.g. the connection died): retryable, not the message's fault
             log.warn("Feed {}: store writer failed ({})", feed.id(), cause == null ? "?" : cause.getClass().getName());
             return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);

@@ -10,10 +10,15 @@ import java.time.LocalDate;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** Images as files: {@code <root>/<yyyy-MM-dd>/<readId>-<kind>}. */
+/**
+ * Images as files: {@code <root>/<yyyy-MM-dd>/<readId>-<kind>}. A failed write is a {@link PictureFault} (retry
+ * later) and is remembered until a write succeeds again, for the health component {@code images}.
+ */
 public final class FileImageStore implements ImageStore {
 
     private final Path root;
+    /** The class of the last write failure, null once a write succeeded since. */
+    private volatile String lastFault;
 
     public FileImageStore(Path root) {
         this.root = root;
@@ -25,9 +30,41 @@ public final class FileImageStore implements ImageStore {
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, bytes);
+            lastFault = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write image " + file, e);
+            try { // a partly written picture is no use to anyone
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the start-up sweep removes it
+            }
+            lastFault = fault(e);
+            throw new PictureFault("cannot write a picture (" + lastFault + ")", e);
         }
+    }
+
+    /** Null when pictures can be written; else why not. Probes the store again (a tiny file) while it is failing. */
+    public String fault() {
+        if (lastFault != null) {
+            try {
+                Files.createDirectories(root);
+                Path probe = Files.createTempFile(root, ".probe", null);
+                Files.write(probe, new byte[1]);
+                Files.delete(probe);
+                lastFault = null;
+            } catch (IOException e) {
+                lastFault = fault(e);
+            }
+        }
+        return lastFault;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private static String fault(IOException e) {
+        String m = e.getMessage();
+        return m != null && m.contains("No space left on device") ? "no space left on device" : e.getClass().getSimpleName();
     }
 
     @Override

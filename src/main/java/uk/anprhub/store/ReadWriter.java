@@ -73,6 +73,7 @@ public final class ReadWriter implements AutoCloseable {
     private final ImageStore images;
     private final int batchSize;
     private final Duration maxWait;
+    private final Duration commitBound;
     private final int maxPending;
     private final Semaphore capacity;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -82,6 +83,13 @@ public final class ReadWriter implements AutoCloseable {
 
     public ReadWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, int writerThreads, int batchSize,
                       Duration maxWait, int maxPendingReads) {
+        this(dataSource, images, mapper, writerThreads, batchSize, maxWait, maxPendingReads, null);
+    }
+
+    /** @param commitBound longest one group commit may wait on the server; null: the connection's own timeouts */
+    public ReadWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, int writerThreads, int batchSize,
+                      Duration maxWait, int maxPendingReads, Duration commitBound) {
+        this.commitBound = commitBound;
         this.dataSource = dataSource;
         this.images = images;
         this.batchSize = batchSize;
@@ -167,6 +175,10 @@ public final class ReadWriter implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done.complete(results.get(i));
             }
+        } catch (PictureFault e) {
+            log.warn("Store batch of {} message(s), {} read(s) not committed: {}", batch.size(),
+                    batch.stream().mapToInt(p -> p.reads.size()).sum(), e.getMessage());
+            batch.forEach(p -> p.done.completeExceptionally(e));
         } catch (SQLException e) {
             // A data error (class 22) in one message must not fail the innocent messages of its batch.
             if (batch.size() > 1 && e.getSQLState() != null && e.getSQLState().startsWith("22")) {
@@ -194,7 +206,11 @@ public final class ReadWriter implements AutoCloseable {
         String[] rawIds = new String[total];
         String[] bodies = new String[total];
         List<UUID> ids = new ArrayList<>(total);
+        List<Picture> written = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
+            if (commitBound != null) { // a frozen server fails this batch (503 to its senders) instead of hanging
+                c.setNetworkTimeout(Runnable::run, (int) commitBound.toMillis());
+            }
             c.setAutoCommit(false);
             try {
                 int r = 0;
@@ -247,7 +263,7 @@ public final class ReadWriter implements AutoCloseable {
                     }
                 }
                 queueForDelivery(c, ids, captured, rowIds);
-                storeImages(batch, ids, inserted);
+                storeImages(batch, ids, inserted, written);
                 c.commit();
                 List<Stored> out = new ArrayList<>(batch.size());
                 int k = 0;
@@ -261,9 +277,11 @@ public final class ReadWriter implements AutoCloseable {
                 }
                 return out;
             } catch (SQLException | RuntimeException e) {
+                removePictures(written); // before commit(): no read refers to them
                 c.rollback();
                 throw e;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                removePictures(written);
                 c.rollback();
                 throw new IllegalStateException("cannot serialise a read", e);
             }
@@ -294,14 +312,35 @@ public final class ReadWriter implements AutoCloseable {
         }
     }
 
+    private record Picture(java.time.LocalDate day, UUID readId) {
+    }
+
+    /**
+     * Pictures written for a transaction that then failed before its commit: removed, so a failed write leaves no
+     * orphans. (A failure inside commit() itself is ambiguous — the read may be stored — so those stay, and the
+     * start-up sweep of {@link OrphanPictures} removes them if no read refers to them.)
+     */
+    private void removePictures(List<Picture> written) {
+        for (Picture p : written) {
+            try {
+                images.delete(p.day(), p.readId());
+            } catch (RuntimeException e) {
+                log.warn("A picture of a failed batch could not be removed ({}); the start-up sweep will", e.getClass().getSimpleName());
+            }
+        }
+    }
+
     /** Images of the reads actually inserted are written before the commit, so a 2xx never precedes them. */
-    private void storeImages(List<Pending> batch, List<UUID> ids, Set<UUID> inserted) {
+    private void storeImages(List<Pending> batch, List<UUID> ids, Set<UUID> inserted, List<Picture> written) {
         int k = 0;
         for (Pending p : batch) {
             for (Normalised n : p.reads) {
                 UUID id = ids.get(k++);
                 if (inserted.contains(id)) {
                     var day = n.read().captureTimeUtc().atOffset(ZoneOffset.UTC).toLocalDate();
+                    if (n.plateImage() != null || n.overviewImage() != null) {
+                        written.add(new Picture(day, id));
+                    }
                     if (n.plateImage() != null) {
                         images.put(day, id, "plate", n.plateImage());
                     }

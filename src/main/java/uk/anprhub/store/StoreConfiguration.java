@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * The store: an external PostgreSQL when {@code ANPR_DB_URL} is set (used as given), else an embedded PostgreSQL
@@ -25,6 +26,7 @@ import java.time.Clock;
  * (password in {@code ANPR_DATA_DIR/postgres-secret}).
  */
 @Configuration(proxyBeanMethods = false)
+@org.springframework.boot.context.properties.EnableConfigurationProperties({DbLimits.class, DiskLimits.class})
 public class StoreConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
@@ -54,7 +56,7 @@ public class StoreConfiguration {
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(EmbeddedDatabase embedded, @Value("${anpr.db.url:}") String url,
                                 @Value("${anpr.db.user:}") String user, @Value("${anpr.db.password:}") String password,
-                                @Value("${anpr.db.pool-size:16}") int poolSize) {
+                                @Value("${anpr.db.pool-size:16}") int poolSize, DbLimits limits) {
         HikariConfig c = new HikariConfig();
         if (embedded.store() != null) {
             c.setJdbcUrl(embedded.store().jdbcUrl());
@@ -68,22 +70,94 @@ public class StoreConfiguration {
         }
         c.setPoolName("anpr-store");
         c.setMaximumPoolSize(poolSize);
-        c.setConnectionTimeout(5_000); // a store that is down must answer 503 fast, not hold senders for 30 s
+        // a store that is down or frozen must answer 503 fast, not hold senders for 30 s (DbLimits)
+        c.setConnectionTimeout(limits.connectTimeout().toMillis());
+        c.setValidationTimeout(Math.max(250, Math.min(1_000, limits.connectTimeout().toMillis() / 2)));
+        c.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, limits.connectTimeout().toSeconds())));
+        c.addDataSourceProperty("loginTimeout", String.valueOf(Math.max(1, limits.connectTimeout().toSeconds())));
+        c.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, limits.socketTimeout().toSeconds())));
+        c.addDataSourceProperty("options", "-c statement_timeout=" + limits.statementTimeout().toMillis()
+                + " -c lock_timeout=" + limits.lockTimeout().toMillis()
+                + " -c idle_in_transaction_session_timeout=" + limits.idleInTransactionTimeout().toMillis());
         c.addDataSourceProperty("reWriteBatchedInserts", "true");
         c.addDataSourceProperty("ApplicationName", "anpr-hub");
         return new HikariDataSource(c);
     }
 
     @Bean
-    ImageStore imageStore(HubProperties props) {
+    FileImageStore imageStore(HubProperties props) {
         return new FileImageStore(props.dataDir().resolve("images").toAbsolutePath().normalize());
+    }
+
+    /** Health component {@code db}: from cached state, checked in the background (DbLimits.healthInterval). */
+    @Bean(name = "db", destroyMethod = "close")
+    DatabaseHealth databaseHealth(DataSource dataSource, DbLimits limits) {
+        return new DatabaseHealth(dataSource, limits.healthInterval());
+    }
+
+    /** Health component {@code images}: DOWN while pictures cannot be written (probed again on each check). */
+    @Bean(name = "images")
+    org.springframework.boot.actuate.health.HealthIndicator imagesHealth(FileImageStore images) {
+        return () -> {
+            String fault = images.fault();
+            return fault == null ? org.springframework.boot.actuate.health.Health.up().build()
+                    : org.springframework.boot.actuate.health.Health.down().withDetail("error", fault).build();
+        };
+    }
+
+    /**
+     * Health component {@code disk} (Spring Boot's disk-space check of the data dir and of the image store, DOWN below
+     * {@code anpr.disk.min-free}) and the gauge {@code anpr_store_disk_free_bytes{path}}.
+     */
+    @Bean(name = "disk")
+    org.springframework.boot.actuate.health.CompositeHealthContributor diskHealth(HubProperties props, FileImageStore images,
+                                                                                  DiskLimits limits,
+                                                                                  io.micrometer.core.instrument.MeterRegistry meters) {
+        Map<String, Path> paths = new java.util.LinkedHashMap<>();
+        paths.put("data", props.dataDir().toAbsolutePath().normalize());
+        paths.put("images", images.root());
+        Map<String, org.springframework.boot.actuate.health.HealthContributor> checks = new java.util.LinkedHashMap<>();
+        paths.forEach((name, path) -> {
+            checks.put(name, new org.springframework.boot.actuate.system.DiskSpaceHealthIndicator(existing(path).toFile(), limits.minFree()));
+            io.micrometer.core.instrument.Gauge.builder("anpr_store_disk_free_bytes", () -> existing(path).toFile().getUsableSpace())
+                    .tag("path", name).description("usable bytes on the disk of the data dir / image store")
+                    .baseUnit("bytes").register(meters);
+        });
+        return org.springframework.boot.actuate.health.CompositeHealthContributor.fromMap(checks);
+    }
+
+    /** The path, or its nearest existing parent (the image store is created with its first picture). */
+    private static Path existing(Path p) {
+        Path d = p;
+        while (d != null && !Files.exists(d)) {
+            d = d.getParent();
+        }
+        return d == null ? p : d;
+    }
+
+    /** At start, in the background: removes pictures no stored read refers to (OrphanPictures). */
+    @Bean
+    OrphanPictures orphanPictures(FileImageStore images, JdbcTemplate jdbc, Clock clock) {
+        OrphanPictures sweep = new OrphanPictures(images, jdbc);
+        java.time.Instant startedAt = clock.instant();
+        Thread t = new Thread(() -> {
+            try {
+                sweep.sweep(startedAt);
+            } catch (RuntimeException e) {
+                log.warn("Picture sweep failed ({}); it runs again at the next start", e.getClass().getSimpleName());
+            }
+        }, "anpr-picture-sweep");
+        t.setDaemon(true);
+        t.start();
+        return sweep;
     }
 
     @Bean(destroyMethod = "close")
     ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props,
-                          io.micrometer.core.instrument.MeterRegistry meters) {
+                          io.micrometer.core.instrument.MeterRegistry meters, DbLimits limits) {
         HubProperties.Store s = props.store();
-        ReadWriter writer = new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(), s.maxPendingReads());
+        ReadWriter writer = new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(),
+                s.maxPendingReads(), limits.commitBound());
         io.micrometer.core.instrument.Gauge.builder("anpr_store_pending_reads", writer, ReadWriter::pendingReads)
                 .description("reads accepted and waiting for their group commit").register(meters);
         return writer;

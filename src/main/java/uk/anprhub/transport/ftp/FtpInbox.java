@@ -113,6 +113,7 @@ public final class FtpInbox implements SmartLifecycle {
     private final Duration scanInterval;
     private final Duration retryInitial;
     private final Duration retryMax;
+    private final long minFreeSpace;
     private final Duration retention;
     private final Duration cleanupInterval;
     private final List<PathMatcher> ignore;
@@ -152,6 +153,7 @@ public final class FtpInbox implements SmartLifecycle {
         this.scanInterval = props.scanInterval();
         this.retryInitial = props.retryInitial();
         this.retryMax = props.retryMax();
+        this.minFreeSpace = props.minFreeSpace().toBytes();
         this.retention = Duration.ofDays(retentionDays);
         this.cleanupInterval = props.cleanupInterval();
         this.ignoredMaxAge = props.ignoredMaxAge();
@@ -230,6 +232,10 @@ public final class FtpInbox implements SmartLifecycle {
      * camera never overwrites a file between its commit and its move).
      */
     Verdict beginUpload(Path file, UUID session) {
+        if (lowOnSpace(file)) {
+            refusedFull.increment();
+            return Verdict.FULL;
+        }
         synchronized (lock) {
             if (!entries.containsKey(file) && entries.size() >= maxPending) {
                 refusedFull.increment();
@@ -241,6 +247,19 @@ public final class FtpInbox implements SmartLifecycle {
             uploading.put(file, session);
             incomplete.remove(file);
             return Verdict.OK;
+        }
+    }
+
+    /** The disk that would hold the upload has less usable space than {@code min-free-space}. */
+    private boolean lowOnSpace(Path file) {
+        try {
+            Path dir = file.getParent();
+            while (dir != null && !Files.exists(dir)) {
+                dir = dir.getParent();
+            }
+            return dir != null && Files.getFileStore(dir).getUsableSpace() < minFreeSpace;
+        } catch (IOException e) {
+            return false; // cannot tell: the upload itself will say
         }
     }
 
@@ -417,10 +436,7 @@ public final class FtpInbox implements SmartLifecycle {
                 if (file == null) {
                     continue;
                 }
-                long pause = pausedUntilNanos - System.nanoTime();
-                if (pause > 0) {
-                    TimeUnit.NANOSECONDS.sleep(pause);
-                }
+                awaitPause();
             } catch (InterruptedException e) {
                 return;
             }
@@ -597,12 +613,38 @@ public final class FtpInbox implements SmartLifecycle {
         }
     }
 
+    /** Sleeps out the shared back-off; a success elsewhere ends it early (the lock is notified). */
+    private void awaitPause() throws InterruptedException {
+        synchronized (lock) {
+            long pause;
+            while (running && (pause = pausedUntilNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(lock, pause);
+            }
+        }
+    }
+
+    /**
+     * The store took a file: the back-off ends for everyone and the files waiting out their own retry delay are
+     * queued now, so the inbox drains as soon as the store is back instead of when each delay runs out.
+     */
     private void recovered() {
         synchronized (lock) {
-            if (consecutiveFailures > 0) {
-                log.info("FTP inbox: the store accepts again after {} failed attempt(s)", consecutiveFailures);
-                consecutiveFailures = 0;
+            if (consecutiveFailures == 0) {
+                return;
             }
+            int waiting = 0;
+            for (Entry e : entries.values()) {
+                if (e.state == State.WAITING) {
+                    e.state = State.QUEUED;
+                    ready.add(e.path);
+                    waiting++;
+                }
+            }
+            log.info("FTP inbox: the store accepts again after {} failed attempt(s); {} waiting file(s) queued",
+                    consecutiveFailures, waiting);
+            consecutiveFailures = 0;
+            pausedUntilNanos = System.nanoTime();
+            lock.notifyAll();
         }
     }
 
@@ -622,9 +664,9 @@ public final class FtpInbox implements SmartLifecycle {
             } else {
                 log.debug("FTP inbox: still not accepted ({} attempts), next try in {} ms", consecutiveFailures, delayMs);
             }
+            pausedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
             lock.notifyAll();
         }
-        pausedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs);
         ScheduledExecutorService s = scheduler;
         if (s != null && !s.isShutdown()) {
             s.schedule(() -> {

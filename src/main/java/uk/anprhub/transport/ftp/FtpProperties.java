@@ -29,7 +29,8 @@ import java.util.List;
  *                          taken once unchanged for this long
  * @param scanInterval      how often the home folders are scanned (safety net; uploads are taken at once)
  * @param retryInitial      first back-off when the store is unavailable; doubles up to {@code retryMax}
- * @param retryMax          longest back-off
+ * @param retryMax          longest back-off (short: it is how long the inbox may sit idle after the store is back;
+ *                          one attempt per back-off is no load on a store that is down)
  * @param cleanupInterval   how often done/ and failed/ are cleaned by age
  * @param fsync             force each upload to disk before answering 226 (the camera may delete its copy then)
  * @param idleTimeout       an idle control connection is closed after this
@@ -43,6 +44,8 @@ import java.util.List;
  *                          refused with 452 (try later)
  * @param quotaBytes        default per-account quota: bytes waiting in the account's home (452 beyond it)
  * @param logins            brute-force protection of the FTP logins
+ * @param minFreeSpace      uploads are refused with 452 (try later) while the disk of the homes has less free space
+ *                          than this, so a full disk is a transient "insufficient storage", never a 551 mid-transfer
  */
 @ConfigurationProperties("anpr.ftp")
 public record FtpProperties(
@@ -62,7 +65,7 @@ public record FtpProperties(
         @DefaultValue("10s") Duration quietPeriod,
         @DefaultValue("30s") Duration scanInterval,
         @DefaultValue("1s") Duration retryInitial,
-        @DefaultValue("60s") Duration retryMax,
+        @DefaultValue("5s") Duration retryMax,
         @DefaultValue("1h") Duration cleanupInterval,
         @DefaultValue("true") boolean fsync,
         @DefaultValue("300s") Duration idleTimeout,
@@ -73,7 +76,8 @@ public record FtpProperties(
         @DefaultValue("1h") Duration ignoredMaxAge,
         @DefaultValue("10000") int quotaFiles,
         @DefaultValue("2GB") DataSize quotaBytes,
-        @DefaultValue Logins logins) {
+        @DefaultValue Logins logins,
+        @DefaultValue("256MB") DataSize minFreeSpace) {
 
     public FtpProperties {
         accounts = accounts == null ? List.of() : List.copyOf(accounts);

@@ -187,6 +187,56 @@ class EmbeddedFtpServerTest {
         await(() -> Files.exists(archived("cam1", "done", "3.jpg")));
     }
 
+    /**
+     * Issue 11.6: after an outage the inbox stayed paused and the waiting files sat out their own retry delays. The
+     * first success must end the shared back-off and take every waiting file at once.
+     */
+    @Test
+    void theFirstSuccessAfterAnOutageTakesEveryWaitingFileAtOnce() throws Exception {
+        answer = 503;
+        start(Map.of("anpr.ftp.retry-initial", "250ms", "anpr.ftp.retry-max", "4s", "anpr.ftp.workers", "4"));
+        FTPClient ftp = new FTPClient();
+        ftp.connect("127.0.0.1", port);
+        try {
+            assertThat(ftp.login("cam1", PASSWORD)).isTrue();
+            ftp.enterLocalPassiveMode();
+            for (int i = 0; i < 12; i++) {
+                assertThat(ftp.storeFile(i + ".jpg", new ByteArrayInputStream(new byte[]{(byte) i}))).isTrue();
+            }
+        } finally {
+            ftp.disconnect();
+        }
+        // the back-off grows to its maximum while the files wait out retry delays of up to 4 s each
+        await(() -> received.size() >= 6); // one attempt per back-off: 0.25, 0.5, 1, 2, 4 s
+        answer = 200; // the store is back
+        int before = received.size();
+        await(() -> received.size() > before); // the next attempt (at most one back-off away) succeeds
+        long firstSuccess = System.nanoTime();
+        await(() -> inbox.pending() == 0);
+        long drainMs = Duration.ofNanos(System.nanoTime() - firstSuccess).toMillis();
+        assertThat(drainMs).as("every waiting file taken as soon as the store answered (ms)").isLessThan(1500);
+        for (int i = 0; i < 12; i++) {
+            assertThat(archived("cam1", "done", i + ".jpg")).exists();
+        }
+    }
+
+    /** Issue 11.5: a disk too full for an upload is a transient 452 before the transfer, never a 551 mid-transfer. */
+    @Test
+    void aDiskWithLessThanTheFreeSpaceFloorRefusesUploadsWith452() throws Exception {
+        start(Map.of("anpr.ftp.min-free-space", "1048576TB")); // no disk here has an exabyte free: it is "full"
+        FTPClient ftp = new FTPClient();
+        ftp.connect("127.0.0.1", port);
+        try {
+            assertThat(ftp.login("cam1", PASSWORD)).isTrue();
+            ftp.enterLocalPassiveMode();
+            assertThat(ftp.storeFile("1.jpg", new ByteArrayInputStream(new byte[]{1}))).isFalse();
+            assertThat(ftp.getReplyCode()).isEqualTo(452);
+            assertThat(dir.resolve("ftp").resolve("cam1").resolve("1.jpg")).doesNotExist();
+        } finally {
+            ftp.disconnect();
+        }
+    }
+
     @Test
     void aConfigurationWithoutBcryptHashIsRefused() {
         Map<String, String> m = Map.of("anpr.ftp.accounts[0].user", "cam1", "anpr.ftp.accounts[0].password-hash", "plain",
