@@ -35,7 +35,11 @@ public final class StartupFailureReporter implements SpringBootExceptionReporter
     /** The one-line reason, or null when the failure is not one of the known kinds. */
     static String explain(Throwable failure) {
         String bean = null;
+        Throwable cause = null; // the first non-Spring exception under the innermost failed bean: the one that says where
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (cause == null && bean != null && !t.getClass().getName().startsWith("org.springframework.")) {
+                cause = t;
+            }
             if (t instanceof StartupProblem p) {
                 return p.getMessage();
             }
@@ -44,10 +48,11 @@ public final class StartupFailureReporter implements SpringBootExceptionReporter
             }
             if (t instanceof BeanCreationException b && b.getBeanName() != null) {
                 bean = b.getBeanName(); // the innermost bean that failed
+                cause = null;
             }
         }
         Throwable root = root(failure);
-        String detail = firstLine(root.getMessage());
+        String detail = firstLine((cause != null ? cause : root).getMessage());
         if ("cameraRegistry".equals(bean)) {
             return "the camera registry does not load: " + detail + " (anpr.cameras.location) — fix that file, or point anpr.cameras.location at a valid registry, and start again";
         }
