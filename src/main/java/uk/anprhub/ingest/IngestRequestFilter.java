@@ -112,7 +112,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         boolean tooLarge = declared > maxBody; // refused unread (413 by HttpFeed); the status closes the connection
         HttpAdmission.Ticket ticket = admission.admit(tooLarge ? 0 : Math.max(0, declared));
         if (ticket == null) {
-            refuse(request, response, IngestResult.unavailable("over-budget",
+            refuseAfterDraining(request, response, IngestResult.unavailable("over-budget",
                     "the hub holds as many camera requests as it may; retry shortly (nothing was stored)", 2));
             return;
         }
@@ -212,15 +212,54 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * A known camera refused for want of room: its body is read and dropped (nothing kept) before the answer, so the
+     * camera reads the 503 — closing on an unread body makes the kernel reset the connection, and the answer is often
+     * lost with it. Draining takes one of the body slots and keeps to the body deadline, so slow senders still cannot
+     * take more threads than bodies being read; with no slot free, the connection is closed as for any refusal.
+     */
+    private void refuseAfterDraining(HttpServletRequest request, HttpServletResponse response, IngestResult result)
+            throws IOException {
+        if (bodies.tryAcquire()) {
+            try {
+                long deadline = System.nanoTime() + bodyTimeout.toNanos();
+                byte[] buffer = new byte[8192];
+                try (InputStream in = request.getInputStream()) {
+                    while (in.read(buffer) >= 0) {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new IOException("body deadline passed");
+                        }
+                    }
+                }
+                count(result);
+                write(response, result);
+                return;
+            } catch (IOException e) {
+                // too slow or gone: close as for any other refusal
+            } finally {
+                bodies.release();
+            }
+        }
+        refuse(request, response, result);
+    }
+
     /** Answers without reading (more of) the body, and closes the connection rather than draining the rest. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, IngestResult result) throws IOException {
+        count(result);
+        request.setAttribute(CLOSE, Boolean.TRUE);
+        response.setHeader("Connection", "close");
+        write(response, result);
+    }
+
+    private void count(IngestResult result) {
         refused.computeIfAbsent(result.error(), reason -> Counter.builder("anpr_http_ingest_refused")
                 .description("HTTP camera requests refused before their body was read whole")
                 .tag("reason", reason).register(meters)).increment();
-        request.setAttribute(CLOSE, Boolean.TRUE);
+    }
+
+    private void write(HttpServletResponse response, IngestResult result) throws IOException {
         response.setStatus(result.status());
         response.setContentType("application/json");
-        response.setHeader("Connection", "close");
         if (result.retryAfterSeconds() != null) {
             response.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
         }

@@ -107,6 +107,9 @@ class HubProcessIT {
                     .replaceAll("\\D", ""));
             System.out.printf("HubProcessIT: flood %d clients x %d rounds of 1 MB: %d x 200, %d x 503, other %s, errors %s; peak RSS %d MB%n",
                     CLIENTS, ROUNDS, flood.ok.size(), flood.refused.size(), flood.other, flood.errors, hwmKb >> 10);
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.println("HubProcessIT: " + metrics.body().lines().filter(l -> l.startsWith("anpr_http_ingest")).toList());
             log = Files.readString(dir.resolve("hub.log"));
             assertThat(log).doesNotContain("OutOfMemoryError");
             assertThat(hub.isAlive()).isTrue();
@@ -158,7 +161,7 @@ class HubProcessIT {
 
     /** CLIENTS senders, ROUNDS bodies of ~1 MB each (one read, a 750 kB picture), each a unique plate. */
     private Flood flood(int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         Flood f = new Flood(ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet(), new CopyOnWriteArrayList<>(),
                 new CopyOnWriteArrayList<>());
         byte[] picture = new byte[750_000];
