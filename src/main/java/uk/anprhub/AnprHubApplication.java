@@ -16,7 +16,19 @@ public class AnprHubApplication {
         Launcher.main(args);
     }
 
+    /**
+     * The server: waits for an external database first ({@code anpr.db.start-timeout}); start-up failures ops can fix
+     * are one line each ({@code StartupFailureReporter}). Spring's own log lines that repeat the failure's whole cause
+     * chain before that report are off by default (each can be turned back on with {@code --logging.level.X=...}).
+     */
     public static void run(String[] args) {
-        SpringApplication.run(AnprHubApplication.class, args);
+        SpringApplication app = new SpringApplication(AnprHubApplication.class);
+        app.addListeners(new uk.anprhub.cli.DatabaseWait());
+        app.setDefaultProperties(java.util.Map.of(
+                "logging.level.org.springframework.boot.web.embedded.tomcat.TomcatStarter", "OFF",
+                "logging.level.org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext", "ERROR",
+                "logging.level.org.springframework.boot.web.servlet.context.AnnotationConfigServletWebServerApplicationContext", "ERROR",
+                "logging.level.org.springframework.boot.autoconfigure.logging.ConditionEvaluationReportLogger", "WARN"));
+        app.run(args);
     }
 }

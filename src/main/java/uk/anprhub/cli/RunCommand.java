@@ -43,8 +43,13 @@ final class RunCommand implements Callable<Integer> {
             System.out.println("Configuration: defaults merged with " + Path.of(config).toAbsolutePath());
             args.add("--spring.config.additional-location=file:" + Path.of(config).toAbsolutePath());
         }
+        try {
+            AnprHubApplication.run(args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            // Spring Boot has reported it already (one line for the known kinds, else its stack trace): not twice
+            return 1;
+        }
         started = true;
-        AnprHubApplication.run(args.toArray(String[]::new));
         return 0;
     }
 }

@@ -24,6 +24,8 @@ public final class HttpFeed {
     private static final Set<String> DROPPED = Set.of("authorization", "cookie", "proxy-authorization", "x-api-key",
             "connection", "keep-alive", "transfer-encoding", "accept-encoding", "content-length");
     static final String RESULT = "AnprIngestResult";
+    /** The request's {@link HttpAdmission.Ticket}, for the deadline check before the reads go to the store. */
+    static final String TICKET = "AnprHttpTicket";
 
     private final ObjectMapper mapper;
     private final IngestService ingest;
@@ -61,6 +63,9 @@ public final class HttpFeed {
                     headers.put(lower, request.getHeader(name));
                 }
             }
+        }
+        if (request != null && request.getAttribute(IngestRequestFilter.TICKET) != null) {
+            exchange.setProperty(TICKET, request.getAttribute(IngestRequestFilter.TICKET));
         }
         String remote = request == null ? null : request.getRemoteAddr();
         Object declaredAttr = request == null ? null : request.getAttribute(IngestRequestFilter.DECLARED_LENGTH);

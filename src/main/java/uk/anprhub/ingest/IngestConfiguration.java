@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties(IngestLimits.class)
+@org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpLoadLimits.class})
 public class IngestConfiguration {
 
     /**
@@ -73,11 +73,36 @@ public class IngestConfiguration {
     }
 
     @Bean
+    HttpAdmission httpAdmission(HubProperties props, HttpLoadLimits load, MeterRegistry meters) {
+        long budget = load.bytesInFlight(props.http().maxBody().toBytes());
+        org.slf4j.LoggerFactory.getLogger(HttpAdmission.class).info(
+                "HTTP ingest: at most {} camera requests and {} MB of bodies in flight; reads not at the store {} s after their body get 503",
+                load.maxRequestsInFlight(), budget >> 20, load.answerWithin().toSeconds());
+        return new HttpAdmission(budget, load.maxRequestsInFlight(), load.answerWithin(), meters);
+    }
+
+    /**
+     * Spring's own async timeout (which answers 503 while the route works on, and may still commit) above anything the
+     * route waits for: the deadline to reach the store plus the store's commit timeout.
+     */
+    @Bean
+    org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpLoadLimits load, HubProperties props) {
+        long millis = load.answerWithin().plus(props.store().commitTimeout()).plusSeconds(10).toMillis();
+        return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
+            @Override
+            public void configureAsyncSupport(org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer c) {
+                c.setDefaultTimeout(millis);
+            }
+        };
+    }
+
+    @Bean
     FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props, HttpFeedGate gate,
-                                                                    ObjectMapper mapper, MeterRegistry meters) {
+                                                                    ObjectMapper mapper, MeterRegistry meters,
+                                                                    HttpAdmission admission, IngestReadiness readiness) {
         HubProperties.Http http = props.http();
         var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
-                http.bodyTimeout(), http.maxConcurrentBodies(), gate, FIXED_PATHS, mapper, meters));
+                http.bodyTimeout(), http.maxConcurrentBodies(), gate, FIXED_PATHS, mapper, meters, admission, readiness));
         registration.addUrlPatterns("/ingest/*", "/bof2/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;

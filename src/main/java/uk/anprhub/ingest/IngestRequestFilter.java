@@ -3,6 +3,8 @@ package uk.anprhub.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -27,12 +29,18 @@ import java.util.concurrent.Semaphore;
 /**
  * The front door of HTTP camera feeds, before Camel sees the request:
  * <ol>
+ * <li>until the hub can take reads ({@link IngestReadiness}) every camera request gets 503 + Retry-After, never the
+ * 404 of a route that is not there yet;</li>
  * <li>the feed, the sender's address and its API key are checked from the headers ({@link HttpFeedGate}); a refused
  * sender's body is never read — it gets 401/403/404 and the connection is closed;</li>
+ * <li>the request takes its share of the in-flight budget ({@link HttpAdmission}): its {@code Content-Length} (a
+ * chunked body is counted as it arrives) and one request slot, held until the answer is out; beyond it 503 +
+ * Retry-After before the body is read, so memory is bounded whatever the number of cameras;</li>
  * <li>at most {@code maxConcurrentBodies} requests read bodies at once; beyond it 503 + Retry-After at once, so slow
  * senders cannot take the web threads health, API and Hawtio need;</li>
  * <li>the body — at most the size limit plus one byte, so {@link HttpFeed} can answer 413 — must arrive whole within
- * {@code bodyTimeout}, or 408 and the connection is closed.</li>
+ * {@code bodyTimeout}, or 408 and the connection is closed. Then the request's clock starts: reads that did not reach
+ * the store within {@code anpr.http.answer-within} are answered 503 and not stored (see {@link IngestRoutes}).</li>
  * </ol>
  * Camel then gets an empty opaque request with the raw bytes in an attribute — its binding would otherwise turn form
  * fields into message headers and read multipart bodies through a character reader, which fails on JPEG parts.
@@ -47,6 +55,8 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     static final String FEED = "anpr.feed";
     /** Set when the answer leaves a body unread: {@link UnreadBodyValve} closes the connection instead of draining it. */
     static final String CLOSE = "anpr.closeUnread";
+    /** The request's {@link HttpAdmission.Ticket}: its budget share and its deadline. */
+    static final String TICKET = "anpr.ticket";
     private static final String OPAQUE = "application/octet-stream";
     private static final String INGEST = "/ingest/";
 
@@ -57,13 +67,18 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     private final Map<String, String> fixedPaths;
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
+    private final HttpAdmission admission;
+    private final IngestReadiness readiness;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
     /**
      * @param fixedPaths feeds at paths of their own (legacy endpoints in routes/*.camel.yaml), path to feed id
      */
     public IngestRequestFilter(long maxBody, Duration bodyTimeout, int maxConcurrentBodies, HttpFeedGate gate,
-                               Map<String, String> fixedPaths, ObjectMapper mapper, MeterRegistry meters) {
+                               Map<String, String> fixedPaths, ObjectMapper mapper, MeterRegistry meters,
+                               HttpAdmission admission, IngestReadiness readiness) {
+        this.admission = admission;
+        this.readiness = readiness;
         this.maxBody = maxBody;
         this.bodyTimeout = bodyTimeout;
         this.bodies = new Semaphore(maxConcurrentBodies);
@@ -82,40 +97,72 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (!readiness.ready()) {
+            refuse(request, response, IngestResult.unavailable("starting",
+                    "the hub is starting (or stopping) and cannot take reads yet; retry shortly", 5));
+            return;
+        }
         String feed = feedOf(path(request));
         IngestResult denied = gate.check(feed, request);
         if (denied != null) {
             refuse(request, response, denied);
             return;
         }
-        request.setAttribute(FEED, feed);
-        request.setAttribute(ORIGINAL_CONTENT_TYPE, request.getContentType());
         long declared = request.getContentLengthLong();
-        request.setAttribute(DECLARED_LENGTH, declared);
-        byte[] body;
-        if (declared > maxBody) {
-            body = new byte[0]; // refused unread (413 by HttpFeed); the status closes the connection
-        } else if (!bodies.tryAcquire()) {
-            refuse(request, response, IngestResult.unavailable("busy",
-                    "too many camera requests are sending their bodies; retry shortly", 1));
+        boolean tooLarge = declared > maxBody; // refused unread (413 by HttpFeed); the status closes the connection
+        HttpAdmission.Ticket ticket = admission.admit(tooLarge ? 0 : Math.max(0, declared));
+        if (ticket == null) {
+            refuseAfterDraining(request, response, IngestResult.unavailable("over-budget",
+                    "the hub holds as many camera requests as it may; retry shortly (nothing was stored)", 2));
             return;
-        } else {
-            try {
-                body = readBody(request);
-            } catch (IOException e) {
-                refuse(request, response, IngestResult.rejected(408, new Problem(null, "body-timeout",
-                        "the body did not arrive whole within " + bodyTimeout.toSeconds() + " s", null)));
+        }
+        boolean handedOff = false;
+        try {
+            request.setAttribute(FEED, feed);
+            request.setAttribute(ORIGINAL_CONTENT_TYPE, request.getContentType());
+            request.setAttribute(DECLARED_LENGTH, declared);
+            request.setAttribute(TICKET, ticket);
+            byte[] body;
+            if (tooLarge) {
+                body = new byte[0];
+            } else if (!bodies.tryAcquire()) {
+                refuse(request, response, IngestResult.unavailable("busy",
+                        "too many camera requests are sending their bodies; retry shortly", 1));
                 return;
-            } finally {
-                bodies.release();
+            } else {
+                try {
+                    body = readBody(request, ticket);
+                } catch (OverBudget e) {
+                    refuse(request, response, IngestResult.unavailable("over-budget",
+                            "the hub holds as many camera requests as it may; retry shortly (nothing was stored)", 2));
+                    return;
+                } catch (IOException e) {
+                    refuse(request, response, IngestResult.rejected(408, new Problem(null, "body-timeout",
+                            "the body did not arrive whole within " + bodyTimeout.toSeconds() + " s", null)));
+                    return;
+                } finally {
+                    bodies.release();
+                }
+            }
+            request.setAttribute(BODY, body);
+            ticket.startClock();
+            chain.doFilter(new Emptied(request), response);
+            if (request.isAsyncStarted()) { // the route answers on another thread: give the budget back when it has
+                request.getAsyncContext().addListener(new Release(ticket));
+                handedOff = true;
+            }
+        } finally {
+            if (!handedOff) {
+                ticket.release();
             }
         }
-        request.setAttribute(BODY, body);
-        chain.doFilter(new Emptied(request), response);
     }
 
-    /** The whole body within the deadline: checked after every read (each read itself waits at most Tomcat's timeout). */
-    private byte[] readBody(HttpServletRequest request) throws IOException {
+    /**
+     * The whole body within the deadline: checked after every read (each read itself waits at most Tomcat's timeout).
+     * A body without a declared length takes its bytes from the budget as they arrive.
+     */
+    private byte[] readBody(HttpServletRequest request, HttpAdmission.Ticket ticket) throws IOException {
         long deadline = System.nanoTime() + bodyTimeout.toNanos();
         int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, Math.max(0, request.getContentLengthLong()) + 1));
@@ -123,6 +170,9 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         try (InputStream in = request.getInputStream()) {
             int n;
             while (out.size() < limit && (n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()))) >= 0) {
+                if (!ticket.grow(out.size() + (long) n)) {
+                    throw new OverBudget();
+                }
                 out.write(buffer, 0, n);
                 if (System.nanoTime() - deadline > 0) {
                     throw new IOException("body deadline passed");
@@ -132,15 +182,84 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
+    /** A body of undeclared length that outgrew the room left in the budget. */
+    private static final class OverBudget extends IOException {
+        OverBudget() {
+            super("in-flight budget spent");
+        }
+    }
+
+    /** Gives a ticket back once the asynchronous answer is complete (or failed). */
+    private record Release(HttpAdmission.Ticket ticket) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            ticket.release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            ticket.release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // not expected (the async timeout is above answer-within + commit timeout); Spring answers, onComplete follows
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /**
+     * A known camera refused for want of room: its body is read and dropped (nothing kept) before the answer, so the
+     * camera reads the 503 — closing on an unread body makes the kernel reset the connection, and the answer is often
+     * lost with it. Draining takes one of the body slots and keeps to the body deadline, so slow senders still cannot
+     * take more threads than bodies being read; with no slot free, the connection is closed as for any refusal.
+     */
+    private void refuseAfterDraining(HttpServletRequest request, HttpServletResponse response, IngestResult result)
+            throws IOException {
+        if (bodies.tryAcquire()) {
+            try {
+                long deadline = System.nanoTime() + bodyTimeout.toNanos();
+                byte[] buffer = new byte[8192];
+                try (InputStream in = request.getInputStream()) {
+                    while (in.read(buffer) >= 0) {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new IOException("body deadline passed");
+                        }
+                    }
+                }
+                count(result);
+                write(response, result);
+                return;
+            } catch (IOException e) {
+                // too slow or gone: close as for any other refusal
+            } finally {
+                bodies.release();
+            }
+        }
+        refuse(request, response, result);
+    }
+
     /** Answers without reading (more of) the body, and closes the connection rather than draining the rest. */
     private void refuse(HttpServletRequest request, HttpServletResponse response, IngestResult result) throws IOException {
+        count(result);
+        request.setAttribute(CLOSE, Boolean.TRUE);
+        response.setHeader("Connection", "close");
+        write(response, result);
+    }
+
+    private void count(IngestResult result) {
         refused.computeIfAbsent(result.error(), reason -> Counter.builder("anpr_http_ingest_refused")
                 .description("HTTP camera requests refused before their body was read whole")
                 .tag("reason", reason).register(meters)).increment();
-        request.setAttribute(CLOSE, Boolean.TRUE);
+    }
+
+    private void write(HttpServletResponse response, IngestResult result) throws IOException {
         response.setStatus(result.status());
         response.setContentType("application/json");
-        response.setHeader("Connection", "close");
         if (result.retryAfterSeconds() != null) {
             response.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
         }

@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -22,11 +24,15 @@ public class IngestRoutes extends RouteBuilder {
     private final IngestService ingest;
     private final HttpFeed http;
     private final Clock clock;
+    private final Counter expired;
 
-    public IngestRoutes(IngestService ingest, HttpFeed http, Clock clock) {
+    public IngestRoutes(IngestService ingest, HttpFeed http, Clock clock, MeterRegistry meters) {
         this.ingest = ingest;
         this.http = http;
         this.clock = clock;
+        this.expired = Counter.builder("anpr_http_ingest_refused")
+                .description("HTTP camera requests refused before their body was read whole")
+                .tag("reason", "deadline").register(meters);
     }
 
     @Override
@@ -47,9 +53,19 @@ public class IngestRoutes extends RouteBuilder {
                 .process(http::toResponse).id("anpr-http-response");
     }
 
-    /** A transport that already refused the message (e.g. too large) has put its answer in a property. */
+    /**
+     * A transport that already refused the message (e.g. too large) has put its answer in a property. An HTTP request
+     * that waited past its deadline for a thread is answered 503 and not stored: its camera may have given up on it,
+     * and a read committed after the camera was told "failed" comes back as a duplicate.
+     */
     private void ingest(Exchange e) {
         IngestResult refused = e.getProperty(HttpFeed.RESULT, IngestResult.class);
+        HttpAdmission.Ticket ticket = e.getProperty(HttpFeed.TICKET, HttpAdmission.Ticket.class);
+        if (refused == null && ticket != null && ticket.expired()) {
+            expired.increment();
+            refused = IngestResult.unavailable("deadline",
+                    "the hub could not take this request in time; it was not stored — retry", 2);
+        }
         e.getMessage().setBody(refused != null ? refused : ingest.ingest(e.getMessage().getBody(RawMessage.class)));
     }
 

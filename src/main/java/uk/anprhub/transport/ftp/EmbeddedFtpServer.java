@@ -4,12 +4,20 @@ import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpReply;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 import java.nio.file.Files;
@@ -21,7 +29,8 @@ import java.util.Map;
  * camera accounts, the size-limited and fsyncing file system, and the {@link UploadFtplet} that feeds the
  * {@link FtpInbox}.
  */
-public final class EmbeddedFtpServer implements SmartLifecycle {
+public final class EmbeddedFtpServer implements SmartLifecycle,
+        ApplicationListener<AvailabilityChangeEvent<ReadinessState>> {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedFtpServer.class);
     /** Before the web server (Boot: DEFAULT_PHASE - 2048): once /actuator/health answers, FTP listens too. */
@@ -31,6 +40,8 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
     private final FtpInbox inbox;
     private final LoginGuard guard;
     private FtpServer server;
+    /** Until the hub can take reads (Spring's readiness), a camera connecting gets 421 "try again" and is closed. */
+    private volatile boolean ready;
 
     EmbeddedFtpServer(FtpProperties props, FtpInbox inbox, LoginGuard guard) {
         this.props = props;
@@ -100,6 +111,17 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
                 props.maxLoginsPerUser(), guard));
         factory.setFileSystem(new InboxFileSystemFactory(props.maxFileSize().toBytes(), props.fsync(), inbox));
         Map<String, org.apache.ftpserver.ftplet.Ftplet> ftplets = new LinkedHashMap<>();
+        ftplets.put("anpr-ready", new DefaultFtplet() {
+            @Override
+            public FtpletResult onConnect(FtpSession session) throws FtpException {
+                if (ready) {
+                    return FtpletResult.DEFAULT;
+                }
+                session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                        "ANPR hub starting or stopping, try again shortly"));
+                return FtpletResult.DISCONNECT;
+            }
+        });
         ftplets.put("anpr-inbox", new UploadFtplet(inbox, byUser,
                 tls.mode() == FtpProperties.TlsMode.EXPLICIT && tls.required()));
         factory.setFtplets(ftplets);
@@ -131,6 +153,11 @@ public final class EmbeddedFtpServer implements SmartLifecycle {
         }
         f.setSslProtocol("TLSv1.3", "TLSv1.2");
         return f.createSslConfiguration();
+    }
+
+    @Override
+    public void onApplicationEvent(AvailabilityChangeEvent<ReadinessState> event) {
+        ready = event.getState() == ReadinessState.ACCEPTING_TRAFFIC;
     }
 
     @Override

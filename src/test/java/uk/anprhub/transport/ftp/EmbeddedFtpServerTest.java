@@ -7,6 +7,8 @@ import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPSClient;
 import org.apache.commons.net.util.TrustManagerUtils;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -78,6 +80,11 @@ class EmbeddedFtpServerTest {
     }
 
     private void start(Map<String, String> extra) throws IOException {
+        startNotReady(extra);
+        server.onApplicationEvent(new AvailabilityChangeEvent<>(this, ReadinessState.ACCEPTING_TRAFFIC));
+    }
+
+    private void startNotReady(Map<String, String> extra) throws IOException {
         port = FreePorts.next();
         Map<String, String> m = new HashMap<>();
         m.put("anpr.ftp.enabled", "true");
@@ -97,6 +104,32 @@ class EmbeddedFtpServerTest {
         inbox.start();
         server = new EmbeddedFtpServer(props, inbox, new LoginGuard(props.logins(), Clock.systemUTC(), (a, d) -> { }));
         server.start();
+    }
+
+    @Test
+    void untilTheHubIsReadyACameraGets421TryAgainThenItsUploadIsTaken() throws Exception {
+        startNotReady(Map.of());
+        FTPClient early = new FTPClient(); // commons-net reports a 421 greeting as the server closing the connection
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> early.connect("127.0.0.1", port))
+                .isInstanceOf(org.apache.commons.net.ftp.FTPConnectionClosedException.class).hasMessageContaining("421");
+        early.disconnect();
+        server.onApplicationEvent(new AvailabilityChangeEvent<>(this, ReadinessState.ACCEPTING_TRAFFIC));
+        FTPClient ready = new FTPClient();
+        ready.connect("127.0.0.1", port);
+        try {
+            assertThat(ready.getReplyCode()).isEqualTo(220);
+            assertThat(ready.login("cam1", PASSWORD)).isTrue();
+            ready.enterLocalPassiveMode();
+            assertThat(ready.storeFile("r.jpg", new ByteArrayInputStream(new byte[]{1}))).as(ready.getReplyString()).isTrue();
+        } finally {
+            ready.disconnect();
+        }
+        await(() -> Files.exists(archived("cam1", "done", "r.jpg")));
+        server.onApplicationEvent(new AvailabilityChangeEvent<>(this, ReadinessState.REFUSING_TRAFFIC)); // stopping
+        FTPClient late = new FTPClient(); // commons-net reports a 421 greeting as the server closing the connection
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> late.connect("127.0.0.1", port))
+                .isInstanceOf(org.apache.commons.net.ftp.FTPConnectionClosedException.class).hasMessageContaining("421");
+        late.disconnect();
     }
 
     @Test
