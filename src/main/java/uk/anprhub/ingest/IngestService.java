@@ -44,6 +44,9 @@ public final class IngestService {
     private final Duration commitTimeout;
     private final IngestLimits limits;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Timer> ackTimers = new ConcurrentHashMap<>();
+    private final io.micrometer.core.instrument.Timer commitTimer;
+    private final QuarantineLog quarantineLog = new QuarantineLog(Duration.ofMinutes(1));
 
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
                          ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout) {
@@ -60,7 +63,13 @@ public final class IngestService {
         this.writer = writer;
         this.quarantine = quarantine;
         this.meters = meters;
+        this.commitTimer = IngestMetrics.commitTimer(meters);
         this.commitTimeout = commitTimeout;
+    }
+
+    /** The rate-limited log of quarantined input (a summary per reason per minute). */
+    public QuarantineLog quarantineLog() {
+        return quarantineLog;
     }
 
     /** The feed's settings, or null when no such feed exists (HTTP 404). */
@@ -76,6 +85,14 @@ public final class IngestService {
      * @param reprocessing true when re-running a quarantined message: failures are reported, not quarantined again
      */
     public IngestResult ingest(RawMessage message, boolean reprocessing) {
+        IngestResult result = ingestOnce(message, reprocessing);
+        if (!reprocessing && message.receivedAt() != null) {
+            ackTimers.computeIfAbsent(String.valueOf(message.transport()), t -> IngestMetrics.ackTimer(meters, message.transport())).record(Duration.between(message.receivedAt(), java.time.Instant.now()));
+        }
+        return result;
+    }
+
+    private IngestResult ingestOnce(RawMessage message, boolean reprocessing) {
         FeedSettings feed = feeds.apply(message.feed());
         if (feed == null || !feed.enabled()) {
             return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
@@ -153,6 +170,7 @@ public final class IngestService {
             return new IngestResult(422, first.reason(), first.detail(), reads.size(), 0, 0, problems, null, null);
         }
         ReadWriter.Stored stored;
+        long submitted = System.nanoTime();
         try {
             stored = writer.submit(message, valid).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -168,6 +186,8 @@ public final class IngestService {
             // the writer failed for the whole batch (e.g. the connection died): retryable, not the message's fault
             log.warn("Feed {}: store writer failed ({})", feed.id(), cause == null ? "?" : cause.getClass().getName());
             return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+        } finally {
+            commitTimer.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS);
         }
         count("anpr_reads_stored", feed.id(), null, stored.stored());
         count("anpr_reads_duplicate", feed.id(), null, stored.duplicates());
@@ -215,8 +235,7 @@ public final class IngestService {
                 payloadRow = id;
             }
             count("anpr_reads_quarantined", feed.id(), reason, 1);
-            log.info("Feed {}: quarantined {} (id {}, reason {}{})", feed.id(), index == null ? "message" : "read #" + index,
-                    id, reason, detail == null ? "" : ": " + detail);
+            quarantineLog.quarantined(feed.id(), index == null ? "message" : "read #" + index, id, reason, detail);
             return id;
         }
 
@@ -261,12 +280,6 @@ public final class IngestService {
             return;
         }
         String key = name + '|' + feed + '|' + reason;
-        counters.computeIfAbsent(key, k -> {
-            Counter.Builder b = Counter.builder(name).tag("feed", feed);
-            if (reason != null) {
-                b.tag("reason", reason);
-            }
-            return b.register(meters);
-        }).increment(n);
+        counters.computeIfAbsent(key, k -> IngestMetrics.counter(meters, name, feed, reason)).increment(n);
     }
 }
