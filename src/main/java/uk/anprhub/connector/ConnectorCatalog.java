@@ -117,10 +117,10 @@ public final class ConnectorCatalog {
                 if (previous != null) {
                     ok.put(id, previous);
                     fingerprints.put(id, before.fingerprints().get(id));
-                    log.error("Connector '{}' not reloaded, previous version kept: {}", id, ex.getMessage());
+                    log.error("Connector '{}' not reloaded, previous version kept: {}", id, oneLine(ex.getMessage()));
                 } else {
                     broken.put(id, ex.getMessage());
-                    log.error("Connector '{}' not loaded: {}", id, ex.getMessage());
+                    log.error("Connector '{}' not loaded: {}", id, oneLine(ex.getMessage()));
                 }
             }
         }
@@ -141,6 +141,16 @@ public final class ConnectorCatalog {
         } catch (RuntimeException e) {
             log.error("Connectors under {} not reloaded, previous ones kept: {}", source, e.getMessage());
         }
+    }
+
+    /** A parser's message in one log line: its first line and where ("at file:line:col"), without the list of expected tokens. */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "?";
+        }
+        String[] lines = message.strip().split("\\R");
+        String last = lines[lines.length - 1].strip();
+        return lines.length > 1 && last.startsWith("at ") ? lines[0].strip() + " (" + last + ")" : lines[0].strip();
     }
 
     /** What a connector was built from (descriptor and top-level mapping text), to report which ones changed. */
