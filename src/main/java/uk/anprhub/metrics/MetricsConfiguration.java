@@ -1,9 +1,10 @@
 package uk.anprhub.metrics;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
@@ -64,7 +65,8 @@ public class MetricsConfiguration {
     ApplicationListener<ApplicationStartedEvent> anprKnownSeries(MeterRegistry meters, HubProperties props, Environment env,
                                                                  ConnectorCatalog connectors,
                                                                  @Value("${anpr.demo:false}") boolean demo,
-                                                                 ObjectProvider<BuildProperties> build) {
+                                                                 ObjectProvider<BuildProperties> build,
+                                                                 ObjectProvider<PrometheusRegistry> prometheus) {
         return event -> {
             Set<String> feeds = new TreeSet<>(props.feeds().keySet());
             feeds.addAll(Binder.get(env).bind("anpr.tcp.feeds", Bindable.mapOf(String.class, Object.class))
@@ -73,10 +75,11 @@ public class MetricsConfiguration {
                 feeds.addAll(connectors.ids());
             }
             IngestMetrics.registerKnown(meters, feeds);
+            // an info metric of the Prometheus registry: a Micrometer gauge named *_info loses the suffix
             BuildProperties b = build.getIfAvailable();
-            Gauge.builder("anpr_build_info", () -> 1).description("The hub's version (always 1)")
-                    .tag("version", b == null || b.getVersion() == null ? "unknown" : b.getVersion())
-                    .strongReference(true).register(meters);
+            prometheus.ifAvailable(registry -> Info.builder().name("anpr_build_info").help("The hub's version (always 1)")
+                    .labelNames("version").register(registry)
+                    .addLabelValues(b == null || b.getVersion() == null ? "unknown" : b.getVersion()));
         };
     }
 }
