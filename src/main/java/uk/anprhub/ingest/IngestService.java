@@ -2,6 +2,7 @@ package uk.anprhub.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.connector.Connector;
@@ -44,8 +45,8 @@ public final class IngestService {
     private final Duration commitTimeout;
     private final IngestLimits limits;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, io.micrometer.core.instrument.Timer> ackTimers = new ConcurrentHashMap<>();
-    private final io.micrometer.core.instrument.Timer commitTimer;
+    private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
+    private final Timer commitTimer;
     private final QuarantineLog quarantineLog = new QuarantineLog(Duration.ofMinutes(1));
 
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
@@ -86,8 +87,10 @@ public final class IngestService {
      */
     public IngestResult ingest(RawMessage message, boolean reprocessing) {
         IngestResult result = ingestOnce(message, reprocessing);
-        if (!reprocessing && message.receivedAt() != null) {
-            ackTimers.computeIfAbsent(String.valueOf(message.transport()), t -> IngestMetrics.ackTimer(meters, message.transport())).record(Duration.between(message.receivedAt(), java.time.Instant.now()));
+        if (!reprocessing && message.receivedAt() != null) { // the transport acknowledges (or refuses) on this result
+            String transport = message.transport();
+            ackTimers.computeIfAbsent(String.valueOf(transport), t -> IngestMetrics.ackTimer(meters, transport))
+                    .record(Duration.between(message.receivedAt(), java.time.Instant.now()));
         }
         return result;
     }

@@ -54,5 +54,10 @@ public class QuarantineConfiguration {
         void flushLog() {
             log.flush();
         }
+
+        @jakarta.annotation.PreDestroy
+        void stop() {
+            log.flushAll();
+        }
     }
 }

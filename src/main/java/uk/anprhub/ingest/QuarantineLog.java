@@ -62,18 +62,29 @@ public final class QuarantineLog {
     /** Logs the summary of every interval that has ended. */
     public void flush() {
         synchronized (this) {
-            flush(System.nanoTime());
+            flush(System.nanoTime(), false);
+        }
+    }
+
+    /** Logs every summary now and starts afresh (at shutdown, so no count is lost): the next refusal of each reason is logged at once. */
+    public void flushAll() {
+        synchronized (this) {
+            flush(System.nanoTime(), true);
         }
     }
 
     private void flush(long now) {
+        flush(now, false);
+    }
+
+    private void flush(long now, boolean all) {
         for (Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Window> e = it.next();
             Window w = e.getValue();
-            if (now - w.start >= intervalNanos) {
+            if (all || now - w.start >= intervalNanos) {
                 it.remove();
                 if (w.more > 0) {
-                    log.info("Quarantine: {} more message(s)/read(s) quarantined as {} in the last {} s (feeds {}); "
+                    log.info("Quarantine: {} more message(s)/read(s) quarantined as {} in the last {} s or less (feeds {}); "
                             + "list them with GET /api/v1/quarantine?reason={}", w.more, e.getKey(),
                             interval.toSeconds(), w.feeds, e.getKey());
                 }
