@@ -17,66 +17,153 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * All connectors, loaded from connectors/ and mappings/ in the working directory when they exist, else from
  * the classpath (the jar carries both folders). A broken connector is logged and left out; the others load.
+ * Lookups go through an immutable snapshot, so {@link #reload()} (after a mapping fix) swaps it atomically and
+ * never blocks ingest; a connector that breaks on reload keeps its previous version.
  */
 public final class ConnectorCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorCatalog.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private final Map<String, Connector> connectors;
-    private final Map<String, String> broken;
+    private final Source source;
+    private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of()));
+    private volatile long loadedStamp;
 
-    private ConnectorCatalog(Map<String, Connector> connectors, Map<String, String> broken) {
-        this.connectors = Collections.unmodifiableMap(connectors);
-        this.broken = Collections.unmodifiableMap(broken);
+    /** Connectors by id, connector id to the reason it failed to load, and what each loaded one was built from. */
+    private record Snapshot(Map<String, Connector> connectors, Map<String, String> broken, Map<String, String> fingerprints) {
+    }
+
+    /** What a reload did: connectors loaded now, the ids whose files changed, and those left broken (id to reason). */
+    public record Reloaded(int loaded, List<String> changed, Map<String, String> broken) {
+    }
+
+    private ConnectorCatalog(Source source) {
+        this.source = source;
     }
 
     public Optional<Connector> find(String id) {
-        return Optional.ofNullable(connectors.get(id));
+        return Optional.ofNullable(snapshot.get().connectors().get(id));
     }
 
     public Map<String, Connector> all() {
-        return connectors;
+        return snapshot.get().connectors();
     }
 
-    /** Connector id to the reason it failed to load. */
+    /** Connector id to the reason it failed to load (on a reload: a connector new or never loaded before). */
     public Map<String, String> broken() {
-        return broken;
+        return snapshot.get().broken();
     }
 
     public static ConnectorCatalog load(Path connectorsDir, Path mappingsDir) {
         Source source = Files.isDirectory(connectorsDir) && Files.isDirectory(mappingsDir)
                 ? new DirSource(connectorsDir, mappingsDir) : new ClasspathSource();
+        ConnectorCatalog catalog = new ConnectorCatalog(source);
+        catalog.loadedStamp = source.stamp();
         Map<String, Connector> ok = new TreeMap<>();
         Map<String, String> broken = new TreeMap<>();
-        Map<String, String> descriptors;
-        try {
-            descriptors = source.descriptors();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list connectors in " + source, e);
-        }
-        for (Map.Entry<String, String> e : descriptors.entrySet()) {
+        Map<String, String> fingerprints = new HashMap<>();
+        for (Map.Entry<String, String> e : catalog.descriptors().entrySet()) {
             String id = e.getKey();
             try {
-                ok.put(id, parse(id, e.getValue(), source));
+                Connector c = parse(id, e.getValue(), source);
+                ok.put(id, c);
+                fingerprints.put(id, catalog.fingerprint(e.getValue(), c));
             } catch (Exception ex) {
                 broken.put(id, ex.getMessage());
                 log.error("Connector '{}' not loaded: {}", id, ex.getMessage());
             }
         }
         log.info("Connectors: {} loaded from {}{}", ok.size(), source, broken.isEmpty() ? "" : ", " + broken.size() + " broken " + broken.keySet());
-        return new ConnectorCatalog(ok, broken);
+        catalog.snapshot.set(new Snapshot(Collections.unmodifiableMap(ok), Collections.unmodifiableMap(broken), fingerprints));
+        return catalog;
+    }
+
+    /**
+     * Reads every connector file again. A connector whose files no longer load keeps its previous version (one ERROR
+     * line says which and why); a removed folder removes its connector. The jar's copy never changes.
+     */
+    public synchronized Reloaded reload() {
+        long stamp = source.stamp();
+        Snapshot before = snapshot.get();
+        Map<String, Connector> ok = new TreeMap<>();
+        Map<String, String> broken = new TreeMap<>();
+        Map<String, String> fingerprints = new HashMap<>();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, String> e : descriptors().entrySet()) {
+            String id = e.getKey();
+            Connector previous = before.connectors().get(id);
+            try {
+                Connector now = parse(id, e.getValue(), source);
+                ok.put(id, now);
+                fingerprints.put(id, fingerprint(e.getValue(), now));
+                if (!fingerprints.get(id).equals(before.fingerprints().get(id))) {
+                    changed.add(id);
+                }
+            } catch (Exception ex) {
+                if (previous != null) {
+                    ok.put(id, previous);
+                    fingerprints.put(id, before.fingerprints().get(id));
+                    log.error("Connector '{}' not reloaded, previous version kept: {}", id, oneLine(ex.getMessage()));
+                } else {
+                    broken.put(id, ex.getMessage());
+                    log.error("Connector '{}' not loaded: {}", id, oneLine(ex.getMessage()));
+                }
+            }
+        }
+        before.connectors().keySet().stream().filter(id -> !ok.containsKey(id)).forEach(changed::add);
+        snapshot.set(new Snapshot(Collections.unmodifiableMap(ok), Collections.unmodifiableMap(broken), fingerprints));
+        loadedStamp = stamp;
+        log.info("Connectors reloaded: {} loaded from {}, changed {}{}", ok.size(), source, changed,
+                broken.isEmpty() ? "" : ", " + broken.size() + " broken " + broken.keySet());
+        return new Reloaded(ok.size(), List.copyOf(changed), Map.copyOf(broken));
+    }
+
+    /** Reloads when a connector or mapping file was added, removed or changed since the last load; never throws. */
+    public void reloadIfChanged() {
+        try {
+            if (source.stamp() != loadedStamp) {
+                reload();
+            }
+        } catch (RuntimeException e) {
+            log.error("Connectors under {} not reloaded, previous ones kept: {}", source, e.getMessage());
+        }
+    }
+
+    /** A parser's message in one log line: its first line and where ("at file:line:col"), without the list of expected tokens. */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "?";
+        }
+        String[] lines = message.strip().split("\\R");
+        String last = lines[lines.length - 1].strip();
+        return lines.length > 1 && last.startsWith("at ") ? lines[0].strip() + " (" + last + ")" : lines[0].strip();
+    }
+
+    /** What a connector was built from (descriptor and top-level mapping text), to report which ones changed. */
+    private String fingerprint(String descriptor, Connector c) {
+        return descriptor + '\0' + source.mapping(c.mappingPath());
+    }
+
+    private Map<String, String> descriptors() {
+        try {
+            return source.descriptors();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list connectors in " + source, e);
+        }
     }
 
     static Connector parse(String folder, String yaml, Source source) throws IOException {
@@ -136,6 +223,11 @@ public final class ConnectorCatalog {
 
         /** mapping text by path relative to mappings/, or null */
         String mapping(String path);
+
+        /** Changes when a file is added, removed or modified (the classpath never changes). */
+        default long stamp() {
+            return 0;
+        }
     }
 
     record DirSource(Path connectors, Path mappings) implements Source {
@@ -163,6 +255,21 @@ public final class ConnectorCatalog {
             } catch (IOException e) {
                 return null;
             }
+        }
+
+        @Override
+        public long stamp() {
+            long stamp = 0;
+            for (Path root : List.of(connectors, mappings)) {
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        stamp = stamp * 31 + f.hashCode() + Files.getLastModifiedTime(f).toMillis() + Files.size(f);
+                    }
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    stamp = stamp * 31 + 1; // a file vanished while walking: look again at the next check
+                }
+            }
+            return stamp;
         }
 
         @Override
@@ -209,6 +316,6 @@ public final class ConnectorCatalog {
     }
 
     public List<String> ids() {
-        return List.copyOf(connectors.keySet());
+        return List.copyOf(all().keySet());
     }
 }

@@ -2,6 +2,7 @@ package uk.anprhub.connector;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.Scheduled;
 import uk.anprhub.Home;
 import uk.anprhub.HubProperties;
 
@@ -11,5 +12,27 @@ public class ConnectorConfiguration {
     @Bean
     ConnectorCatalog connectorCatalog(HubProperties props) {
         return ConnectorCatalog.load(Home.resolve(props.catalog().connectors()), Home.resolve(props.catalog().mappings()));
+    }
+
+    @Bean
+    CatalogWatcher connectorCatalogWatcher(ConnectorCatalog catalog) {
+        return new CatalogWatcher(catalog);
+    }
+
+    /**
+     * Picks up edits of connector and mapping files without a restart, as the camera registry does: every
+     * {@code anpr.catalog.reload-check} (default 5 s) the files' sizes and modification times are compared.
+     */
+    static final class CatalogWatcher {
+        private final ConnectorCatalog catalog;
+
+        CatalogWatcher(ConnectorCatalog catalog) {
+            this.catalog = catalog;
+        }
+
+        @Scheduled(fixedDelayString = "${anpr.catalog.reload-check:PT5S}", initialDelayString = "${anpr.catalog.reload-check:PT5S}")
+        void check() {
+            catalog.reloadIfChanged();
+        }
     }
 }

@@ -2,6 +2,7 @@ package uk.anprhub.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.connector.Connector;
@@ -44,6 +45,9 @@ public final class IngestService {
     private final Duration commitTimeout;
     private final IngestLimits limits;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> ackTimers = new ConcurrentHashMap<>();
+    private final Timer commitTimer;
+    private final QuarantineLog quarantineLog = new QuarantineLog(Duration.ofMinutes(1));
 
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
                          ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout) {
@@ -60,7 +64,13 @@ public final class IngestService {
         this.writer = writer;
         this.quarantine = quarantine;
         this.meters = meters;
+        this.commitTimer = IngestMetrics.commitTimer(meters);
         this.commitTimeout = commitTimeout;
+    }
+
+    /** The rate-limited log of quarantined input (a summary per reason per minute). */
+    public QuarantineLog quarantineLog() {
+        return quarantineLog;
     }
 
     /** The feed's settings, or null when no such feed exists (HTTP 404). */
@@ -76,6 +86,16 @@ public final class IngestService {
      * @param reprocessing true when re-running a quarantined message: failures are reported, not quarantined again
      */
     public IngestResult ingest(RawMessage message, boolean reprocessing) {
+        IngestResult result = ingestOnce(message, reprocessing);
+        if (!reprocessing && message.receivedAt() != null) { // the transport acknowledges (or refuses) on this result
+            String transport = message.transport();
+            ackTimers.computeIfAbsent(String.valueOf(transport), t -> IngestMetrics.ackTimer(meters, transport))
+                    .record(Duration.between(message.receivedAt(), java.time.Instant.now()));
+        }
+        return result;
+    }
+
+    private IngestResult ingestOnce(RawMessage message, boolean reprocessing) {
         FeedSettings feed = feeds.apply(message.feed());
         if (feed == null || !feed.enabled()) {
             return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
@@ -153,6 +173,7 @@ public final class IngestService {
             return new IngestResult(422, first.reason(), first.detail(), reads.size(), 0, 0, problems, null, null);
         }
         ReadWriter.Stored stored;
+        long submitted = System.nanoTime();
         try {
             stored = writer.submit(message, valid).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -172,6 +193,8 @@ public final class IngestService {
             // the writer failed for the whole batch (e.g. the connection died): retryable, not the message's fault
             log.warn("Feed {}: store writer failed ({})", feed.id(), cause == null ? "?" : cause.getClass().getName());
             return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+        } finally {
+            commitTimer.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS);
         }
         count("anpr_reads_stored", feed.id(), null, stored.stored());
         count("anpr_reads_duplicate", feed.id(), null, stored.duplicates());
@@ -219,8 +242,7 @@ public final class IngestService {
                 payloadRow = id;
             }
             count("anpr_reads_quarantined", feed.id(), reason, 1);
-            log.info("Feed {}: quarantined {} (id {}, reason {}{})", feed.id(), index == null ? "message" : "read #" + index,
-                    id, reason, detail == null ? "" : ": " + detail);
+            quarantineLog.quarantined(feed.id(), index == null ? "message" : "read #" + index, id, reason, detail);
             return id;
         }
 
@@ -265,12 +287,6 @@ public final class IngestService {
             return;
         }
         String key = name + '|' + feed + '|' + reason;
-        counters.computeIfAbsent(key, k -> {
-            Counter.Builder b = Counter.builder(name).tag("feed", feed);
-            if (reason != null) {
-                b.tag("reason", reason);
-            }
-            return b.register(meters);
-        }).increment(n);
+        counters.computeIfAbsent(key, k -> IngestMetrics.counter(meters, name, feed, reason)).increment(n);
     }
 }

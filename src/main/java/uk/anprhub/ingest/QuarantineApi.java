@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.ops.AuditLog;
 import uk.anprhub.store.QuarantineStore;
 
@@ -22,25 +23,29 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Ops API for refused input (role ops, audited): list the quarantine, fetch a raw payload, re-run quarantined
- * messages through their connector after a mapping or registry fix, reload the camera registry.
+ * messages through their connector after a mapping or registry fix, reload the camera registry and the connectors.
  */
 @RestController
 @RequestMapping("/api/v1")
 class QuarantineApi {
 
     private final QuarantineStore quarantine;
-    private final IngestService ingest;
+    private final Reprocessing reprocessing;
+    private final QuarantineHeld held;
     private final CameraRegistry cameras;
+    private final ConnectorCatalog connectors;
     private final AuditLog audit;
 
-    QuarantineApi(QuarantineStore quarantine, IngestService ingest, CameraRegistry cameras, AuditLog audit) {
+    QuarantineApi(QuarantineStore quarantine, Reprocessing reprocessing, QuarantineHeld held, CameraRegistry cameras,
+                  ConnectorCatalog connectors, AuditLog audit) {
         this.quarantine = quarantine;
-        this.ingest = ingest;
+        this.reprocessing = reprocessing;
+        this.held = held;
         this.cameras = cameras;
+        this.connectors = connectors;
         this.audit = audit;
     }
 
@@ -85,33 +90,37 @@ class QuarantineApi {
         return t.length() > 200 ? t.substring(0, 200) : t;
     }
 
-    /** Re-runs quarantined messages (filtered) through the current connectors and registry. */
+    /**
+     * Re-runs quarantined messages (filtered) through the current connectors and registry: at most {@code limit}
+     * (default 1,000, at most 10,000) per call, in id order after {@code after}; the answer carries the totals and
+     * {@code next} to continue with (docs/api.md).
+     */
     @PostMapping("/quarantine/reprocess")
     Map<String, Object> reprocess(@RequestParam(required = false) String reason, @RequestParam(required = false) String feed,
-                                  @RequestParam(defaultValue = "1000") int limit, @RequestParam(required = false) String why) {
+                                  @RequestParam(defaultValue = "0") long after,
+                                  @RequestParam(defaultValue = "" + Reprocessing.DEFAULT_LIMIT) int limit,
+                                  @RequestParam(required = false) String why) {
         why = AuditLog.requireWhy(why);
-        List<Long> ids = quarantine.idsToReprocess(reason, feed, Math.min(limit, 10_000));
-        int recovered = 0;
-        int reads = 0;
-        Map<String, Integer> still = new TreeMap<>();
-        for (long id : ids) {
-            IngestResult r = ingest.ingest(quarantine.message(id), true);
-            if (r.acknowledged() && r.quarantined() == null) {
-                quarantine.markRecovered(id, r.stored() == null ? 0 : r.stored());
-                recovered++;
-                reads += r.stored() == null ? 0 : r.stored();
-            } else {
-                still.merge(r.error() == null ? "partly-invalid" : r.error(), 1, Integer::sum);
-            }
+        if (limit < 1 || limit > Reprocessing.MAX_PER_CALL) {
+            throw new IllegalArgumentException("'limit' must be 1 to " + Reprocessing.MAX_PER_CALL + "; continue with 'after'");
         }
+        Reprocessing.Totals t = reprocessing.reprocess(reason, feed, after, limit);
+        held.refresh();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("attempted", ids.size());
-        out.put("recovered", recovered);
-        out.put("readsStored", reads);
-        out.put("stillFailing", still);
+        out.put("matched", t.matched());
+        out.put("reprocessed", t.reprocessed());
+        out.put("recovered", t.recovered());
+        out.put("stored", t.stored());
+        out.put("stillFailing", t.stillFailing());
+        out.put("stillFailingByReason", t.stillFailingByReason());
+        out.put("remaining", t.remaining());
+        out.put("next", t.next());
+        out.put("limit", t.limit());
+        out.put("complete", t.complete());
         Map<String, Object> detail = new HashMap<>(out);
         detail.put("reason", reason == null ? "*" : reason);
         detail.put("feed", feed == null ? "*" : feed);
+        detail.put("after", after);
         detail.put("why", why);
         audit.record("quarantine.reprocess", detail);
         return out;
@@ -122,6 +131,15 @@ class QuarantineApi {
         int n = cameras.reload();
         audit.record("cameras.reload", Map.of("cameras", n));
         return Map.of("cameras", n);
+    }
+
+    /** Reads the connector and mapping files again (as the watcher does every few seconds); a broken one keeps its previous version. */
+    @PostMapping("/connectors/reload")
+    ConnectorCatalog.Reloaded reloadConnectors(@RequestParam(required = false) String why) {
+        String reason = AuditLog.requireWhy(why);
+        ConnectorCatalog.Reloaded r = connectors.reload();
+        audit.record("connectors.reload", Map.of("loaded", r.loaded(), "changed", r.changed(), "broken", r.broken().keySet(), "why", reason));
+        return r;
     }
 
     @ExceptionHandler(EmptyResultDataAccessException.class)

@@ -29,7 +29,7 @@ public final class QuarantineStore {
     /** A quarantined entry as the API shows it (payload separately, on request). */
     public record Entry(long id, Instant receivedAt, String feed, String connector, String transport, String reason,
                         String detail, String contentType, String remoteAddr, String filename, Integer readIndex,
-                        String status, int payloadBytes) {
+                        String status, int payloadBytes, int reprocessAttempts, Instant reprocessedAt) {
     }
 
     /** Quarantines a message, or one read of it ({@code readIndex}), storing its payload. */
@@ -60,14 +60,16 @@ public final class QuarantineStore {
     public List<Entry> list(String reason, String feed, String status, int limit) {
         return jdbc.query("""
                 select q.id, q.received_at, q.feed, q.connector, q.transport, q.reason, q.detail, q.content_type,
-                       q.remote_addr, q.filename, q.read_index, q.status, octet_length(coalesce(q.payload, p.payload)) as bytes
+                       q.remote_addr, q.filename, q.read_index, q.status, octet_length(coalesce(q.payload, p.payload)) as bytes,
+                       q.reprocess_attempts, q.reprocessed_at
                 from quarantine q left join quarantine p on p.id = q.payload_of
                 where (?::text is null or q.reason = ?) and (?::text is null or q.feed = ?) and (?::text is null or q.status = ?)
                 order by q.id desc limit ?""",
                 (rs, i) -> new Entry(rs.getLong("id"), rs.getTimestamp("received_at").toInstant(), rs.getString("feed"),
                         rs.getString("connector"), rs.getString("transport"), rs.getString("reason"), rs.getString("detail"),
                         rs.getString("content_type"), rs.getString("remote_addr"), rs.getString("filename"),
-                        (Integer) rs.getObject("read_index"), rs.getString("status"), rs.getInt("bytes")),
+                        (Integer) rs.getObject("read_index"), rs.getString("status"), rs.getInt("bytes"),
+                        rs.getInt("reprocess_attempts"), instant(rs.getTimestamp("reprocessed_at"))),
                 reason, reason, feed, feed, status, status, limit);
     }
 
@@ -92,12 +94,60 @@ public final class QuarantineStore {
         }, id);
     }
 
-    /** One row id per quarantined message matching the filters (a message is re-run whole, once). */
-    public List<Long> idsToReprocess(String reason, String feed, int limit) {
+    /**
+     * Quarantined messages matching the filters, by the id of their first row (the one holding the payload), in id
+     * order after {@code after}: a message is re-run whole, once.
+     */
+    public List<Long> messagesToReprocess(String reason, String feed, long after, int limit) {
         return jdbc.queryForList("""
-                select min(id) from quarantine where status = 'QUARANTINED'
-                  and (?::text is null or reason = ?) and (?::text is null or feed = ?)
-                group by coalesce(payload_of, id) order by 1 limit ?""", Long.class, reason, reason, feed, feed, limit);
+                select distinct coalesce(payload_of, id) as m from quarantine where status = 'QUARANTINED'
+                  and (?::text is null or reason = ?) and (?::text is null or feed = ?) and coalesce(payload_of, id) > ?
+                order by 1 limit ?""", Long.class, reason, reason, feed, feed, after, limit);
+    }
+
+    /** How many quarantined messages match the filters after {@code after} (as {@link #messagesToReprocess} counts them). */
+    public long countMessages(String reason, String feed, long after) {
+        return jdbc.queryForObject("""
+                select count(distinct coalesce(payload_of, id)) from quarantine where status = 'QUARANTINED'
+                  and (?::text is null or reason = ?) and (?::text is null or feed = ?) and coalesce(payload_of, id) > ?""",
+                Long.class, reason, reason, feed, feed, after);
+    }
+
+    /**
+     * A re-run that failed again: every still quarantined row of the message counts the attempt, and takes the new
+     * reason — a message-level reason ({@code readIndex} null) for all its rows, a read's reason for that read's row.
+     */
+    public void markStillFailing(long message, List<Failure> failures) {
+        jdbc.update("""
+                update quarantine set reprocess_attempts = reprocess_attempts + 1, reprocessed_at = now()
+                where (id = ? or payload_of = ?) and status = 'QUARANTINED'""", message, message);
+        // a message-level reason beside per-read ones (the summary of reads beyond the cap) names only the rows of no read
+        boolean perRead = failures.stream().anyMatch(f -> f.readIndex() != null);
+        for (Failure f : failures) {
+            jdbc.update("""
+                    update quarantine set reason = ?, detail = ?
+                    where (id = ? or payload_of = ?) and status = 'QUARANTINED'
+                      and (read_index = ? or (?::int is null and (not ? or read_index is null)))""",
+                    f.reason(), f.detail(), message, message, f.readIndex(), f.readIndex(), perRead);
+        }
+    }
+
+    /** Why a message or one read of it ({@code readIndex}) was refused again. */
+    public record Failure(Integer readIndex, String reason, String detail) {
+    }
+
+    /** Rows held now (status QUARANTINED) by reason. */
+    public Map<String, Long> heldByReason() {
+        Map<String, Long> held = new java.util.TreeMap<>();
+        jdbc.query("select reason, count(*) from quarantine where status = 'QUARANTINED' group by reason",
+                rs -> {
+                    held.put(rs.getString(1), rs.getLong(2));
+                });
+        return held;
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
     }
 
     /** Marks the row's message recovered: every still quarantined row of it, since the whole message was re-run. */

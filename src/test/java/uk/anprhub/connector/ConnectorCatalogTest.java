@@ -48,6 +48,40 @@ class ConnectorCatalogTest {
         assertThat(catalog.ids()).contains("nas-json"); // target/classes/connectors is on the test classpath
     }
 
+    @Test
+    void aReloadPicksUpAMappingFixAndABrokenEditKeepsThePreviousVersion() throws IOException {
+        Path connectors = Files.createDirectories(root.resolve("connectors"));
+        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
+        connector(connectors, "good", "decoder: json\nmapping: good/good-v1.jslt\n");
+        Path mapping = mappings.resolve("good-v1.jslt");
+        Files.writeString(mapping, "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        ConnectorCatalog catalog = ConnectorCatalog.load(connectors, root.resolve("mappings"));
+        Connector first = catalog.find("good").orElseThrow();
+
+        catalog.reloadIfChanged(); // nothing changed: the same instance
+        assertThat(catalog.find("good")).containsSame(first);
+
+        Files.writeString(mapping, "{\"vrm\": .registration, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        ConnectorCatalog.Reloaded fixed = catalog.reload();
+        assertThat(fixed.changed()).containsExactly("good");
+        Connector second = catalog.find("good").orElseThrow();
+        assertThat(second).isNotSameAs(first);
+
+        Files.writeString(mapping, "{\"vrm\": .registration,,, ");
+        Files.setLastModifiedTime(mapping, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        catalog.reloadIfChanged();
+        assertThat(catalog.find("good")).as("a broken edit keeps the previous version").containsSame(second);
+        assertThat(catalog.broken()).isEmpty();
+
+        connector(connectors, "new-one", "decoder: json\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "new-broken", "decoder: telepathy\nmapping: good/good-v1.jslt\n");
+        Files.writeString(mapping, "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        ConnectorCatalog.Reloaded added = catalog.reload();
+        assertThat(catalog.ids()).containsExactly("good", "new-one");
+        assertThat(added.broken()).containsOnlyKeys("new-broken");
+        assertThat(added.changed()).contains("good", "new-one");
+    }
+
     private static void connector(Path connectors, String id, String rest) throws IOException {
         Files.createDirectories(connectors.resolve(id));
         Files.writeString(connectors.resolve(id).resolve("connector.yaml"), "id: " + id + "\nvendor: test\ntitle: " + id + "\n" + rest);

@@ -27,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The canonical HTTP feed end to end: real HTTP, the real hub, real PostgreSQL. */
 class IngestHttpIT extends HubIT {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    IngestService ingestService;
+
     @Test
     void theEmbeddedStoreFlushesEveryCommitBeforeTheCameraIsAcknowledged() {
         // zonky starts PostgreSQL with fsync and synchronous_commit off: a machine crash would lose acknowledged reads
@@ -201,6 +204,7 @@ class IngestHttpIT extends HubIT {
         String plate = TestReads.plate();
         String clean = plate.replace(" ", "");
         Instant now = Instant.now().minusSeconds(10);
+        ingestService.quarantineLog().flushAll(); // the first refusal of each reason below is logged as it happens
         String[] bodies = {
                 TestReads.read(plate, now, 1),                                     // stored
                 TestReads.read(plate, now.plusSeconds(7200), 1),                   // future

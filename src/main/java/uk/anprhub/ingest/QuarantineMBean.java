@@ -1,0 +1,114 @@
+package uk.anprhub.ingest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import uk.anprhub.connector.ConnectorCatalog;
+import uk.anprhub.ops.AuditLog;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code uk.anprhub:type=Quarantine} on the platform MBean server: counts by reason, re-processing and connector
+ * reload for ops in Hawtio. Every operation is audited with the calling account (Jolokia runs behind the login, so
+ * the Spring Security context names it), else "jmx" for a direct JMX client.
+ */
+public final class QuarantineMBean implements QuarantineMXBean {
+
+    public static final String NAME = "uk.anprhub:type=Quarantine";
+    private static final Logger log = LoggerFactory.getLogger(QuarantineMBean.class);
+
+    private final QuarantineHeld held;
+    private final Reprocessing reprocessing;
+    private final ConnectorCatalog connectors;
+    private final AuditLog audit;
+
+    public QuarantineMBean(QuarantineHeld held, Reprocessing reprocessing, ConnectorCatalog connectors, AuditLog audit) {
+        this.held = held;
+        this.reprocessing = reprocessing;
+        this.connectors = connectors;
+        this.audit = audit;
+    }
+
+    @Override
+    public Map<String, Long> getCountsByReason() {
+        return held.byReason();
+    }
+
+    @Override
+    public long getTotal() {
+        return held.byReason().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public String reprocess(String reason, String why) {
+        String w = AuditLog.requireWhy(why);
+        String r = reason == null || reason.isBlank() || reason.equals("*") ? null : reason.strip();
+        Reprocessing.Totals t = reprocessing.reprocess(r, null, 0, Reprocessing.MAX_PER_CALL);
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("reason", r == null ? "*" : r);
+        detail.put("why", w);
+        detail.put("totals", t.text());
+        detail.put("via", "jmx");
+        audit.record(actor(), "quarantine.reprocess", detail);
+        held.refresh();
+        return t.text() + (t.complete() ? "" : "; more than " + Reprocessing.MAX_PER_CALL
+                + " match: continue with POST /api/v1/quarantine/reprocess?after=" + t.next());
+    }
+
+    @Override
+    public String reloadConnectors(String why) {
+        String w = AuditLog.requireWhy(why);
+        ConnectorCatalog.Reloaded r = connectors.reload();
+        audit.record(actor(), "connectors.reload", Map.of("loaded", r.loaded(), "changed", r.changed(),
+                "broken", r.broken().keySet(), "why", w, "via", "jmx"));
+        return r.loaded() + " connectors loaded; changed " + r.changed()
+                + (r.broken().isEmpty() ? "" : "; not loaded " + r.broken());
+    }
+
+    private static String actor() {
+        Authentication who = SecurityContextHolder.getContext().getAuthentication();
+        return who == null || who.getName() == null ? "jmx" : who.getName();
+    }
+
+    /** The instance registered now: several hub contexts in one JVM (tests) register in turn, the last started answers. */
+    private static QuarantineMBean registered;
+
+    /** Registers this bean under {@link #NAME}, replacing one registered before. */
+    void register() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        synchronized (QuarantineMBean.class) {
+            try {
+                ObjectName name = new ObjectName(NAME);
+                if (server.isRegistered(name)) {
+                    server.unregisterMBean(name);
+                }
+                server.registerMBean(this, name);
+                registered = this;
+            } catch (JMException e) {
+                log.warn("{} not registered: {}", NAME, e.toString());
+            }
+        }
+    }
+
+    /** Unregisters this bean unless another context's has replaced it. */
+    void unregister() {
+        synchronized (QuarantineMBean.class) {
+            if (registered != this) {
+                return;
+            }
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(new ObjectName(NAME));
+            } catch (JMException e) {
+                log.debug("{} not unregistered: {}", NAME, e.toString());
+            }
+            registered = null;
+        }
+    }
+}
