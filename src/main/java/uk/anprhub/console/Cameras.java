@@ -88,7 +88,7 @@ public final class Cameras implements CamerasMBean {
             all.putIfAbsent(c.cameraId(), null);
         }
         List<String> lines = new ArrayList<>(all.size());
-        all.forEach((id, t) -> lines.add(id + " " + (t == null ? "never (in the store)" : t.truncatedTo(ChronoUnit.SECONDS))));
+        all.forEach((id, t) -> lines.add(id + " " + (t == null ? "never" : t.truncatedTo(ChronoUnit.SECONDS))));
         return lines.toArray(String[]::new);
     }
 

@@ -15,7 +15,7 @@ public interface CamerasMBean {
     /** Registered cameras without a read in the last hour. */
     int getNotSeenInLastHour();
 
-    /** One line per camera, by id: {@code <cameraId> <last read received, UTC>} or {@code <cameraId> never (in the store)}. */
+    /** One line per camera, by id: {@code <cameraId> <last read received, UTC>} or {@code <cameraId> never}. */
     String[] getLastSeen();
 
     /** When the figures were computed (UTC). */
