@@ -4,7 +4,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
@@ -39,6 +43,43 @@ public class ConsolePages {
     @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> start(CsrfToken csrf, java.security.Principal who) {
         return page(start.replace("{{user}}", HtmlUtils.htmlEscape(who == null ? "" : who.getName())), csrf);
+    }
+
+    /**
+     * Who is not logged in: a page navigation goes to the login page (with a note when its session has ended, as
+     * after a restart); anything else — Hawtio's background requests, scripts — gets {@code fallback} (a 401 without
+     * a Basic challenge, so no browser password dialog).
+     */
+    public static AuthenticationEntryPoint entryPoint(AuthenticationEntryPoint fallback) {
+        LoginUrlAuthenticationEntryPoint login = new LoginUrlAuthenticationEntryPoint(LOGIN);
+        LoginUrlAuthenticationEntryPoint expired = new LoginUrlAuthenticationEntryPoint(LOGIN + "?expired");
+        return (request, response, e) -> {
+            if (!isPageNavigation(request)) {
+                fallback.commence(request, response, e);
+            } else if (request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid()) {
+                expired.commence(request, response, e);
+            } else {
+                login.commence(request, response, e);
+            }
+        };
+    }
+
+    /** Remembers only page navigations to return to after login (not Hawtio's background or logout requests). */
+    public static RequestCache pagesOnly() {
+        HttpSessionRequestCache cache = new HttpSessionRequestCache();
+        cache.setRequestMatcher(r -> "GET".equals(r.getMethod()) && isPageNavigation(r)
+                && !r.getRequestURI().startsWith(r.getContextPath() + "/actuator/hawtio/auth/"));
+        return cache;
+    }
+
+    /** A browser asking for a page to show: Sec-Fetch-Mode navigate, or (older clients) HTML accepted. */
+    static boolean isPageNavigation(HttpServletRequest request) {
+        String mode = request.getHeader("Sec-Fetch-Mode");
+        if (mode != null) {
+            return "navigate".equals(mode);
+        }
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("text/html");
     }
 
     private static ResponseEntity<String> page(String html, CsrfToken csrf) {

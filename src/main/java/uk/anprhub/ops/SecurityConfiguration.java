@@ -144,6 +144,10 @@ public class SecurityConfiguration {
                         .anyRequest().hasRole(OPS))
                 .formLogin(f -> f.loginPage(ConsolePages.LOGIN).permitAll())
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
+                // pages go to the login page; Hawtio's background requests get a bare 401, on which Hawtio itself
+                // navigates to a page (before: a redirect its JSON parser choked on, and the console stayed put)
+                .exceptionHandling(e -> e.authenticationEntryPoint(ConsolePages.entryPoint(noChallenge())))
+                .requestCache(c -> c.requestCache(ConsolePages.pagesOnly()))
                 // Hawtio reads the XSRF-TOKEN cookie. A request with an Authorization header is a script's (the hub never
                 // sends a Basic challenge, so a browser never adds one by itself): no token needed.
                 .csrf(c -> c.csrfTokenRepository(csrfCookie())
