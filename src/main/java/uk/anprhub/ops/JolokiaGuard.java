@@ -125,7 +125,7 @@ class JolokiaGuard extends OncePerRequestFilter {
     private String routeControlRefusal(String type, JsonNode r) {
         String mbean = r.path("mbean").asText("");
         String op = r.path("operation").asText("");
-        if (!"exec".equals(type) || !ROUTE_CONTROL.matcher(op).matches() || allowed(type, mbean, op)) {
+        if (!"exec".equals(type) || !ROUTE_CONTROL.matcher(op).matches()) {
             return null;
         }
         try {
@@ -134,6 +134,10 @@ class JolokiaGuard extends OncePerRequestFilter {
                 return null;
             }
             String route = AuditLog.printable(ObjectName.unquote(String.valueOf(name.getKeyProperty("name"))), 100);
+            boolean pauseOfATarget = op.startsWith("suspend") && route.startsWith("delivery-");
+            if (pauseOfATarget && allowed(type, mbean, op)) {
+                return null; // the route policy turns it into the target's pause (audited)
+            }
             String verb = op.startsWith("suspend") ? "Suspending" : op.startsWith("remove") ? "Removing" : "Stopping";
             return route.startsWith("delivery-")
                     ? verb + " route " + route + " from the console is refused: it is no pause and records no reason. Pause the target"
