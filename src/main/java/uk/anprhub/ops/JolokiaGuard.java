@@ -133,7 +133,8 @@ class JolokiaGuard extends OncePerRequestFilter {
             if (!"org.apache.camel".equals(name.getDomain()) || !"routes".equals(name.getKeyProperty("type"))) {
                 return null;
             }
-            String route = AuditLog.printable(ObjectName.unquote(String.valueOf(name.getKeyProperty("name"))), 100);
+            String raw = String.valueOf(name.getKeyProperty("name"));
+            String route = AuditLog.printable(raw.startsWith("\"") ? ObjectName.unquote(raw) : raw, 100);
             boolean pauseOfATarget = op.startsWith("suspend") && route.startsWith("delivery-");
             if (pauseOfATarget && allowed(type, mbean, op)) {
                 return null; // the route policy turns it into the target's pause (audited)
