@@ -37,6 +37,7 @@ class JolokiaGuard extends OncePerRequestFilter {
 
     static final Set<String> READ_ONLY = Set.of("read", "list", "version", "search", "");
     private static final int MAX_BODY = 1 << 20;
+    private static final Pattern ROUTE_CONTROL = Pattern.compile("(?i)(stop|suspend|remove|shutdown).*");
     private static final Pattern SECRET = Pattern.compile("(?i).*(pass|secret|token|key|cred).*");
 
     private final Restrictor policy;
@@ -90,11 +91,17 @@ class JolokiaGuard extends OncePerRequestFilter {
             refuse(response, 400, "jolokia-invalid-request", "a JSON request object or array");
             return;
         }
+        String refusal = null;
         for (JsonNode r : requests.isArray() ? requests : List.of(requests)) {
             String type = r.path("type").asText("").toLowerCase(java.util.Locale.ROOT);
             if (!READ_ONLY.contains(type)) {
                 auditChange(type, r);
+                refusal = refusal != null ? refusal : routeControlRefusal(type, r);
             }
+        }
+        if (refusal != null) {
+            refuseInJolokiasWords(response, requests, refusal);
+            return;
         }
         chain.doFilter(new CachedBody(request, body), response);
     }
@@ -109,6 +116,55 @@ class JolokiaGuard extends OncePerRequestFilter {
         detail.put("args", "write".equals(type) ? List.of(masked(member, r.path("value"))) : args(member, r.path("arguments")));
         detail.put("allowed", allowed(type, mbean, member));
         audit.record("jolokia." + AuditLog.printable(type, 20), detail);
+    }
+
+    /**
+     * Why a route stop/suspend/remove that the policy refuses is refused, in words Hawtio shows the operator; null
+     * for anything else (Jolokia's own policy answers those).
+     */
+    private String routeControlRefusal(String type, JsonNode r) {
+        String mbean = r.path("mbean").asText("");
+        String op = r.path("operation").asText("");
+        if (!"exec".equals(type) || !ROUTE_CONTROL.matcher(op).matches()) {
+            return null;
+        }
+        try {
+            ObjectName name = new ObjectName(mbean);
+            if (!"org.apache.camel".equals(name.getDomain()) || !"routes".equals(name.getKeyProperty("type"))) {
+                return null;
+            }
+            String raw = String.valueOf(name.getKeyProperty("name"));
+            String route = AuditLog.printable(raw.startsWith("\"") ? ObjectName.unquote(raw) : raw, 100);
+            boolean pauseOfATarget = op.startsWith("suspend") && route.startsWith("delivery-");
+            if (pauseOfATarget && allowed(type, mbean, op)) {
+                return null; // the route policy turns it into the target's pause (audited)
+            }
+            String verb = op.startsWith("suspend") ? "Suspending" : op.startsWith("remove") ? "Removing" : "Stopping";
+            return route.startsWith("delivery-")
+                    ? verb + " route " + route + " from the console is refused: it is no pause and records no reason. Pause the target"
+                    + " with operation pause(why) of MBean uk.anprhub:type=DeliveryTarget,name=" + route.substring("delivery-".length())
+                    + " (audited), or suspend this route."
+                    : verb + " route " + route + " from the console is refused: it takes camera input, and cameras would get errors."
+                    + " To hold delivery, use operation pause(why) of MBean uk.anprhub:type=DeliveryTarget,name=<target>.";
+        } catch (MalformedObjectNameException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Jolokia's error shape (one per request of a batch), so Hawtio shows the text instead of a bare failure. */
+    private void refuseInJolokiasWords(HttpServletResponse response, JsonNode requests, String refusal) throws IOException {
+        List<Map<String, Object>> answers = new ArrayList<>();
+        for (JsonNode r : requests.isArray() ? requests : List.of(requests)) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("status", 403);
+            answer.put("error_type", "java.lang.SecurityException");
+            answer.put("error", refusal);
+            answer.put("request", r);
+            answers.add(answer);
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        json.writeValue(response.getOutputStream(), requests.isArray() ? answers : answers.get(0));
     }
 
     private boolean allowed(String type, String mbean, String member) {

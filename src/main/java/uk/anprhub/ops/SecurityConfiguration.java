@@ -11,7 +11,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
@@ -29,6 +28,7 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.HeaderWriter;
 import uk.anprhub.HubProperties;
+import uk.anprhub.console.ConsolePages;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -51,8 +51,8 @@ public class SecurityConfiguration {
     public static final String OPS = "ops";
     /** For answers that are data, never a page: nothing may load, frame or run. */
     static final String STRICT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-    /** Spring Security's login page styles itself inline. */
-    static final String LOGIN_CSP = STRICT_CSP + "; style-src 'unsafe-inline'";
+    /** The hub's own pages (login, start page): their stylesheet and logo, no script. */
+    static final String LOGIN_CSP = STRICT_CSP + "; style-src 'self'; img-src 'self'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -139,9 +139,15 @@ public class SecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/error").permitAll()
+                        .requestMatchers(ConsolePages.PUBLIC).permitAll()   // the login page and its stylesheet
+                        .requestMatchers("/").authenticated()               // the start page: links, no data
                         .anyRequest().hasRole(OPS))
-                .formLogin(Customizer.withDefaults())
+                .formLogin(f -> f.loginPage(ConsolePages.LOGIN).permitAll())
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
+                // pages go to the login page; Hawtio's background requests get a bare 401, on which Hawtio itself
+                // navigates to a page (before: a redirect its JSON parser choked on, and the console stayed put)
+                .exceptionHandling(e -> e.authenticationEntryPoint(ConsolePages.entryPoint(noChallenge())))
+                .requestCache(c -> c.requestCache(ConsolePages.pagesOnly()))
                 // Hawtio reads the XSRF-TOKEN cookie. A request with an Authorization header is a script's (the hub never
                 // sends a Basic challenge, so a browser never adds one by itself): no token needed.
                 .csrf(c -> c.csrfTokenRepository(csrfCookie())
@@ -173,7 +179,7 @@ public class SecurityConfiguration {
 
     private static boolean isLoginPage(HttpServletRequest r) {
         String p = path(r);
-        return p.equals("/login") || p.equals("/logout");
+        return p.equals("/login") || p.equals("/logout") || p.equals("/");
     }
 
     private static String path(HttpServletRequest r) {

@@ -1,0 +1,45 @@
+package uk.anprhub.console;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.camera.CameraRegistry;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+
+/** The hub's state in Hawtio: MBeans under {@code uk.anprhub} in the platform MBean server (where Jolokia looks). */
+@Configuration(proxyBeanMethods = false)
+public class ConsoleConfiguration {
+
+    public static final String CAMERAS = "uk.anprhub:type=Cameras";
+
+    @Bean(destroyMethod = "close")
+    Registration camerasMBean(CameraRegistry registry, JdbcTemplate jdbc) throws JMException {
+        return Registration.of(CAMERAS, new StandardMBean(new Cameras(registry, jdbc, Clock.systemUTC()), CamerasMBean.class));
+    }
+
+    /** An MBean registered for the life of the context (replacing one left by an earlier context in this JVM). */
+    record Registration(MBeanServer server, ObjectName name) implements AutoCloseable {
+        static Registration of(String name, Object mbean) throws JMException {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName on = new ObjectName(name);
+            if (server.isRegistered(on)) {
+                server.unregisterMBean(on);
+            }
+            server.registerMBean(mbean, on);
+            return new Registration(server, on);
+        }
+
+        @Override
+        public void close() throws JMException {
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        }
+    }
+}
