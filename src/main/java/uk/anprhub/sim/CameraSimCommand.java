@@ -129,7 +129,7 @@ public final class CameraSimCommand implements Callable<Integer> {
                 prefix = "SIM-NAS-";
                 Files.writeString(registryOut, NasCameras.yaml(cameras));
             } else {
-                refuseMoreThanTheDemoRegistryHas(prefix);
+                refuseMoreThanTheDemoRegistryHas(prefix, notes);
             }
             return new CanonicalReads(prefix, cameras, batch);
         }
@@ -161,9 +161,14 @@ public final class CameraSimCommand implements Callable<Integer> {
     }
 
     /** Reads for cameras the hub does not know are refused: say so here rather than report half of them refused. */
-    private void refuseMoreThanTheDemoRegistryHas(String prefix) throws java.io.IOException {
+    private void refuseMoreThanTheDemoRegistryHas(String prefix, Set<String> notes) {
         CameraRegistry demo = new CameraRegistry(Home.resolve(Path.of("config", "cameras")));
-        demo.reload();
+        try {
+            demo.reload();
+        } catch (java.io.IOException e) {
+            notes.add("demo registry config/cameras not readable (" + e.getMessage() + "): --cameras not checked against it");
+            return;
+        }
         long known = java.util.stream.IntStream.rangeClosed(1, cameras)
                 .filter(i -> demo.cameras().stream().anyMatch(c -> c.cameraId().equals(prefix + String.format("%04d", i))))
                 .count();
