@@ -51,7 +51,7 @@ class DemoIT {
         });
         reader.start();
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !demo.isAlive() || lines.stream().anyMatch(l -> l.contains("Press Ctrl-C")));
             String out = String.join("\n", lines);
             assertThat(demo.isAlive()).as(out).isTrue();
@@ -61,7 +61,7 @@ class DemoIT {
                     "http://localhost:" + nas + "/nas/v1/_faults -d '{\"mode\":\"up\"}'", "docs/operations.md");
 
             // reads of every transport stored, and delivered to the demo's NAS simulator
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 String metrics = get("http://localhost:" + port + "/actuator/prometheus");
                 assertThat(value(metrics, "anpr_reads_stored_total{feed=\"hikvision-isapi\"}")).as("HTTP").isPositive();
                 assertThat(value(metrics, "anpr_reads_stored_total{feed=\"genetec-sharpv-ftp\"}")).as("FTP").isPositive();
