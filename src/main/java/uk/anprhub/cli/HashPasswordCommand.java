@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import java.io.Console;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
 @Command(name = "hash-password", mixinStandardHelpOptions = true,
@@ -22,7 +23,17 @@ final class HashPasswordCommand implements Callable<Integer> {
             System.err.println("Refused: use at least 12 characters.");
             return 2;
         }
-        System.out.println(new BCryptPasswordEncoder().encode(password));
+        PrintStream out = System.out;
+        // stdout holds only the hash (scripts capture it): notices libraries print while loading (spring-jcl's
+        // "Standard Commons Logging discovery in action...") go to stderr
+        System.setOut(System.err);
+        String hash;
+        try {
+            hash = new BCryptPasswordEncoder().encode(password);
+        } finally {
+            System.setOut(out);
+        }
+        out.println(hash);
         return 0;
     }
 }

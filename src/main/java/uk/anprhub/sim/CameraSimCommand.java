@@ -100,12 +100,19 @@ public final class CameraSimCommand implements Callable<Integer> {
         // stdout is the report: the registry's INFO line is not wanted there
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CameraRegistry.class)).setLevel(ch.qos.logback.classic.Level.WARN);
         Set<String> notes = new LinkedHashSet<>();
-        MessageSource source = source(notes);
+        MessageSource source;
+        Sender.Factory senders;
+        try {
+            source = source(notes);
+            senders = count == 0 ? null : senders();
+        } catch (IllegalArgumentException e) { // a wrong option: one line that says which, not a stack trace
+            System.err.println("camera-sim: " + e.getMessage());
+            return 2;
+        }
         notes.forEach(n -> System.err.println("note: " + n));
         if (count == 0) { // --registry-out FILE --count 0: only write the registry, for the hub to load before a run
             return 0;
         }
-        Sender.Factory senders = senders();
         SimSettings s = new SimSettings(clients, rate, duration, count, warmup, repeatShare, badShare);
         SimReport report = new SimRun(s, source, senders).run(transport, vendor);
         System.out.println(report.summary());
@@ -121,6 +128,8 @@ public final class CameraSimCommand implements Callable<Integer> {
             if (registryOut != null) {
                 prefix = "SIM-NAS-";
                 Files.writeString(registryOut, NasCameras.yaml(cameras));
+            } else {
+                refuseMoreThanTheDemoRegistryHas(prefix, notes);
             }
             return new CanonicalReads(prefix, cameras, batch);
         }
@@ -149,6 +158,26 @@ public final class CameraSimCommand implements Callable<Integer> {
             notes.add("line framing: some samples of " + vendor + " span several lines and will be cut; use --framing stx-etx");
         }
         return t;
+    }
+
+    /** Reads for cameras the hub does not know are refused: say so here rather than report half of them refused. */
+    private void refuseMoreThanTheDemoRegistryHas(String prefix, Set<String> notes) {
+        CameraRegistry demo = new CameraRegistry(Home.resolve(Path.of("config", "cameras")));
+        try {
+            demo.reload();
+        } catch (java.io.IOException e) {
+            notes.add("demo registry config/cameras not readable (" + e.getMessage() + "): --cameras not checked against it");
+            return;
+        }
+        long known = java.util.stream.IntStream.rangeClosed(1, cameras)
+                .filter(i -> demo.cameras().stream().anyMatch(c -> c.cameraId().equals(prefix + String.format("%04d", i))))
+                .count();
+        if (known < cameras) {
+            throw new IllegalArgumentException("--cameras " + cameras + ": the demo registry (config/cameras) has only "
+                    + prefix + "0001.." + String.format("%04d", known) + ", and the hub refuses reads of unknown cameras."
+                    + " Use --cameras " + known + " or less, or --registry-out FILE to write a registry with SIM-NAS-0001.."
+                    + String.format("%04d", cameras) + " for the hub to load (anpr.cameras.location)");
+        }
     }
 
     private Sender.Factory senders() {

@@ -75,10 +75,15 @@ final class EmbeddedStore implements AutoCloseable {
             setSuperuserPassword(pgData, settings.get(), password);
         }
         EmbeddedPostgres pg;
+        Path portFile = dataDir.resolve("postgres-port");
         try {
-            pg = locked(settings.get(), pgData, secretFile, password)
-                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
-                    .start();
+            EmbeddedPostgres.Builder b = locked(settings.get(), pgData, secretFile, password)
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+            int port = rememberedPort(portFile);
+            if (port > 0) {
+                b.setPort(port);
+            }
+            pg = b.start();
         } catch (IOException | RuntimeException e) {
             stopLeftOver(pgData); // zonky leaves the server running when its readiness check fails (e.g. a wrong password)
             throw e;
@@ -90,6 +95,7 @@ final class EmbeddedStore implements AutoCloseable {
             throw new IOException("Could not set up the embedded store's roles (SQLState "
                     + (e instanceof SQLException s ? s.getSQLState() : "-") + ")", e);
         }
+        Files.writeString(portFile, pg.getPort() + "\n");
         log.info("Embedded PostgreSQL on localhost:{} (SCRAM, loopback only); the hub connects as '{}', password in {}",
                 pg.getPort(), APP_ROLE, secretFile);
         return new EmbeddedStore(pg, password);
@@ -103,6 +109,32 @@ final class EmbeddedStore implements AutoCloseable {
                 .setLocaleConfig("auth", "scram-sha-256") // initdb only (fresh cluster), see the class comment
                 .setLocaleConfig("pwfile", secretFile.toString())
                 .setConnectConfig("password", password); // zonky's readiness check logs in as postgres
+    }
+
+    /**
+     * The port of the last start, kept in {@code <data>/postgres-port} so that pg_dump, psql and firewall rules find the
+     * store at the same place after a restart (an operator may write another port there); 0 = let zonky choose, when
+     * there is none yet or that port is taken now.
+     */
+    static int rememberedPort(Path portFile) throws IOException {
+        if (!Files.exists(portFile)) {
+            return 0;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(Files.readString(portFile).trim());
+            if (port < 1024 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IOException(portFile + " must hold one port number (1024-65535) for the embedded store");
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return port;
+        } catch (IOException taken) {
+            log.warn("Port {} of the embedded store ({}) is taken by another process: starting on a free port instead", port, portFile);
+            return 0;
+        }
     }
 
     /** Upgrade of a data directory made by the old hub: its superuser had no password and pg_hba.conf trusted all. */

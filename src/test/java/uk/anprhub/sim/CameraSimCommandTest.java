@@ -39,4 +39,28 @@ class CameraSimCommandTest {
         assertThat(printed.toString()).isEmpty();
         assertThat(Files.readString(registry)).contains("SIM-HIKVISION-0001", "SIM-HIKVISION-0003");
     }
+
+    @Test
+    void moreNasJsonCamerasThanTheDemoRegistryHasAreRefusedWithAClearMessageBeforeSending() throws Exception {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (ServerSocket hub = new ServerSocket(0)) {
+            System.setErr(new PrintStream(printed, true));
+            int exit = new CommandLine(new CameraSimCommand()).execute("--cameras", "21", "--count", "5",
+                    "--url", "http://127.0.0.1:" + hub.getLocalPort());
+            assertThat(exit).isEqualTo(2);
+            hub.setSoTimeout(300);
+            boolean connected;
+            try (var ignored = hub.accept()) {
+                connected = true;
+            } catch (SocketTimeoutException e) {
+                connected = false;
+            }
+            assertThat(connected).as("a connection to the hub").isFalse();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(printed.toString()).contains("--cameras 21", "MPS-DEMO-0001..0010", "--registry-out")
+                .doesNotContain("Exception");
+    }
 }
