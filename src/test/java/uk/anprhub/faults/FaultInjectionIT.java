@@ -54,7 +54,7 @@ class FaultInjectionIT {
     /** The operator's request time-out to NAS here: a lease "sized to the request timeout" follows it (item 8). */
     private static final String REQUEST_TIMEOUT = "--anpr.delivery.targets.nas.http.request-timeout=5s";
     /** How soon after recovery nothing may be left pending (target: not the 5-minute lease). */
-    private static final Duration DRAINED_WITHIN = Duration.ofSeconds(20);
+    private static final Duration DRAINED_WITHIN = Duration.ofSeconds(15);
 
     @TempDir
     static Path dir;
@@ -96,16 +96,18 @@ class FaultInjectionIT {
     @Order(1)
     void postgresStoppedAndStartedDuringIngest() throws Exception {
         Tally t = outage("pg-stop", pg::stop, pg::start);
-        assertNothingLostOrDeadAndAllAtNas(t);
-        assertNothingLeftWaitingTheLease(t); // target: fails on today's code
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code when a verdict was lost
     }
 
     @Test
     @Order(2)
     void postgresCrashedDuringIngest() throws Exception {
         Tally t = outage("pg-crash", pg::crash, pg::start);
-        assertNothingLostOrDeadAndAllAtNas(t);
-        assertNothingLeftWaitingTheLease(t); // target: fails on today's code
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code when a verdict was lost
     }
 
     @Test
@@ -117,7 +119,7 @@ class FaultInjectionIT {
         try (Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(60))) {
             awaitAcknowledged(load, 300);
             nas.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
-            Thread.sleep(2 * OUTAGE.toMillis()); // long enough for the breaker to open
+            Thread.sleep(8000); // long enough for the breaker to open and back off
             long acceptedBefore = nas.stat("accepted");
             nas.faults(Faults.NONE);
             long upAt = System.nanoTime();
@@ -127,7 +129,8 @@ class FaultInjectionIT {
             load.close();
             t = awaitDelivered("nas-down", load.acknowledged(), since, recover, Duration.ofSeconds(60));
         }
-        assertNothingLostOrDeadAndAllAtNas(t);
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
         assertThat(t.nasDuplicates()).as("NAS duplicates after an outage of NAS").isZero();
         assertThat(t.backlog()).as("reads still waiting for delivery").isZero();
     }
@@ -141,7 +144,7 @@ class FaultInjectionIT {
     void postgresFrozenDuringIngest() throws Exception {
         Instant since = Instant.now();
         nas.reset();
-        Duration freeze = Duration.ofSeconds(15);
+        Duration freeze = Duration.ofSeconds(12);
         Tally t;
         double longestWait;
         Map<Integer, Long> statuses;
@@ -165,7 +168,8 @@ class FaultInjectionIT {
         }
         System.out.printf("fault=pg-freeze freezeSeconds=%d longestCameraWaitSeconds=%.1f answers=%s%n",
                 freeze.toSeconds(), longestWait, statuses);
-        assertNothingLostOrDeadAndAllAtNas(t);
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
         assertThat(longestWait).as("longest a camera waited for an answer while the database was frozen (s)").isLessThan(8.0);
         assertThat(statuses).as("answers: cameras told to come back (503) while the database was frozen").containsKey(503);
     }
@@ -179,11 +183,10 @@ class FaultInjectionIT {
         Instant since = Instant.now();
         nas.reset();
         Set<UUID> acked = killDuringLoad(1500, () -> true);
-        long restartAt = System.nanoTime();
-        launch("restart-after-kill9");
-        Tally t = awaitDelivered("hub-kill9-ingest", acked, since, (System.nanoTime() - restartAt) / 1e9, DRAINED_WITHIN);
-        assertNothingLostOrDeadAndAllAtNas(t);
-        assertNothingLeftWaitingTheLease(t); // target: fails on today's code when a batch was in flight at the kill
+        StartWatch.Figures restart = launch("restart-after-kill9");
+        Tally t = awaitDelivered("hub-kill9-ingest", acked, since, restart.first2xxSeconds(), DRAINED_WITHIN);
+        assertNothingLostOrDead(t);
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code if a batch was in flight
     }
 
     /**
@@ -200,11 +203,10 @@ class FaultInjectionIT {
         Set<UUID> acked = killDuringLoad(2000, () -> nas.stat("requests") >= 4);
         Thread.sleep(3500); // NAS finishes, and accepts, what the dead hub had sent
         nas.faults(Faults.NONE);
-        long restartAt = System.nanoTime();
-        launch("restart-after-kill9-slow-drain");
-        Tally t = awaitDelivered("hub-kill9-slow-drain", acked, since, (System.nanoTime() - restartAt) / 1e9, DRAINED_WITHIN);
-        assertNothingLostOrDeadAndAllAtNas(t);
-        assertNothingLeftWaitingTheLease(t);
+        StartWatch.Figures restart = launch("restart-after-kill9-slow-drain");
+        Tally t = awaitDelivered("hub-kill9-slow-drain", acked, since, restart.first2xxSeconds(), DRAINED_WITHIN);
+        assertNothingLostOrDead(t);
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t);
     }
 
     /**
@@ -235,13 +237,14 @@ class FaultInjectionIT {
     }
 
     /** Launches the hub with a {@link StartWatch} camera; returns when it is up and that camera heard a 2xx. */
-    private void launch(String what) throws Exception {
-        var watch = StartWatch.watch("http://localhost:" + port + "/ingest/nas-json", startAcks, Duration.ofSeconds(150));
+    private StartWatch.Figures launch(String what) throws Exception {
+        var watch = StartWatch.watch("http://localhost:" + port + "/ingest/nas-json", startAcks, Duration.ofSeconds(180));
         hub = HubProcess.start(dir, port, Map.of("ANPR_DB_URL", pg.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()), REQUEST_TIMEOUT);
-        hub.waitUntilUp(Duration.ofSeconds(150));
-        StartWatch.Figures f = watch.get(150, TimeUnit.SECONDS);
+        hub.waitUntilUp(Duration.ofSeconds(180));
+        StartWatch.Figures f = watch.get(180, TimeUnit.SECONDS);
         starts.add(f);
         System.out.println(f.line(what));
+        return f;
     }
 
     private void ensureUp() throws Exception {
@@ -304,18 +307,21 @@ class FaultInjectionIT {
         return t;
     }
 
-    /** What must hold today and always: nothing acknowledged lost, no dead letters, NAS has all, duplicates bounded. */
-    private static void assertNothingLostOrDeadAndAllAtNas(Tally t) {
+    /** What must hold today and always: nothing acknowledged lost, no dead letters, duplicates within the bound. */
+    private static void assertNothingLostOrDead(Tally t) {
         assertThat(t.acknowledged()).as("reads acknowledged").isGreaterThan(600);
         assertThat(t.lost()).as("acknowledged reads missing from PostgreSQL").isZero();
         assertThat(t.deadLetters()).as("dead letters made by the fault").isZero();
-        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
         assertThat(t.nasDuplicates()).as("reads NAS was sent twice").isLessThanOrEqualTo(DUPLICATE_BOUND);
     }
 
-    /** Target (issue 11 item 8): no batch left leased to a worker that failed or died, waiting out the 5-minute lease. */
-    private static void assertNothingLeftWaitingTheLease(Tally t) {
-        assertThat(t.backlog()).as("reads still PENDING %d s after recovery (leased; NAS gets them again when the lease ends)",
-                DRAINED_WITHIN.toSeconds()).isZero();
+    /**
+     * Target (issue 11 item 8): within {@link #DRAINED_WITHIN} of recovery NAS has every acknowledged read and no batch
+     * is left leased to a worker that died or could not record NAS's answer, waiting out the 5-minute lease.
+     */
+    private static void assertAllDeliveredAndNothingLeftWaitingTheLease(Tally t) {
+        assertThat(t.backlog()).as("reads still PENDING %d s after recovery (leased: sent to NAS when the lease ends,"
+                + " a duplicate for those NAS already has)", DRAINED_WITHIN.toSeconds()).isZero();
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
     }
 }

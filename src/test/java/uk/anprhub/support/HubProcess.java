@@ -78,13 +78,15 @@ public final class HubProcess implements AutoCloseable {
     /** Waits until {@code /actuator/health} answers 200 UP; fails if the process dies or {@code limit} passes. */
     public void waitUntilUp(Duration limit) throws InterruptedException {
         long until = System.nanoTime() + limit.toNanos();
+        String health = "no answer";
         while (System.nanoTime() < until) {
             if (!process.isAlive()) {
-                throw new AssertionError("hub process exited (" + process.exitValue() + "), see " + log);
+                throw new AssertionError("hub process exited (" + process.exitValue() + "); its log ends:\n" + logTail());
             }
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                health = r.statusCode() + " " + r.body();
                 if (r.statusCode() == 200 && "UP".equals(JSON.readTree(r.body()).path("status").asText())) {
                     return;
                 }
@@ -93,7 +95,18 @@ public final class HubProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("hub did not come up in " + limit.toSeconds() + " s, see " + log);
+        throw new AssertionError("hub did not come up in " + limit.toSeconds() + " s (last health: " + health
+                + "); its log ends:\n" + logTail());
+    }
+
+    /** The last lines of the hub's log (a failure message outlives the test's temporary directory). */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     /** SIGKILL: no shutdown hook, no flush. */
