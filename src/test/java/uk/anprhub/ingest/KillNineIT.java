@@ -48,7 +48,7 @@ class KillNineIT {
             AtomicBoolean loading = new AtomicBoolean(true);
             ExecutorService clients = Executors.newFixedThreadPool(16);
             try {
-                hub.waitUntilUp(Duration.ofSeconds(120));
+                hub.waitUntilUp(Duration.ofSeconds(180));
                 for (int i = 0; i < 16; i++) {
                     clients.submit(() -> {
                         while (loading.get()) {
@@ -88,7 +88,7 @@ class KillNineIT {
             assertThat(stored).as("acknowledged reads found in the store after kill -9").isEqualTo(acknowledged.size());
 
             try (HubProcess again = startHub(db, port)) {
-                again.waitUntilUp(Duration.ofSeconds(120));
+                again.waitUntilUp(Duration.ofSeconds(180));
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/nas-json"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(TestReads.read())).build(),
                         HttpResponse.BodyHandlers.ofString());
