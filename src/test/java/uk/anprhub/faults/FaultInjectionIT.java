@@ -1,0 +1,327 @@
+package uk.anprhub.faults;
+
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.nassim.Faults;
+import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.support.FreePorts;
+import uk.anprhub.support.HubProcess;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An operator's worst week, against the hub as a real process (the built jar) under camera load: its external
+ * PostgreSQL stopped and started, crashed (SIGKILL of the postmaster and every backend), frozen (SIGSTOP); the national
+ * service down; the hub itself killed with SIGKILL during ingest and during a slow drain, and restarted, with a camera
+ * knocking from the moment each hub is launched. Each scenario prints one line of exact figures ({@link Tally};
+ * docs/reliability.md quotes them).
+ *
+ * <p>Two kinds of assertion. What holds today and must keep holding (issue 11, "Done means"): nothing acknowledged is
+ * lost, outages make no dead letters, NAS receives every acknowledged read, duplicates stay within the bound. And the
+ * targets of issue 11 that fail on the code this suite was written against (named in each test's comment): a frozen
+ * database answered with a 503 within seconds, no 404 while starting, no batch left waiting out the 5-minute lease.
+ * The scenarios share one database, simulator and hub (starts are the slow part); each counts only its own reads.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionIT {
+
+    private static final int CAMERAS = 8;
+    private static final int READS_PER_REQUEST = 10;
+    private static final Duration OUTAGE = Duration.ofSeconds(5);
+    /** Duplicates a crash may cause: what the workers had in flight (4 workers x 500 reads, docs/delivery.md). */
+    private static final int DUPLICATE_BOUND = 4 * 500;
+    /** The operator's request time-out to NAS here: a lease "sized to the request timeout" follows it (item 8). */
+    private static final String REQUEST_TIMEOUT = "--anpr.delivery.targets.nas.http.request-timeout=5s";
+    /** How soon after recovery nothing may be left pending (target: not the 5-minute lease). */
+    private static final Duration DRAINED_WITHIN = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path dir;
+
+    private ExternalPostgres pg;
+    private NasSimulator nas;
+    private JdbcTemplate db;
+    private int port;
+    private HubProcess hub;
+    private final List<StartWatch.Figures> starts = new ArrayList<>();
+    private final Set<UUID> startAcks = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    void start() throws Exception {
+        pg = ExternalPostgres.start(dir.resolve("pg"), FreePorts.next());
+        db = new JdbcTemplate(pg.dataSource());
+        assertThat(db.queryForObject("show fsync", String.class)).isEqualTo("on");
+        nas = NasSimulator.start(0);
+        port = FreePorts.next();
+        launch("start");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (hub != null) {
+            hub.close();
+        }
+        if (nas != null) {
+            nas.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    // ---- the hub's database and NAS fail under it ----
+
+    @Test
+    @Order(1)
+    void postgresStoppedAndStartedDuringIngest() throws Exception {
+        Tally t = outage("pg-stop", pg::stop, pg::start);
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code when a verdict was lost
+    }
+
+    @Test
+    @Order(2)
+    void postgresCrashedDuringIngest() throws Exception {
+        Tally t = outage("pg-crash", pg::crash, pg::start);
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code when a verdict was lost
+    }
+
+    @Test
+    @Order(3)
+    void nasDownForAWhile() throws Exception {
+        Instant since = Instant.now();
+        nas.reset();
+        Tally t;
+        try (Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(60))) {
+            awaitAcknowledged(load, 300);
+            nas.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
+            Thread.sleep(8000); // long enough for the breaker to open and back off
+            long acceptedBefore = nas.stat("accepted");
+            nas.faults(Faults.NONE);
+            long upAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).until(() -> nas.stat("accepted") > acceptedBefore);
+            double recover = (System.nanoTime() - upAt) / 1e9; // NAS up -> first delivery
+            awaitAcknowledged(load, load.acknowledged().size() + 300);
+            load.close();
+            t = awaitDelivered("nas-down", load.acknowledged(), since, recover, Duration.ofSeconds(60));
+        }
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertThat(t.nasDuplicates()).as("NAS duplicates after an outage of NAS").isZero();
+        assertThat(t.backlog()).as("reads still waiting for delivery").isZero();
+    }
+
+    /**
+     * A frozen database must not hold cameras for long: 503 + Retry-After within a few seconds (issue 11 item 7).
+     * Target: fails on today's code, which holds every request until the database thaws (or 30 s).
+     */
+    @Test
+    @Order(4)
+    void postgresFrozenDuringIngest() throws Exception {
+        Instant since = Instant.now();
+        nas.reset();
+        Duration freeze = Duration.ofSeconds(12);
+        Tally t;
+        double longestWait;
+        Map<Integer, Long> statuses;
+        try (Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(60))) {
+            awaitAcknowledged(load, 300);
+            long frozenAt = System.nanoTime();
+            pg.freeze();
+            try {
+                Thread.sleep(freeze.toMillis());
+            } finally {
+                pg.thaw();
+            }
+            long thawedAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.secondsToFirst2xxAfter(thawedAt) >= 0);
+            double recover = load.secondsToFirst2xxAfter(thawedAt);
+            awaitAcknowledged(load, load.acknowledged().size() + 300);
+            load.close();
+            longestWait = load.longestWaitOfRequestsHeldBetween(frozenAt, thawedAt);
+            statuses = load.statuses();
+            t = awaitDelivered("pg-freeze", load.acknowledged(), since, recover, DRAINED_WITHIN);
+        }
+        System.out.printf("fault=pg-freeze freezeSeconds=%d longestCameraWaitSeconds=%.1f answers=%s%n",
+                freeze.toSeconds(), longestWait, statuses);
+        assertNothingLostOrDead(t);
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+        assertThat(longestWait).as("longest a camera waited for an answer while the database was frozen (s)").isLessThan(8.0);
+        assertThat(statuses).as("answers: cameras told to come back (503) while the database was frozen").containsKey(503);
+    }
+
+    // ---- the hub itself is killed ----
+
+    @Test
+    @Order(5)
+    void hubKilledDuringIngest() throws Exception {
+        ensureUp();
+        Instant since = Instant.now();
+        nas.reset();
+        Set<UUID> acked = killDuringLoad(1500, () -> true);
+        StartWatch.Figures restart = launch("restart-after-kill9");
+        Tally t = awaitDelivered("hub-kill9-ingest", acked, since, restart.first2xxSeconds(), DRAINED_WITHIN);
+        assertNothingLostOrDead(t);
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t); // target: fails on today's code if a batch was in flight
+    }
+
+    /**
+     * Killed while NAS is slow (3 s a request): the batches in flight stay leased to a worker that is gone. Target
+     * (issue 11 item 8): sent again soon after the restart, not after the 5-minute lease. Fails on today's code.
+     */
+    @Test
+    @Order(6)
+    void hubKilledDuringASlowDrain() throws Exception {
+        ensureUp();
+        Instant since = Instant.now();
+        nas.reset();
+        nas.faults(new Faults(Faults.Mode.SLOW, 0, 3000, null, null, null));
+        Set<UUID> acked = killDuringLoad(2000, () -> nas.stat("requests") >= 4);
+        Thread.sleep(3500); // NAS finishes, and accepts, what the dead hub had sent
+        nas.faults(Faults.NONE);
+        StartWatch.Figures restart = launch("restart-after-kill9-slow-drain");
+        Tally t = awaitDelivered("hub-kill9-slow-drain", acked, since, restart.first2xxSeconds(), DRAINED_WITHIN);
+        assertNothingLostOrDead(t);
+        assertAllDeliveredAndNothingLeftWaitingTheLease(t);
+    }
+
+    /**
+     * Until the hub can take reads a camera must hear "try again" (503 + Retry-After), never 404, which cameras treat
+     * as final (issue 11 item 4). Looks at every start of this class. Target: fails on today's code.
+     */
+    @Test
+    @Order(7)
+    void noCameraHearsNotFoundWhileTheHubStarts() throws Exception {
+        ensureUp();
+        assertThat(starts).allSatisfy(f -> assertThat(f.first2xxSeconds()).as("a read acknowledged after the start").isPositive());
+        int notFound = starts.stream().mapToInt(StartWatch.Figures::notFound).sum();
+        assertThat(notFound).as("404 answers to /ingest/nas-json during %d starts: %s", starts.size(), starts).isZero();
+    }
+
+    // ---- harness ----
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private interface Condition {
+        boolean met() throws Exception;
+    }
+
+    private String ingestUrl() {
+        return hub.url("/ingest/nas-json");
+    }
+
+    /** Launches the hub with a {@link StartWatch} camera; returns when it is up and that camera heard a 2xx. */
+    private StartWatch.Figures launch(String what) throws Exception {
+        var watch = StartWatch.watch("http://localhost:" + port + "/ingest/nas-json", startAcks, Duration.ofSeconds(180));
+        hub = HubProcess.start(dir, port, Map.of("ANPR_DB_URL", pg.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()), REQUEST_TIMEOUT);
+        hub.waitUntilUp(Duration.ofSeconds(180));
+        StartWatch.Figures f = watch.get(180, TimeUnit.SECONDS);
+        starts.add(f);
+        System.out.println(f.line(what));
+        return f;
+    }
+
+    private void ensureUp() throws Exception {
+        if (!hub.isAlive()) {
+            launch("start");
+        }
+    }
+
+    /** Camera load until {@code acks} reads are acknowledged and {@code also} holds; then SIGKILL; every ack stored. */
+    private Set<UUID> killDuringLoad(int acks, Condition also) throws Exception {
+        Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(30));
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> load.acknowledged().size() >= acks && also.met());
+            hub.kill9();
+        } finally {
+            load.close();
+        }
+        Tally atKill = Tally.of("at-kill", load.acknowledged(), db, nas, Instant.EPOCH, -1, -1);
+        assertThat(atKill.acknowledged()).isGreaterThanOrEqualTo(acks);
+        assertThat(atKill.lost()).as("acknowledged reads missing from PostgreSQL right after kill -9").isZero();
+        return load.acknowledged();
+    }
+
+    /** Camera load; the fault for {@link #OUTAGE}; its removal; recovery; load stopped; figures once delivered. */
+    private Tally outage(String fault, Step inject, Step remove) throws Exception {
+        Instant since = Instant.now();
+        nas.reset();
+        try (Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(60))) {
+            awaitAcknowledged(load, 300);
+            inject.run();
+            Thread.sleep(OUTAGE.toMillis());
+            remove.run();
+            long back = System.nanoTime(); // the fault is gone (PostgreSQL accepts connections again)
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.secondsToFirst2xxAfter(back) >= 0);
+            double recover = load.secondsToFirst2xxAfter(back); // PostgreSQL back -> first 2xx to a camera
+            awaitAcknowledged(load, load.acknowledged().size() + 300);
+            load.close();
+            System.out.println("fault=" + fault + " answers=" + load.statuses());
+            return awaitDelivered(fault, load.acknowledged(), since, recover, DRAINED_WITHIN);
+        }
+    }
+
+    private static void awaitAcknowledged(Load load, int atLeast) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged().size() >= atLeast);
+    }
+
+    /** Waits up to {@code limit} until NAS holds every acknowledged read and nothing stored since {@code since} is pending. */
+    private Tally awaitDelivered(String fault, Set<UUID> acked, Instant since, double recover, Duration limit) {
+        try {
+            await().atMost(limit).pollInterval(Duration.ofMillis(500)).until(() -> Tally.of(fault, acked, db, nas, since, recover, -1),
+                    t -> t.deliveredUnique() == t.acknowledged() && t.backlog() == 0);
+        } catch (ConditionTimeoutException e) {
+            // the figures below say what is missing
+        }
+        Tally t = Tally.of(fault, acked, db, nas, since, recover, hub.rssPeakMb());
+        System.out.println(t.line());
+        if (t.backlog() > 0) {
+            System.out.println("fault=" + fault + " backlog " + Tally.describeBacklog(db, nas, since));
+        }
+        return t;
+    }
+
+    /** What must hold today and always: nothing acknowledged lost, no dead letters, duplicates within the bound. */
+    private static void assertNothingLostOrDead(Tally t) {
+        assertThat(t.acknowledged()).as("reads acknowledged").isGreaterThan(600);
+        assertThat(t.lost()).as("acknowledged reads missing from PostgreSQL").isZero();
+        assertThat(t.deadLetters()).as("dead letters made by the fault").isZero();
+        assertThat(t.nasDuplicates()).as("reads NAS was sent twice").isLessThanOrEqualTo(DUPLICATE_BOUND);
+    }
+
+    /**
+     * Target (issue 11 item 8): within {@link #DRAINED_WITHIN} of recovery NAS has every acknowledged read and no batch
+     * is left leased to a worker that died or could not record NAS's answer, waiting out the 5-minute lease.
+     */
+    private static void assertAllDeliveredAndNothingLeftWaitingTheLease(Tally t) {
+        assertThat(t.backlog()).as("reads still PENDING %d s after recovery (leased: sent to NAS when the lease ends,"
+                + " a duplicate for those NAS already has)", DRAINED_WITHIN.toSeconds()).isZero();
+        assertThat(t.deliveredUnique()).as("acknowledged reads NAS accepted").isEqualTo(t.acknowledged());
+    }
+}
