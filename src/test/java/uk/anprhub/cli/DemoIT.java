@@ -66,7 +66,8 @@ class DemoIT {
                 assertThat(value(metrics, "anpr_reads_stored_total{feed=\"hikvision-isapi\"}")).as("HTTP").isPositive();
                 assertThat(value(metrics, "anpr_reads_stored_total{feed=\"genetec-sharpv-ftp\"}")).as("FTP").isPositive();
                 assertThat(metrics).as("TCP").containsPattern("camel_exchanges_total\\{[^}]*routeId=\"tcp-nas-json\"[^}]*} [1-9]");
-                assertThat(get("http://localhost:" + nas + "/nas/v1/_stats")).doesNotContain("\"accepted\":0,");
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(get("http://localhost:" + nas + "/nas/v1/_stats"))
+                        .path("accepted").asLong()).as("accepted by NAS").isPositive(); // top level: bof2 has its own counts
             });
 
             List<ProcessHandle> children = demo.descendants().toList();
