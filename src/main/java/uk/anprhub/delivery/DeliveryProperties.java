@@ -120,14 +120,14 @@ public record DeliveryProperties(@DefaultValue("true") boolean enabled, @Default
      * @param headers     extra request headers (e.g. an API key)
      * @param concurrency requests in flight per batch for per-read targets (bof2)
      * @param minBytesPerSecond the slowest upload rate the request timeout allows for: a request may take
-     *                    {@code requestTimeout + body bytes / minBytesPerSecond} (8 MB at 128KB/s: 30 s + 64 s);
+     *                    {@code requestTimeout + body bytes / minBytesPerSecond} (8 MB at 512KB/s: 30 s + 16 s);
      *                    0 = the bare {@code requestTimeout} whatever the size
      */
     public record Http(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration requestTimeout,
                        String proxy, String sslBundle, Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
                        Path trustStore, String trustStorePassword, @DefaultValue("PKCS12") String trustStoreType,
                        Map<String, String> headers, @DefaultValue("8") int concurrency,
-                       @DefaultValue("128KB") DataSize minBytesPerSecond) {
+                       @DefaultValue("512KB") DataSize minBytesPerSecond) {
 
         public Http {
             headers = headers == null ? Map.of() : headers;

@@ -349,11 +349,35 @@ public final class TargetWorker implements AutoCloseable {
             }
             v.add(batch, r);
         }
-        store.complete(id, v.delivered(), v.retries(), v.dead());
+        complete(v, deadline);
         delivered.increment(v.delivered().size());
         deadLettered.increment(v.dead().size());
         if (!v.dead().isEmpty()) {
             log.info("Delivery target {}: {} read(s) dead-lettered (first reason: {})", id, v.dead().size(), v.dead().get(0).reason());
+        }
+    }
+
+    /**
+     * Records the verdicts, retrying while the lease lasts: a database that is away for a moment must not leave a batch
+     * the target already took to be sent again when the lease ends. Safe to repeat: every update needs status PENDING.
+     */
+    private void complete(Verdicts v, long deadline) throws SQLException, InterruptedException {
+        long waitMillis = 250;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.complete(id, v.delivered(), v.retries(), v.dead());
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) - deadline > 0) {
+                    throw e; // the lease is nearly over: another worker may take the batch; the caller says so
+                }
+                if (attempt == 1) {
+                    log.warn("Delivery target {}: verdicts of a sent batch not recorded (SQLState {}); retrying until the lease ends",
+                            id, e.getSQLState());
+                }
+                Thread.sleep(waitMillis);
+                waitMillis = Math.min(waitMillis * 2, 5_000);
+            }
         }
     }
 

@@ -33,9 +33,10 @@ class InFlightWindowTest {
                 "anpr.delivery.targets.bof2.batch-size", "40",
                 "anpr.delivery.targets.bof2.http.concurrency", "8",
                 "anpr.delivery.targets.slow.lease", "7m"));
-        assertThat(p.targets().get("nas").leaseFor("nas")).hasSeconds(20);
-        assertThat(p.targets().get("bof2").leaseFor("bof2")).as("5 rounds of 8 sends, plus one").hasSeconds(60);
+        // a full batch (8 MB at 512 KB/s: 16 s more than the request timeout) per round of sends, plus the request timeout
+        assertThat(p.targets().get("nas").leaseFor("nas")).hasSeconds(26 + 10);
+        assertThat(p.targets().get("bof2").leaseFor("bof2")).as("5 rounds of 8 sends, plus one").hasSeconds(5 * 26 + 10);
         assertThat(p.targets().get("slow").leaseFor("slow")).hasMinutes(7);
-        assertThat(DeliveryProperties.Target.defaults().leaseFor("nas")).as("default: 2 × 30 s").hasSeconds(60);
+        assertThat(DeliveryProperties.Target.defaults().leaseFor("nas")).as("default: 30 s + 16 s + 30 s").hasSeconds(76);
     }
 }

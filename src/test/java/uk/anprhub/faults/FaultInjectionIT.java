@@ -53,6 +53,8 @@ class FaultInjectionIT {
     private static final int DUPLICATE_BOUND = 4 * 500;
     /** The operator's request time-out to NAS here: a lease "sized to the request timeout" follows it (item 8). */
     private static final String REQUEST_TIMEOUT = "--anpr.delivery.targets.nas.http.request-timeout=5s";
+    /** Batches of at most 1 MB here (reads without pictures), so the lease is 5 s + 1 MB at 512 KB/s + 5 s = 12 s. */
+    private static final String BATCH_BYTES = "--anpr.delivery.targets.nas.max-batch-bytes=1MB";
     /** How soon after recovery nothing may be left pending (target: not the 5-minute lease). */
     private static final Duration DRAINED_WITHIN = Duration.ofSeconds(15);
 
@@ -239,7 +241,7 @@ class FaultInjectionIT {
     /** Launches the hub with a {@link StartWatch} camera; returns when it is up and that camera heard a 2xx. */
     private StartWatch.Figures launch(String what) throws Exception {
         var watch = StartWatch.watch("http://localhost:" + port + "/ingest/nas-json", startAcks, Duration.ofSeconds(180));
-        hub = HubProcess.start(dir, port, Map.of("ANPR_DB_URL", pg.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()), REQUEST_TIMEOUT);
+        hub = HubProcess.start(dir, port, Map.of("ANPR_DB_URL", pg.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()), REQUEST_TIMEOUT, BATCH_BYTES);
         hub.waitUntilUp(Duration.ofSeconds(180));
         StartWatch.Figures f = watch.get(180, TimeUnit.SECONDS);
         starts.add(f);

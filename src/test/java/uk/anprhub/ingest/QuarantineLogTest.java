@@ -19,9 +19,12 @@ class QuarantineLogTest {
 
     private final Logger logger = (Logger) LoggerFactory.getLogger(IngestService.class);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private ch.qos.logback.classic.Level level;
 
     @BeforeEach
     void capture() {
+        level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO); // other tests in this JVM may have quietened logging
         lines.start();
         logger.addAppender(lines);
     }
@@ -29,6 +32,7 @@ class QuarantineLogTest {
     @AfterEach
     void release() {
         logger.detachAppender(lines);
+        logger.setLevel(level);
     }
 
     @Test

@@ -24,15 +24,7 @@ class MetricNamesIT extends HubIT {
      * prints which ones the hub exports by now.
      */
     static final Set<String> NOT_YET_EXPORTED = Set.of(
-            "anpr_camera_silent",                      // camera health (later issue)
-            "anpr_delivery_breaker_open",              // issue 15.3
-            "anpr_delivery_drain_eta_seconds",         // issue 15.3
-            "anpr_delivery_request_seconds_bucket",    // issue 15.5
-            "anpr_store_commit_seconds_bucket",        // issue 15.5
-            "anpr_ingest_ack_seconds_bucket",          // issue 15.5
-            "anpr_quarantine_held",                    // issue 15.4
-            "anpr_build_info",                         // issue 15.5
-            "anpr_store_disk_free_bytes");             // issue 11
+            "anpr_camera_silent");                     // camera health (issue 13)             // issue 11
 
     /**
      * Exported only once their transport is configured or their first event happened (this test hub has no MQTT,
