@@ -69,7 +69,8 @@ class ReadyLine {
         List<String> out = new ArrayList<>();
         new java.util.TreeMap<>(d.targets()).forEach((id, t) -> {
             if (t.enabledFor(id)) {
-                String url = t.url() != null ? t.url().toString() : "nas".equals(id) ? env.getProperty("anpr.nas.url", "?") : "?";
+                String url = t.url() != null ? uk.anprhub.delivery.TargetUrls.redact(t.url()) // never credentials or a query
+                        : "nas".equals(id) ? uk.anprhub.delivery.TargetUrls.redact(java.net.URI.create(env.getProperty("anpr.nas.url", "?"))) : "?";
                 out.add(("nas".equals(id) ? "NAS" : id) + " target " + url);
             }
         });

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A target URL checked at start (a typo must not look like an outage) and shown without credentials or query. */
-final class TargetUrls {
+public final class TargetUrls {
 
     private TargetUrls() {
     }
@@ -52,7 +52,7 @@ final class TargetUrls {
     }
 
     /** scheme://host[:port]/path: never user info, query or fragment (they may hold secrets). */
-    static String redact(URI url) {
+    public static String redact(URI url) {
         if (url.getHost() == null) {
             String s = url.toString();
             int cut = s.indexOf('?');

@@ -10,6 +10,7 @@ import uk.anprhub.ops.AuditLog;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.StandardMBean;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
  * reload for ops in Hawtio. Every operation is audited with the calling account (Jolokia runs behind the login, so
  * the Spring Security context names it), else "jmx" for a direct JMX client.
  */
-public final class QuarantineMBean implements QuarantineMXBean {
+public final class QuarantineMBean implements QuarantineConsole {
 
     public static final String NAME = "uk.anprhub:type=Quarantine";
     private static final Logger log = LoggerFactory.getLogger(QuarantineMBean.class);
@@ -89,7 +90,9 @@ public final class QuarantineMBean implements QuarantineMXBean {
                 if (server.isRegistered(name)) {
                     server.unregisterMBean(name);
                 }
-                server.registerMBean(this, name);
+                // An MXBean through StandardMBean, its interface named so Spring's MBeanExporter does not also
+                // register this bean (a second registration of one MXBean fails the start)
+                server.registerMBean(new StandardMBean(this, QuarantineConsole.class, true), name);
                 registered = this;
             } catch (JMException e) {
                 log.warn("{} not registered: {}", NAME, e.toString());

@@ -67,7 +67,7 @@ class StreamedBodyTest {
         DeliveryProperties.Http http = DeliveryProperties.bind(Map.of("anpr.delivery.targets.nas.http.request-timeout", "30s"))
                 .targets().get("nas").http();
         assertThat(HttpClients.timeout(http, 0)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(HttpClients.timeout(http, 8L * 1024 * 1024)).isEqualTo(Duration.ofSeconds(30 + 64)); // 8 MB at 128 KB/s
+        assertThat(HttpClients.timeout(http, 8L * 1024 * 1024)).isEqualTo(Duration.ofSeconds(30 + 16)); // 8 MB at 512 KB/s
         DeliveryProperties.Http flat = DeliveryProperties.bind(Map.of("anpr.delivery.targets.nas.http.min-bytes-per-second", "0"))
                 .targets().get("nas").http();
         assertThat(HttpClients.timeout(flat, 8L * 1024 * 1024)).isEqualTo(Duration.ofSeconds(30));

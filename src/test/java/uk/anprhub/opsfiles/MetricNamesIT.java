@@ -39,6 +39,9 @@ class MetricNamesIT extends HubIT {
     /** Prometheus's own series. */
     static final Set<String> FROM_PROMETHEUS = Set.of("up");
 
+    /** Micrometer's GC meters exist once the JVM has paused for a collection: not yet in a young test JVM. */
+    static final Set<String> AFTER_FIRST_GC = Set.of("jvm_gc_pause_seconds_sum", "jvm_gc_pause_seconds_count", "jvm_gc_pause_seconds_max");
+
     @Test
     void everyQueriedMetricIsExportedByTheHub() throws Exception {
         String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
@@ -68,7 +71,7 @@ class MetricNamesIT extends HubIT {
                     String source = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java", EXPORTED_ON_USE.get(name)));
                     assertThat(source.contains("\"" + name + "\"") || source.contains("\"" + name.replaceFirst("_total$", "") + "\""))
                             .as(name + " is a meter name in " + EXPORTED_ON_USE.get(name)).isTrue();
-                } else if (!exported.contains(name) && !FROM_PROMETHEUS.contains(name)) {
+                } else if (!exported.contains(name) && !FROM_PROMETHEUS.contains(name) && !AFTER_FIRST_GC.contains(name)) {
                     unknown.put(name, expr);
                 }
             }

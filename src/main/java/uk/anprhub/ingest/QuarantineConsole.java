@@ -3,7 +3,7 @@ package uk.anprhub.ingest;
 import java.util.Map;
 
 /** The quarantine as JMX shows it ({@code uk.anprhub:type=Quarantine}, e.g. in Hawtio). */
-public interface QuarantineMXBean {
+public interface QuarantineConsole {
 
     /** Rows held now by reason (as of the last count, at most a refresh interval old). */
     Map<String, Long> getCountsByReason();
