@@ -220,9 +220,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
-        if (said) {
-            say("anpr-hub demo: stopped");
-        }
+        say("anpr-hub demo: stopped"); // also when every part had already ended
     }
 
     private static String secret() {
