@@ -129,7 +129,7 @@ class DeliveryDiagnosticsIT {
         assertThat(metric("anpr_delivery_breaker_open{target=\"nas\"}")).isZero();
         SIM.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
         for (int i = 0; i < 5; i++) {
-            post("/ingest/nas-json", TestReads.read());
+            postStored(TestReads.read());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> metric("anpr_delivery_breaker_open{target=\"nas\"}") == 1);
         SIM.faults(Faults.NONE);
@@ -171,6 +171,18 @@ class DeliveryDiagnosticsIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> JSON.readTree(asOps("/api/v1/delivery/targets/wrong-path", "GET").body())
                 .path("drainEtaSeconds").asLong() == -1); // a backlog that does not move
         assertThat(wrong.path("backlog").asLong()).isPositive();
+    }
+
+    /** Posts a read as a camera would: a 503 (the store pushing back on a loaded machine) is sent again. */
+    void postStored(String json) throws IOException, InterruptedException {
+        int status = 0;
+        for (int attempt = 0; attempt < 5 && status != 200; attempt++) {
+            status = post("/ingest/nas-json", json).statusCode();
+            if (status == 503) {
+                Thread.sleep(500);
+            }
+        }
+        assertThat(status).as("the read is stored").isEqualTo(200);
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {

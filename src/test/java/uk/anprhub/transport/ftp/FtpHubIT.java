@@ -214,9 +214,17 @@ public abstract class FtpHubIT {
 
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
+        RuntimeException last = null;
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (org.springframework.dao.DataAccessException e) { // the test's own query while PostgreSQL restarts
+                last = e;
+            }
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
+                throw new AssertionError("timed out waiting for: " + what, last);
             }
             Thread.sleep(50);
         }
