@@ -25,10 +25,7 @@ class EmbeddedStorePortIT {
         try (EmbeddedStore again = EmbeddedStore.start(data, StoreConfiguration::embeddedPostgres)) {
             assertThat(again.jdbcUrl()).isEqualTo(first);
         }
-        int chosen;
-        try (ServerSocket free = new ServerSocket(0)) {
-            chosen = free.getLocalPort();
-        }
+        int chosen = uk.anprhub.support.FreePorts.next();
         Files.writeString(data.resolve("postgres-port"), chosen + "\n");
         try (EmbeddedStore moved = EmbeddedStore.start(data, StoreConfiguration::embeddedPostgres)) {
             assertThat(moved.jdbcUrl()).contains("localhost:" + chosen + "/");

@@ -122,6 +122,29 @@ class MqttTransportIT extends MqHubIT {
         await("messages queued for the session delivered", Duration.ofSeconds(20), () -> countVrms(ends) == 5);
     }
 
+    /** Issue 10 item 7: eight poison events (a non-finite score) once stopped the feed; now each is one quarantine row. */
+    @Test
+    void poisonEventsAreQuarantinedOnceEachAndTheFeedGoesOn() throws Exception {
+        int quarantined = quarantined();
+        List<String> poisoned = plates(8);
+        for (int i = 0; i < poisoned.size(); i++) {
+            String event = new String(events.end(poisoned.get(i), CAMERAS[i % 2]), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("\"recognized_license_plate_score\":[0-9.]+", "\"recognized_license_plate_score\":1e999");
+            assertThat(event).contains("1e999");
+            publish(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<String> good = plates(5);
+        for (int i = 0; i < good.size(); i++) {
+            publish(events.end(good.get(i), CAMERAS[i % 2]));
+        }
+        await("the good events after the poison stored", Duration.ofSeconds(30), () -> countVrms(good) == good.size());
+        await("each poison event quarantined once", Duration.ofSeconds(10), () -> quarantined() == quarantined + 8);
+        assertThat(db().queryForObject("select count(*) from quarantine where feed = 'frigate-mqtt' and reason = 'malformed-field'"
+                + " and received_at > now() - interval '5 minutes'", Integer.class)).isGreaterThanOrEqualTo(8);
+        assertThat(countVrms(poisoned)).isZero();
+        assertThat(ingest.isHolding(ROUTE)).as("the feed is not stuck on the poison").isFalse();
+    }
+
     private void publish(byte[] payload) throws Exception {
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
