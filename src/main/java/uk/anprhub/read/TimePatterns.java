@@ -48,9 +48,13 @@ public final class TimePatterns {
         }
         String written;
         try {
-            written = f.format(PROBE.atOffset(ZoneOffset.UTC));
+            written = f.format(PROBE);
         } catch (DateTimeException e) {
-            return "cannot write a date and time (" + e.getMessage() + ")";
+            try { // a pattern with its own offset letters
+                written = f.format(PROBE.atOffset(ZoneOffset.UTC));
+            } catch (DateTimeException e2) {
+                return "cannot write a date and time (" + e2.getMessage() + ")";
+            }
         }
         try {
             TemporalAccessor parsed = f.parse(written);
@@ -61,8 +65,8 @@ public final class TimePatterns {
                 return "does not read back what it writes (" + PROBE + " -> '" + written + "' -> " + back + ")";
             }
         } catch (DateTimeException e) {
-            return "needs a year, month, day, hour and minute ('" + written + "' cannot be read back: "
-                    + e.getMessage() + ")";
+            return "needs a year, month, day, hour and minute (with am/pm for a 12-hour clock): it writes "
+                    + PROBE.toLocalDate() + " " + PROBE.toLocalTime() + " as '" + written + "', which does not read back";
         }
         return null;
     }
