@@ -118,11 +118,12 @@ public final class CameraRegistry {
         Snapshot s = snapshot.get();
         String[] read = identities(device);
         if (device.cameraId() != null) {
-            Camera camera = s.cameras.get(device.cameraId());
-            if (camera == null) {
+            Entry entry = s.entries.get(device.cameraId());
+            if (entry == null) {
                 return Lookup.none("cameraId " + device.cameraId() + " is not in the registry");
             }
-            String clash = clash(read, identities(camera.device()));
+            Camera camera = entry.camera();
+            String clash = clash(read, entry.ids());
             return clash == null ? Lookup.of(camera)
                     : Lookup.none("cameraId names " + camera.cameraId() + " but " + clash);
         }
@@ -131,23 +132,22 @@ public final class CameraRegistry {
             if (read[kind] == null) {
                 continue;
             }
-            List<Camera> named = s.byIdentity.getOrDefault(v + "|" + FIELDS[kind] + "|" + read[kind], List.of());
+            List<Entry> named = s.byIdentity.getOrDefault(v + "|" + FIELDS[kind] + "|" + read[kind], List.of());
             if (named.isEmpty()) {
                 return Lookup.none(FIELDS[kind] + " " + read[kind] + " names no " + v + " camera of the registry"
                         + " (a weaker identity of the read is not tried: it could name another camera)");
             }
             List<Camera> agreeing = new ArrayList<>();
             int best = 0;
-            for (Camera c : named) {
-                String[] camera = identities(c.device());
-                if (clash(read, camera) == null) {
-                    int agreed = agreed(read, camera);
+            for (Entry e : named) {
+                if (clash(read, e.ids()) == null) {
+                    int agreed = agreed(read, e.ids());
                     if (agreed > best) {
                         agreeing.clear();
                         best = agreed;
                     }
                     if (agreed == best) {
-                        agreeing.add(c);
+                        agreeing.add(e.camera());
                     }
                 }
             }
@@ -155,10 +155,10 @@ public final class CameraRegistry {
                 return Lookup.of(agreeing.get(0));
             }
             if (agreeing.isEmpty()) {
-                Camera first = named.get(0);
-                return Lookup.none(FIELDS[kind] + " " + read[kind] + " names " + first.cameraId()
+                Entry first = named.get(0);
+                return Lookup.none(FIELDS[kind] + " " + read[kind] + " names " + first.camera().cameraId()
                         + (named.size() > 1 ? " (and " + (named.size() - 1) + " more)" : "") + " but "
-                        + clash(read, identities(first.device())));
+                        + clash(read, first.ids()));
             }
             return Lookup.none(FIELDS[kind] + " " + read[kind] + " names " + agreeing.size() + " cameras ("
                     + String.join(", ", agreeing.stream().map(Camera::cameraId).toList())
@@ -332,26 +332,33 @@ public final class CameraRegistry {
         return mac == null ? null : mac.toLowerCase(Locale.ROOT).replace('-', ':');
     }
 
-    private record Snapshot(Map<String, Camera> cameras, Map<String, List<Camera>> byIdentity) {
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+    /** A camera with its identities cleaned once, at load, not per read. */
+    private record Entry(Camera camera, String[] ids) {
+    }
+
+    private record Snapshot(Map<String, Camera> cameras, Map<String, Entry> entries, Map<String, List<Entry>> byIdentity) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
 
         static Snapshot of(List<Camera> cameras) {
             Map<String, Camera> byId = new LinkedHashMap<>();
-            Map<String, List<Camera>> byIdentity = new HashMap<>();
+            Map<String, Entry> entries = new HashMap<>();
+            Map<String, List<Entry>> byIdentity = new HashMap<>();
             for (Camera c : cameras) {
                 if (byId.put(c.cameraId(), c) != null) {
                     throw new IllegalArgumentException("camera " + c.cameraId() + " is defined twice");
                 }
-                String[] ids = identities(c.device());
+                Entry entry = new Entry(c, identities(c.device()));
+                entries.put(c.cameraId(), entry);
                 for (int kind : STRENGTH) {
-                    if (ids[kind] != null) { // every camera with that value: a shared one is told apart by the rest
-                        byIdentity.computeIfAbsent(c.vendor() + "|" + FIELDS[kind] + "|" + ids[kind], k -> new ArrayList<>()).add(c);
+                    if (entry.ids()[kind] != null) { // every camera with that value: a shared one is told apart by the rest
+                        byIdentity.computeIfAbsent(c.vendor() + "|" + FIELDS[kind] + "|" + entry.ids()[kind],
+                                k -> new ArrayList<>()).add(entry);
                     }
                 }
             }
-            Map<String, List<Camera>> frozen = new HashMap<>();
+            Map<String, List<Entry>> frozen = new HashMap<>();
             byIdentity.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-            return new Snapshot(Map.copyOf(byId), Map.copyOf(frozen));
+            return new Snapshot(Map.copyOf(byId), Map.copyOf(entries), Map.copyOf(frozen));
         }
     }
 }
