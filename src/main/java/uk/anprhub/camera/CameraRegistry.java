@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.read.NasRead.Direction;
+import uk.anprhub.read.TimePatterns;
 import uk.anprhub.read.VendorRead;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +32,7 @@ public final class CameraRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(CameraRegistry.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final Path location;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
@@ -96,30 +99,127 @@ public final class CameraRegistry {
         }
     }
 
-    /** Finds the camera a vendor read came from (contract section 4.1). */
+    /** Finds the camera a vendor read came from (contract section 4.1); see {@link #lookup}. */
     public Optional<Camera> find(String vendor, VendorRead.Device device) {
+        return Optional.ofNullable(lookup(vendor, device).camera());
+    }
+
+    /**
+     * The camera a read came from, or why there is none. The strongest identity the read carries decides
+     * ({@code cameraId}, else serial, MAC, IP (with its channel), FTP folder, MQTT name, name); every other identity
+     * it carries must agree with that camera's entry or be absent from it. A strongest identity that names no camera,
+     * or a camera that disagrees, is no camera: a weaker identity never picks a sibling (a read filed under another
+     * camera is wrong evidence).
+     */
+    public Lookup lookup(String vendor, VendorRead.Device device) {
         if (device == null) {
-            return Optional.empty();
+            return Lookup.none("the message carries no camera identity");
         }
         Snapshot s = snapshot.get();
+        String[] read = identities(device);
         if (device.cameraId() != null) {
-            return Optional.ofNullable(s.cameras.get(device.cameraId()));
+            Entry entry = s.entries.get(device.cameraId());
+            if (entry == null) {
+                return Lookup.none("cameraId " + device.cameraId() + " is not in the registry");
+            }
+            Camera camera = entry.camera();
+            String clash = clash(read, entry.ids());
+            return clash == null ? Lookup.of(camera)
+                    : Lookup.none("cameraId names " + camera.cameraId() + " but " + clash);
         }
         String v = vendor.toLowerCase(Locale.ROOT);
-        String[][] keys = {
-                {"serial", device.serial()}, {"mac", mac(device.mac())},
-                {"ip+channel", device.ip() == null || device.channel() == null ? null : device.ip() + "#" + channel(device.channel())},
-                {"ip", device.ip()}, {"ftpFolder", device.ftpFolder()}, {"mqttName", device.mqttName()},
-                {"name", device.name()}};
-        for (String[] key : keys) {
-            if (key[1] != null) {
-                Camera camera = s.byIdentity.get(v + "|" + key[0] + "|" + key[1]);
-                if (camera != null) {
-                    return Optional.of(camera);
+        for (int kind : STRENGTH) {
+            if (read[kind] == null) {
+                continue;
+            }
+            List<Entry> named = s.byIdentity.getOrDefault(v + "|" + FIELDS[kind] + "|" + read[kind], List.of());
+            if (named.isEmpty()) {
+                return Lookup.none(FIELDS[kind] + " " + read[kind] + " names no " + v + " camera of the registry"
+                        + " (a weaker identity of the read is not tried: it could name another camera)");
+            }
+            List<Camera> agreeing = new ArrayList<>();
+            int best = 0;
+            for (Entry e : named) {
+                if (clash(read, e.ids()) == null) {
+                    int agreed = agreed(read, e.ids());
+                    if (agreed > best) {
+                        agreeing.clear();
+                        best = agreed;
+                    }
+                    if (agreed == best) {
+                        agreeing.add(e.camera());
+                    }
                 }
             }
+            if (agreeing.size() == 1) {
+                return Lookup.of(agreeing.get(0));
+            }
+            if (agreeing.isEmpty()) {
+                Entry first = named.get(0);
+                return Lookup.none(FIELDS[kind] + " " + read[kind] + " names " + first.camera().cameraId()
+                        + (named.size() > 1 ? " (and " + (named.size() - 1) + " more)" : "") + " but "
+                        + clash(read, first.ids()));
+            }
+            return Lookup.none(FIELDS[kind] + " " + read[kind] + " names " + agreeing.size() + " cameras ("
+                    + String.join(", ", agreeing.stream().map(Camera::cameraId).toList())
+                    + ") and nothing else the read carries tells them apart");
         }
-        return Optional.empty();
+        return Lookup.none("the message carries no camera identity");
+    }
+
+    /** The camera of a read, or (camera null) why none matched: identities only, never a plate. */
+    public record Lookup(Camera camera, String problem) {
+        static Lookup of(Camera camera) {
+            return new Lookup(camera, null);
+        }
+
+        static Lookup none(String problem) {
+            return new Lookup(null, problem);
+        }
+    }
+
+    /** The identity fields, compared after the same clean-up as the registry's entries. */
+    private static final String[] FIELDS = {"serial", "mac", "ip", "channel", "ftpFolder", "mqttName", "name"};
+    private static final int CHANNEL = 3;
+    /** Strongest first; the channel only qualifies an IP (one server, several camera numbers). */
+    private static final int[] STRENGTH = {0, 1, 2, 4, 5, 6};
+
+    private static String[] identities(VendorRead.Device d) {
+        return new String[]{blank(d.serial()), mac(blank(d.mac())), blank(d.ip()), channelOrNull(d.channel()),
+                blank(d.ftpFolder()), blank(d.mqttName()), blank(d.name())};
+    }
+
+    private static String[] identities(Camera.Device d) {
+        return new String[]{d.serial(), mac(d.mac()), d.ip(), channelOrNull(d.channel()), d.ftpFolder(), d.mqttName(),
+                d.name()};
+    }
+
+    /** The first identity the read carries that the camera's entry has with another value, or null. */
+    private static String clash(String[] read, String[] camera) {
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (read[i] != null && camera[i] != null && !read[i].equals(camera[i])) {
+                return "the read's " + FIELDS[i] + " " + read[i] + " is not that camera's (" + camera[i] + ")";
+            }
+        }
+        return null;
+    }
+
+    private static int agreed(String[] read, String[] camera) {
+        int n = 0;
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (read[i] != null && read[i].equals(camera[i])) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static String channelOrNull(String c) {
+        return c == null || c.isBlank() ? null : channel(c);
     }
 
     private List<Path> files() throws IOException {
@@ -167,15 +267,38 @@ public final class CameraRegistry {
             } catch (RuntimeException e) {
                 throw new IOException(where + ": unknown timeZone " + c.get("timeZone").asText());
             }
+            Map<String, String> timeFormats = new HashMap<>();
+            JsonNode formats = c.path("timeFormats");
+            if (!formats.isMissingNode() && !formats.isNull() && !formats.isObject()) {
+                throw new IOException(where + " (" + id + "): timeFormats must be a map of connector id to pattern");
+            }
+            for (var e : iterable(formats.fields())) {
+                String connector = e.getKey();
+                if (!CONNECTOR_ID.matcher(connector).matches()) {
+                    throw new IOException(where + " (" + id + "): timeFormats key '" + connector
+                            + "' is not a connector id (lower case letters, digits and dashes)");
+                }
+                String pattern = e.getValue().isValueNode() ? e.getValue().asText() : null;
+                String problem = TimePatterns.problem(pattern);
+                if (problem != null) {
+                    throw new IOException(where + " (" + id + "): timeFormats." + connector + " '" + pattern + "' "
+                            + problem);
+                }
+                timeFormats.put(connector, pattern);
+            }
             cameras.add(new Camera(id, required(c, "sourceId", where), required(c, "feedId", where),
                     required(c, "vendor", where).toLowerCase(Locale.ROOT),
                     new Camera.Device(text(d, "serial"), mac(text(d, "mac")), text(d, "ip"), text(d, "channel"),
                             text(d, "ftpFolder"), text(d, "mqttName"), text(d, "name")),
                     site.hasNonNull("latitude") ? site.get("latitude").asDouble() : null,
                     site.hasNonNull("longitude") ? site.get("longitude").asDouble() : null,
-                    zone, directions));
+                    zone, directions, timeFormats));
         }
         return cameras;
+    }
+
+    private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
+        return () -> it;
     }
 
     private static String required(JsonNode node, String field, String where) throws IOException {
@@ -209,33 +332,33 @@ public final class CameraRegistry {
         return mac == null ? null : mac.toLowerCase(Locale.ROOT).replace('-', ':');
     }
 
-    private record Snapshot(Map<String, Camera> cameras, Map<String, Camera> byIdentity) {
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+    /** A camera with its identities cleaned once, at load, not per read. */
+    private record Entry(Camera camera, String[] ids) {
+    }
+
+    private record Snapshot(Map<String, Camera> cameras, Map<String, Entry> entries, Map<String, List<Entry>> byIdentity) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of());
 
         static Snapshot of(List<Camera> cameras) {
             Map<String, Camera> byId = new LinkedHashMap<>();
-            Map<String, Camera> byIdentity = new HashMap<>();
+            Map<String, Entry> entries = new HashMap<>();
+            Map<String, List<Entry>> byIdentity = new HashMap<>();
             for (Camera c : cameras) {
                 if (byId.put(c.cameraId(), c) != null) {
                     throw new IllegalArgumentException("camera " + c.cameraId() + " is defined twice");
                 }
-                Camera.Device d = c.device();
-                String v = c.vendor() + "|";
-                put(byIdentity, v + "serial|", d.serial(), c);
-                put(byIdentity, v + "mac|", d.mac(), c);
-                put(byIdentity, v + "ip+channel|", d.ip() == null || d.channel() == null ? null : d.ip() + "#" + channel(d.channel()), c);
-                put(byIdentity, v + "ip|", d.ip(), c);
-                put(byIdentity, v + "ftpFolder|", d.ftpFolder(), c);
-                put(byIdentity, v + "mqttName|", d.mqttName(), c);
-                put(byIdentity, v + "name|", d.name(), c);
+                Entry entry = new Entry(c, identities(c.device()));
+                entries.put(c.cameraId(), entry);
+                for (int kind : STRENGTH) {
+                    if (entry.ids()[kind] != null) { // every camera with that value: a shared one is told apart by the rest
+                        byIdentity.computeIfAbsent(c.vendor() + "|" + FIELDS[kind] + "|" + entry.ids()[kind],
+                                k -> new ArrayList<>()).add(entry);
+                    }
+                }
             }
-            return new Snapshot(Map.copyOf(byId), Map.copyOf(byIdentity));
-        }
-
-        private static void put(Map<String, Camera> index, String prefix, String value, Camera camera) {
-            if (value != null) {
-                index.putIfAbsent(prefix + value, camera);
-            }
+            Map<String, List<Entry>> frozen = new HashMap<>();
+            byIdentity.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+            return new Snapshot(Map.copyOf(byId), Map.copyOf(entries), Map.copyOf(frozen));
         }
     }
 }

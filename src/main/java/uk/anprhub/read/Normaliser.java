@@ -46,6 +46,13 @@ public final class Normaliser {
     private static final Set<String> NO_PLATE = Set.of("UNKNOWN", "NOPLATE", "NOTDEFINED", "NONE", "NULL", "NA",
             "NOREAD", "UNREAD");
     private static final int MAX_VRM = 16;
+    /**
+     * What vendors put in place of a character they could not read: {@code ?} (Hikvision, most OCR engines),
+     * {@code *} (also Genetec's masking), {@code _}, {@code #}, and U+FFFD, a byte the camera's charset could not
+     * encode. None of them is ever part of a plate.
+     */
+    static final String MARKERS = "?*_#\uFFFD";
+    private static final String MARKERS_TEXT = "?, *, _, # or U+FFFD";
     /** The plate as sent: the cleaned VRM's 16 characters plus spaces, dashes and the like. */
     private static final int MAX_VRM_AS_READ = 32;
     private static final int MAX_URL = 2048;
@@ -62,6 +69,7 @@ public final class Normaliser {
             .optionalStart().appendOffset("+HH", "Z").optionalEnd()
             .toFormatter(Locale.ROOT);
     private static final Map<String, DateTimeFormatter> PATTERNS = new ConcurrentHashMap<>();
+    private static final Map<String, DateTimeFormatter> CAMERA_PATTERNS = new ConcurrentHashMap<>();
     private static final Map<String, Direction> DIRECTION_WORDS = Map.ofEntries(
             Map.entry("towards", Direction.TOWARDS), Map.entry("toward", Direction.TOWARDS),
             Map.entry("approach", Direction.TOWARDS), Map.entry("approaching", Direction.TOWARDS),
@@ -100,17 +108,32 @@ public final class Normaliser {
         if (in.flags() != null) {
             flags.addAll(in.flags());
         }
-        Camera camera = cameras.find(vendor, in.device()).orElse(null);
+        CameraRegistry.Lookup lookup = cameras.lookup(vendor, in.device());
+        Camera camera = lookup.camera();
         if (camera == null && !acceptUnknownCamera) {
-            throw new RejectedException("unknown-camera", "no camera in the registry matches " + describe(vendor, in.device()));
+            throw new RejectedException("unknown-camera", "no camera in the registry matches "
+                    + describe(vendor, in.device()) + ": " + lookup.problem());
         }
         if (camera == null) {
             flags.add("unknown-camera");
         }
         String vrmAsRead = text(in.vrm());
         String vrm = cleanVrm(vrmAsRead);
+        if (partial(vrmAsRead)) {
+            String guess = text(in.vrmGuess());
+            if (guess == null) {
+                throw new RejectedException("partial-vrm", "the plate has characters the camera could not read "
+                        + "(marked " + MARKERS_TEXT + ") and the mapping gives no vrmGuess: stored as read, it would be "
+                        + "another, valid-looking plate");
+            }
+            if (partial(guess)) {
+                throw new RejectedException("partial-vrm", "the vendor's best guess (vrmGuess) also has unreadable characters");
+            }
+            vrm = cleanVrm(guess);
+            flags.add("vrm-best-guess");
+        }
         Instant received = message.receivedAt();
-        TimedCapture time = captureTime(in, camera);
+        TimedCapture time = captureTime(in, camera, message.connector());
         validateTime(time.instant(), received);
 
         String cameraId = camera != null ? camera.cameraId() : "UNKNOWN:" + identity(in.device());
@@ -147,6 +170,7 @@ public final class Normaliser {
      */
     private void checkFields(VendorRead in) {
         check(in.vrm(), "vrm", MAX_VRM_AS_READ);
+        check(in.vrmGuess(), "vrmGuess", MAX_VRM_AS_READ);
         check(in.time(), "time", limits.maxId());
         check(in.vendorReadId(), "vendorReadId", limits.maxId());
         check(in.country(), "country", limits.maxId());
@@ -222,6 +246,28 @@ public final class Normaliser {
         }
     }
 
+    /**
+     * Whether the plate as sent marks a character the camera could not read ({@code AB12CD?}). Cleaning would drop the
+     * marker and leave a shorter, valid-looking plate, i.e. another vehicle; a plate that is nothing but markers
+     * ({@code ???}, Genetec's masked {@code ******}) is no plate at all, which {@link #cleanVrm} says.
+     */
+    static boolean partial(String asRead) {
+        if (asRead == null) {
+            return false;
+        }
+        boolean marker = false;
+        boolean character = false;
+        for (int i = 0; i < asRead.length(); i++) {
+            char c = asRead.charAt(i);
+            if (MARKERS.indexOf(c) >= 0) {
+                marker = true;
+            } else if (Character.isLetterOrDigit(c)) {
+                character = true;
+            }
+        }
+        return marker && character;
+    }
+
     static String cleanVrm(String asRead) {
         if (asRead == null || asRead.isBlank()) {
             throw new RejectedException("missing-vrm", "the read has no plate (VRM)");
@@ -253,7 +299,7 @@ public final class Normaliser {
     private record TimedCapture(Instant instant, String raw, TimeSource source) {
     }
 
-    private TimedCapture captureTime(VendorRead in, Camera camera) {
+    private TimedCapture captureTime(VendorRead in, Camera camera, String connector) {
         JsonNode t = in.time();
         String raw = text(t);
         if (raw == null) {
@@ -289,12 +335,22 @@ public final class Normaliser {
                 if (utc != null) { // the common case, without the formatter (4 % of the hub's CPU in the benchmark)
                     return new TimedCapture(utc.truncatedTo(ChronoUnit.MILLIS), raw, declared != null ? declared : TimeSource.DEVICE_UTC);
                 }
-                DateTimeFormatter f = "iso".equals(format) ? ISO : PATTERNS.computeIfAbsent(format, Normaliser::pattern);
+                // a camera's own pattern (registry timeFormats) replaces the mapping's: the date order of some vendors
+                // follows the camera's locale, which no mapping can know; epochs and ISO times are never ambiguous
+                String own = "iso".equals(format) || camera == null || connector == null ? null
+                        : camera.timeFormats().get(connector);
+                if (own != null) {
+                    format = own;
+                }
+                DateTimeFormatter f = "iso".equals(format) ? ISO : own != null
+                        ? CAMERA_PATTERNS.computeIfAbsent(own, TimePatterns::camera)
+                        : PATTERNS.computeIfAbsent(format, Normaliser::pattern);
                 TemporalAccessor parsed;
                 try {
                     parsed = f.parse(raw.trim());
                 } catch (DateTimeException e) {
-                    throw new RejectedException("invalid-capture-time", "capture time does not match format '" + format + "'");
+                    throw new RejectedException("invalid-capture-time", "capture time does not match format '" + format + "'"
+                            + (own != null ? " (camera " + camera.cameraId() + "'s timeFormats." + connector + " in the registry)" : ""));
                 }
                 LocalDateTime local = LocalDateTime.from(parsed);
                 if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
@@ -368,7 +424,7 @@ public final class Normaliser {
 
     private static DateTimeFormatter pattern(String pattern) {
         try {
-            return new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(pattern).toFormatter(Locale.ROOT);
+            return TimePatterns.mapping(pattern);
         } catch (IllegalArgumentException e) {
             throw new RejectedException("mapping-failed", "timeFormat '" + pattern + "' is not a valid pattern");
         }

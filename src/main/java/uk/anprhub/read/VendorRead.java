@@ -9,10 +9,12 @@ import java.util.List;
  * What a connector's mapping extracts from a vendor message, before the shared normalisation (see
  * docs/connector-contract.md section 3). Loosely typed on purpose: vendors send numbers as strings, "-" for
  * absent, and several time conventions; the {@link Normaliser} turns this into a {@link NasRead}.
+ * {@code vrmGuess} is the vendor's best guess of a plate whose {@code vrm} marks characters it could not read.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record VendorRead(
         JsonNode vrm,
+        JsonNode vrmGuess,
         JsonNode time,
         String timeFormat,
         String timeSource,

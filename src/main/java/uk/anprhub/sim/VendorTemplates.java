@@ -138,6 +138,11 @@ final class VendorTemplates implements MessageSource {
                 b.read(i, r, c);
                 varied &= b.identity(r, c, identityBase); // every read of the template becomes the one simulated camera's
             }
+            if (firstCamera != null && camera != null && !camera.timeFormats().equals(firstCamera.timeFormats())) {
+                notes.accept(name + ": its camera writes dates in its own order (registry timeFormats), which the simulated"
+                        + " cameras (after " + firstCamera.cameraId() + ") do not; not used as a template");
+                continue;
+            }
             firstCamera = firstCamera == null ? camera : firstCamera;
             templates.add(new Template(name, b.text, filename, contentType, headers, meta.path("folder").asText(null),
                     meta.path("remoteAddr").asText(null), meta.path("topic").asText(null), reads, b.slots(), varied));
@@ -292,6 +297,9 @@ final class VendorTemplates implements MessageSource {
                     Map<String, String> d = new TreeMap<>();
                     templateCamera.directions().forEach((k, v) -> d.put(k, v.name()));
                     c.put("directions", d);
+                }
+                if (!templateCamera.timeFormats().isEmpty()) { // the sample's date order (a camera's locale)
+                    c.put("timeFormats", new TreeMap<>(templateCamera.timeFormats()));
                 }
             }
             list.add(c);

@@ -153,14 +153,113 @@ class CameraRegistryTest {
                 Arguments.of("name", device(null, null, null, null, null, "A40 Westway EB", null, null), "hikvision", "HIK-FTP"),
                 Arguments.of("mqttName", device(null, null, null, null, null, null, null, "front_gate"), "frigate", "FRIGATE-1"),
                 Arguments.of("vendor in another case", device(null, "SAME-SERIAL", null, null, null, null, null, null), "HIKVISION", "HIK-1"),
-                Arguments.of("serial before name", device(null, "SAME-SERIAL", null, null, null, "A40 Westway EB", null, null), "hikvision", "HIK-1"),
-                Arguments.of("unknown serial falls through to the mac", device(null, "NOPE", "aa:bb:cc:dd:ee:ff", null, null, null, null, null), "hikvision", "HIK-2"));
+                Arguments.of("serial before name", device(null, "SAME-SERIAL", null, null, null, "A40 Westway EB", null, null), "hikvision", "HIK-1"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("identities")
     void findsByEachIdentity(String what, VendorRead.Device device, String vendor, String cameraId) {
         assertThat(find(vendor, device)).contains(cameraId);
+    }
+
+    /**
+     * One VMS server (10.1.0.1) re-publishing two cameras, and a camera registered by its IP alone: the identities
+     * of one camera, and every way a read's identities can point at a sibling.
+     */
+    private static final String VMS = """
+            cameras:
+              - cameraId: VMS-1
+                sourceId: S
+                feedId: F
+                vendor: vms
+                device: { serial: VS-1, mac: "00:00:5e:00:53:01", ip: 10.1.0.1, channel: 1, ftpFolder: gate-in,
+                          mqttName: gate_in, name: Gate In }
+              - cameraId: VMS-2
+                sourceId: S
+                feedId: F
+                vendor: vms
+                device: { serial: VS-2, mac: "00:00:5e:00:53:02", ip: 10.1.0.1, channel: 2, ftpFolder: gate-out,
+                          mqttName: gate_out, name: Gate Out }
+              - cameraId: VMS-3
+                sourceId: S
+                feedId: F
+                vendor: vms
+                device: { ip: 10.1.0.3 }
+            """;
+
+    static Stream<Arguments> identityRule() {
+        String mac1 = "00:00:5e:00:53:01", mac2 = "00:00:5e:00:53:02";
+        return Stream.of(
+                // cameraId: the camera named, if nothing else the read carries contradicts it
+                Arguments.of("cameraId", device("VMS-1", null, null, null, null, null, null, null), "VMS-1"),
+                Arguments.of("cameraId with its own serial", device("VMS-1", "VS-1", null, null, null, null, null, null), "VMS-1"),
+                Arguments.of("cameraId with a sibling's serial", device("VMS-1", "VS-2", null, null, null, null, null, null), null),
+                Arguments.of("cameraId with a sibling's channel", device("VMS-1", null, null, "10.1.0.1", "2", null, null, null), null),
+                Arguments.of("cameraId of an ip-only camera with any channel", device("VMS-3", null, null, null, "5", null, null, null), "VMS-3"),
+                // serial
+                Arguments.of("serial", device(null, "VS-1", null, null, null, null, null, null), "VMS-1"),
+                Arguments.of("serial with its own everything", device(null, "VS-1", mac1, "10.1.0.1", "01", "Gate In", "gate-in", "gate_in"), "VMS-1"),
+                Arguments.of("unknown serial with a registered mac", device(null, "VS-9", mac1, null, null, null, null, null), null),
+                Arguments.of("serial with a sibling's mac", device(null, "VS-1", mac2, null, null, null, null, null), null),
+                Arguments.of("serial with a sibling's channel", device(null, "VS-1", null, "10.1.0.1", "2", null, null, null), null),
+                Arguments.of("serial with a sibling's name", device(null, "VS-1", null, null, null, "Gate Out", null, null), null),
+                // mac
+                Arguments.of("mac", device(null, null, mac1.toUpperCase().replace(':', '-'), null, null, null, null, null), "VMS-1"),
+                Arguments.of("unknown mac with a registered ip and channel", device(null, null, "00:00:5e:00:53:99", "10.1.0.1", "1", null, null, null), null),
+                Arguments.of("mac with a sibling's channel", device(null, null, mac1, "10.1.0.1", "2", null, null, null), null),
+                Arguments.of("mac with a sibling's ftpFolder", device(null, null, mac1, null, null, null, "gate-out", null), null),
+                // ip + channel (server + camera number)
+                Arguments.of("ip+channel 1", device(null, null, null, "10.1.0.1", "1", null, null, null), "VMS-1"),
+                Arguments.of("ip+channel 02", device(null, null, null, "10.1.0.1", "02", null, null, null), "VMS-2"),
+                Arguments.of("ip+channel the server does not have", device(null, null, null, "10.1.0.1", "3", null, null, null), null),
+                Arguments.of("ip of a server without a channel", device(null, null, null, "10.1.0.1", null, null, null, null), null),
+                Arguments.of("ip+channel with a sibling's name", device(null, null, null, "10.1.0.1", "1", "Gate Out", null, null), null),
+                Arguments.of("ip+channel with its own name", device(null, null, null, "10.1.0.1", "1", "Gate In", null, null), "VMS-1"),
+                Arguments.of("unknown ip with a registered name", device(null, null, null, "10.1.0.9", "1", "Gate In", null, null), null),
+                Arguments.of("ip-only camera with any channel", device(null, null, null, "10.1.0.3", "7", null, null, null), "VMS-3"),
+                // ftpFolder
+                Arguments.of("ftpFolder", device(null, null, null, null, null, null, "gate-in", null), "VMS-1"),
+                Arguments.of("unknown ftpFolder with a registered name", device(null, null, null, null, null, "Gate In", "gate-x", null), null),
+                Arguments.of("ftpFolder with a sibling's name", device(null, null, null, null, null, "Gate Out", "gate-in", null), null),
+                Arguments.of("ftpFolder with a sibling's mqttName", device(null, null, null, null, null, null, "gate-in", "gate_out"), null),
+                // mqttName
+                Arguments.of("mqttName", device(null, null, null, null, null, null, null, "gate_out"), "VMS-2"),
+                Arguments.of("unknown mqttName with a registered name", device(null, null, null, null, null, "Gate Out", null, "gate_x"), null),
+                Arguments.of("mqttName with a sibling's name", device(null, null, null, null, null, "Gate In", null, "gate_out"), null),
+                // name (channel name)
+                Arguments.of("name", device(null, null, null, null, null, "Gate Out", null, null), "VMS-2"),
+                Arguments.of("unknown name", device(null, null, null, null, null, "Gate Sideways", null, null), null),
+                Arguments.of("name with a sibling's channel", device(null, null, null, null, "1", "Gate Out", null, null), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("identityRule")
+    void theStrongestIdentityDecidesAndNoneMayDisagree(String what, VendorRead.Device device, String cameraId) throws IOException {
+        CameraRegistry vms = new CameraRegistry(write("vms.yaml", VMS));
+        vms.reload();
+
+        CameraRegistry.Lookup lookup = vms.lookup("vms", device);
+
+        if (cameraId == null) {
+            assertThat(lookup.camera()).as(what).isNull();
+            assertThat(lookup.problem()).as(what).isNotBlank();
+        } else {
+            assertThat(lookup.camera()).as(what).isNotNull().extracting(Camera::cameraId).isEqualTo(cameraId);
+        }
+    }
+
+    @Test
+    void aFailedLookupSaysWhichIdentityAndWhy() throws IOException {
+        CameraRegistry vms = new CameraRegistry(write("vms.yaml", VMS));
+        vms.reload();
+        assertThat(vms.lookup("vms", device(null, null, null, "10.1.0.1", "3", null, null, null)).problem())
+                .contains("ip 10.1.0.1 names VMS-1 (and 1 more)").contains("channel 3");
+        assertThat(vms.lookup("vms", device(null, "VS-9", "00:00:5e:00:53:01", null, null, null, null, null)).problem())
+                .contains("serial VS-9 names no vms camera").contains("weaker identity");
+        assertThat(vms.lookup("vms", device(null, null, null, "10.1.0.1", null, null, null, null)).problem())
+                .contains("2 cameras (VMS-1, VMS-2)");
+        assertThat(vms.lookup("vms", device(null, "VS-1", null, null, null, "Gate Out", null, null)).problem())
+                .contains("VMS-1").contains("name Gate Out");
     }
 
     @Test
@@ -259,6 +358,27 @@ class CameraRegistryTest {
                         cameras:
                           - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: axis, directions: { forward: SIDEWAYS } }
                         """, "SIDEWAYS"),
+                Arguments.of("timeFormats pattern with an unknown letter", """
+                        cameras:
+                          - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: genetec,
+                              timeFormats: { genetec-sharp-json: "dd/MM/yyyy HH:mm:ss bb" } }
+                        """, "timeFormats.genetec-sharp-json 'dd/MM/yyyy HH:mm:ss bb' is not a java.time pattern"),
+                Arguments.of("timeFormats pattern without a time", """
+                        cameras:
+                          - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: genetec, timeFormats: { genetec-sharp-json: "dd/MM/yyyy" } }
+                        """, "needs a year, month, day, hour and minute"),
+                Arguments.of("timeFormats 12-hour clock without am/pm", """
+                        cameras:
+                          - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: genetec, timeFormats: { genetec-sharp-json: "dd/MM/yyyy hh:mm:ss" } }
+                        """, "BAD-1"),
+                Arguments.of("timeFormats keyed by something else than a connector id", """
+                        cameras:
+                          - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: genetec, timeFormats: { Genetec: "d/M/yyyy H:mm:ss" } }
+                        """, "'Genetec' is not a connector id"),
+                Arguments.of("timeFormats not a map", """
+                        cameras:
+                          - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: genetec, timeFormats: "d/M/yyyy H:mm:ss" }
+                        """, "timeFormats must be a map"),
                 Arguments.of("duplicate cameraId in the file", """
                         cameras:
                           - { cameraId: BAD-1, sourceId: S, feedId: F, vendor: axis }
@@ -291,6 +411,28 @@ class CameraRegistryTest {
         edit("zz-broken.yaml", "cameras:\n  - { cameraId: FIXED-1, sourceId: S, feedId: F, vendor: axis, device: { serial: FIX } }\n");
         registry.reloadIfChanged(); // once fixed, the next check loads it
         assertThat(find("axis", device(null, "FIX", null, null, null, null, null, null))).contains("FIXED-1");
+    }
+
+    @Test
+    void timeFormatsArePerConnector() throws IOException {
+        edit("genetec.yaml", """
+                cameras:
+                  - cameraId: GEN-DMY
+                    sourceId: S
+                    feedId: F
+                    vendor: genetec
+                    device: { name: SHARP-DMY }
+                    timeZone: Europe/London
+                    timeFormats:
+                      genetec-sharp-json: "d/M/yyyy H:mm:ss"
+                      genetec-sharpv-ftp: "dd/MM/yyyy HH:mm:ss.SSSXXX"
+                """);
+        registry.reload();
+        Camera c = registry.find("genetec", device(null, null, null, null, null, "SHARP-DMY", null, null)).orElseThrow();
+        assertThat(c.timeFormats()).isEqualTo(Map.of("genetec-sharp-json", "d/M/yyyy H:mm:ss",
+                "genetec-sharpv-ftp", "dd/MM/yyyy HH:mm:ss.SSSXXX"));
+        assertThat(registry.find("hikvision", device("HIK-1", null, null, null, null, null, null, null)).orElseThrow()
+                .timeFormats()).isEmpty();
     }
 
     @Test

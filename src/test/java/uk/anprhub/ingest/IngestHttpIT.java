@@ -117,6 +117,7 @@ class IngestHttpIT extends HubIT {
         return Stream.of(
                 Arguments.of("missing-vrm", "{\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"MPS-DEMO-0001\"}"),
                 Arguments.of("no-plate", "{\"vrm\":\"UNKNOWN\",\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"MPS-DEMO-0001\"}"),
+                Arguments.of("partial-vrm", "{\"vrm\":\"" + TestReads.plate().substring(0, 6) + "?\",\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"MPS-DEMO-0001\"}"),
                 Arguments.of("invalid-vrm", "{\"vrm\":\"ABCDEFGHIJKLMNOPQRS\",\"captureTimeUtc\":\"" + now + "\",\"cameraId\":\"MPS-DEMO-0001\"}"),
                 Arguments.of("missing-capture-time", "{\"vrm\":\"" + TestReads.plate() + "\",\"cameraId\":\"MPS-DEMO-0001\"}"),
                 Arguments.of("invalid-capture-time", "{\"vrm\":\"" + TestReads.plate() + "\",\"captureTimeUtc\":\"yesterday\",\"cameraId\":\"MPS-DEMO-0001\"}"),

@@ -58,7 +58,18 @@ class NormaliserTest {
             new Camera.Device("SERIAL2", null, null, null, null, null, null), null, null, null, null);
     static final Camera AXIS = new Camera("MPS-AXIS-0001", "MPS-DEMO", "MPS", "axis",
             new Camera.Device("ACCC8E000001", null, null, null, null, null, null), 51.0, -1.0, ZoneId.of("Europe/London"), null);
-    static final CameraRegistry REGISTRY = CameraRegistry.of(List.of(LONDON, BARE, AXIS));
+    /** Two cameras whose (Windows) locales write dates day-first and month-first, for the mapping's connector. */
+    static final Camera DAY_FIRST = new Camera("MPS-GEN-DMY", "MPS-DEMO", "MPS", VENDOR,
+            new Camera.Device("SERIAL-DMY", null, null, null, null, null, null), null, null, ZoneId.of("Europe/London"),
+            null, Map.of("hikvision-isapi", "d/M/yyyy H:mm:ss"));
+    static final Camera MONTH_FIRST = new Camera("MPS-GEN-MDY", "MPS-DEMO", "MPS", VENDOR,
+            new Camera.Device("SERIAL-MDY", null, null, null, null, null, null), null, null, ZoneId.of("Europe/London"),
+            null, Map.of("hikvision-isapi", "M/d/yyyy H:mm:ss", "other-connector", "d/M/yyyy H:mm:ss"));
+    /** A day-first override for another connector only: the mapping's pattern applies. */
+    static final Camera OTHER_CONNECTOR = new Camera("MPS-GEN-OTH", "MPS-DEMO", "MPS", VENDOR,
+            new Camera.Device("SERIAL-OTH", null, null, null, null, null, null), null, null, ZoneId.of("Europe/London"),
+            null, Map.of("other-connector", "d/M/yyyy H:mm:ss"));
+    static final CameraRegistry REGISTRY = CameraRegistry.of(List.of(LONDON, BARE, AXIS, DAY_FIRST, MONTH_FIRST, OTHER_CONNECTOR));
 
     static final ValidationPolicy POLICY = new ValidationPolicy(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5),
             Duration.ofDays(7));
@@ -110,6 +121,10 @@ class NormaliserTest {
             throw new IllegalArgumentException("test input does not fit VendorRead: " + e.getMessage(), e);
         }
         return new Normaliser(REGISTRY, policy).normalise(read, vendor, message(), attachments, acceptUnknown);
+    }
+
+    static void serial(ObjectNode read, String serial) {
+        ((ObjectNode) read.get("device")).put("serial", serial);
     }
 
     static Normalised normalise(JsonNode in) {
@@ -239,6 +254,45 @@ class NormaliserTest {
         void anAbsentOrNullVrmIsMissing() {
             assertRejected(base(n -> n.remove("vrm")), "missing-vrm");
             assertRejected(base(n -> n.putNull("vrm")), "missing-vrm");
+        }
+
+        @ParameterizedTest(name = "''{0}''")
+        @ValueSource(strings = {"AB12CD?", "AB?2CDE", "?B12CDE", "AB12 CD*", "AB12_CDE", "AB12#CDE", "AB12CD\uFFFD",
+                "ab12 cd??", "AB-12-CD?"})
+        void aPartlyReadPlateIsQuarantinedNotShortened(String asRead) {
+            RejectedException e = rejected(base(n -> n.put("vrm", asRead)));
+            assertThat(e.reason()).isEqualTo("partial-vrm");
+            assertThat(e.detail()).contains("vrmGuess").doesNotContain("AB12").doesNotContain("CD");
+        }
+
+        @Test
+        void theVendorsBestGuessIsStoredWithAFlagAndTheMarkerKept() {
+            NasRead r = read(base(n -> n.put("vrm", "AB12 CD?").put("vrmGuess", "AB12 CDE")));
+            assertThat(r.vrm()).isEqualTo("AB12CDE");
+            assertThat(r.vrmAsRead()).isEqualTo("AB12 CD?");
+            assertThat(r.flags()).containsExactly("vrm-best-guess");
+            assertThat(r.idempotencyKey()).isEqualTo("MPS-HIK-0001:AB12CDE:" + Instant.parse("2024-07-15T12:00:00Z").toEpochMilli());
+            assertThat(CanonicalSchema.errors(r)).isEmpty();
+        }
+
+        @Test
+        void aBestGuessWithMarkersIsStillPartial() {
+            assertRejected(base(n -> n.put("vrm", "AB12CD?").put("vrmGuess", "AB12C??")), "partial-vrm");
+            assertRejected(base(n -> n.put("vrm", "AB12CD?").put("vrmGuess", "")), "partial-vrm");
+            assertRejected(base(n -> n.put("vrm", "AB12CD?").put("vrmGuess", "-")), "partial-vrm");
+        }
+
+        @Test
+        void aCompleteReadIgnoresTheGuess() {
+            NasRead r = read(base(n -> n.put("vrm", "AB12CDE").put("vrmGuess", "AB12CDF")));
+            assertThat(r.vrm()).isEqualTo("AB12CDE");
+            assertThat(r.flags()).isNull();
+        }
+
+        @Test
+        void aPlateOfMarkersOnlyIsNoPlateWhateverTheGuess() {
+            assertRejected(base(n -> n.put("vrm", "??????").put("vrmGuess", "AB12CDE")), "no-plate");
+            assertRejected(base(n -> n.put("vrm", "******")), "no-plate"); // Genetec's masked plate
         }
 
         @Test
@@ -435,6 +489,52 @@ class NormaliserTest {
         @Test
         void anInvalidPatternIsAMappingFailure() {
             assertRejected(base(n -> n.put("time", "2024-07-15").put("timeFormat", "yyyy-MM-dd {")), "mapping-failed");
+        }
+
+        /** "3/7/2024 13:00:00" is 3 July for a day-first camera and 7 March for a month-first one. */
+        @Test
+        void aCamerasOwnTimeFormatDecidesTheDateOrder() {
+            Consumer<ObjectNode> ambiguous = n -> n.put("time", "3/7/2024 13:00:00").put("timeFormat", "M/d/yyyy H:mm:ss");
+            NasRead dayFirst = read(base(ambiguous.andThen(n -> ((ObjectNode) n.get("device")).put("serial", "SERIAL-DMY"))), NO_AGE_LIMIT);
+            NasRead monthFirst = read(base(ambiguous.andThen(n -> ((ObjectNode) n.get("device")).put("serial", "SERIAL-MDY"))), NO_AGE_LIMIT);
+            NasRead otherConnector = read(base(ambiguous.andThen(n -> ((ObjectNode) n.get("device")).put("serial", "SERIAL-OTH"))), NO_AGE_LIMIT);
+            NasRead noOverride = read(base(ambiguous), NO_AGE_LIMIT);
+
+            assertThat(dayFirst.captureTimeUtc()).isEqualTo(Instant.parse("2024-07-03T12:00:00Z")); // BST
+            assertThat(monthFirst.captureTimeUtc()).isEqualTo(Instant.parse("2024-03-07T13:00:00Z")); // GMT
+            assertThat(otherConnector.captureTimeUtc()).isEqualTo(monthFirst.captureTimeUtc()); // the mapping's order
+            assertThat(noOverride.captureTimeUtc()).isEqualTo(monthFirst.captureTimeUtc());
+            assertThat(dayFirst.timeSource()).isEqualTo(TimeSource.DEVICE_LOCAL_ASSUMED_TZ);
+            assertThat(dayFirst.captureTimeRaw()).isEqualTo("3/7/2024 13:00:00");
+            // a day above 12 only reads one way: the month-first camera refuses it rather than guess
+            Consumer<ObjectNode> june24 = n -> n.put("time", "24/6/2024 13:00:00").put("timeFormat", "M/d/yyyy H:mm:ss");
+            assertThat(read(base(june24.andThen(n -> serial(n, "SERIAL-DMY"))), NO_AGE_LIMIT).captureTimeUtc())
+                    .isEqualTo(Instant.parse("2024-06-24T12:00:00Z"));
+            assertThat(rejected(base(june24.andThen(n -> serial(n, "SERIAL-MDY"))), NO_AGE_LIMIT, VENDOR, false).reason())
+                    .isEqualTo("invalid-capture-time");
+        }
+
+        @Test
+        void aCamerasTimeFormatKeepsAnOffsetTheMappingAppends() {
+            // Genetec's DateUtc + TimeUtc: the mapping appends Z, the camera's pattern gives only the locale's order
+            NasRead r = read(base(n -> { n.put("time", "3/7/2024 20:29:26Z").put("timeFormat", "M/d/yyyy H:mm:ssXXX"); serial(n, "SERIAL-DMY"); }), NO_AGE_LIMIT);
+            assertThat(r.captureTimeUtc()).isEqualTo(Instant.parse("2024-07-03T20:29:26Z"));
+            assertThat(r.timeSource()).isEqualTo(TimeSource.DEVICE_UTC);
+        }
+
+        @Test
+        void epochsAndIsoTimesIgnoreTheCamerasTimeFormat() {
+            assertThat(read(base(n -> { n.put("time", 1721044800123L).put("timeFormat", "epoch-ms"); serial(n, "SERIAL-DMY"); })).captureTimeUtc())
+                    .isEqualTo(Instant.parse("2024-07-15T12:00:00.123Z"));
+            assertThat(read(base(n -> { n.put("time", "2024-07-15T13:00:00"); serial(n, "SERIAL-DMY"); })).captureTimeUtc())
+                    .isEqualTo(Instant.parse("2024-07-15T12:00:00Z"));
+        }
+
+        @Test
+        void aTimeThatDoesNotMatchTheCamerasFormatNamesTheRegistryEntry() {
+            RejectedException e = rejected(base(n -> { n.put("time", "2024/07/15 13:00").put("timeFormat", "yyyy/MM/dd HH:mm"); serial(n, "SERIAL-DMY"); }));
+            assertThat(e.reason()).isEqualTo("invalid-capture-time");
+            assertThat(e.detail()).contains("d/M/yyyy H:mm:ss").contains("MPS-GEN-DMY").contains("timeFormats.hikvision-isapi");
         }
 
         @Test
@@ -844,6 +944,26 @@ class NormaliserTest {
         }
 
         @Test
+        void aWeakerIdentityNeverFilesTheReadUnderASibling() {
+            // an unknown serial with LONDON's MAC: the serial decides, the MAC is not tried
+            RejectedException unknownSerial = rejected(json("""
+                    {'vrm':'AB12CDE','time':'2024-07-15T12:00:00Z','device':{'serial':'NOPE-42','mac':'44:19:b6:00:00:01'}}"""));
+            assertThat(unknownSerial.reason()).isEqualTo("unknown-camera");
+            assertThat(unknownSerial.detail()).contains("serial NOPE-42 names no hikvision camera");
+            // LONDON's serial with another channel of its server: disagree
+            RejectedException sibling = rejected(json("""
+                    {'vrm':'AB12CDE','time':'2024-07-15T12:00:00Z','device':{'serial':'SERIAL1','ip':'10.0.0.1','channel':'2'}}"""));
+            assertThat(sibling.reason()).isEqualTo("unknown-camera");
+            assertThat(sibling.detail()).contains("MPS-HIK-0001").contains("channel 2");
+            // accepted unknown cameras are flagged, not filed under LONDON
+            NasRead accepted = normalise(json("""
+                    {'vrm':'AB12CDE','time':'2024-07-15T12:00:00Z','device':{'ip':'10.0.0.1','channel':'3'}}"""),
+                    POLICY, VENDOR, true, Map.of()).read();
+            assertThat(accepted.cameraId()).isEqualTo("UNKNOWN:10.0.0.1#3");
+            assertThat(accepted.flags()).containsExactly("unknown-camera");
+        }
+
+        @Test
         void identitiesArePerVendor() {
             // SERIAL1 is a hikvision camera: from an axis connector it is unknown
             assertThat(rejected(base(), POLICY, "axis", false).reason()).isEqualTo("unknown-camera");
@@ -972,6 +1092,8 @@ class NormaliserTest {
                 Arguments.of("invalid-image", (Consumer<ObjectNode>) n -> n.putObject("plateImage").put("base64", plate + "!")),
                 Arguments.of("invalid-vrm", (Consumer<ObjectNode>) n -> n.put("vrm", plate + " " + plate + " " + plate)),
                 Arguments.of("no-plate", (Consumer<ObjectNode>) n -> n.put("vrm", "NO PLATE")),
+                Arguments.of("partial-vrm", (Consumer<ObjectNode>) n -> n.put("vrm", "ZZ99 ZZ?")),
+                Arguments.of("partial-vrm", (Consumer<ObjectNode>) n -> n.put("vrm", "ZZ99 ZZ?").put("vrmGuess", "ZZ99 Z??")),
                 Arguments.of("missing-vrm", (Consumer<ObjectNode>) n -> n.put("vrm", " ")));
     }
 
