@@ -40,13 +40,14 @@ class FtpPollIT extends FtpHubIT {
 
     @Test
     void aQuarantinedFileIsMovedToFailedWithItsReasonOnTheRemoteServer() throws Exception {
-        // no plate in this naming: missing-vrm
+        // MPS-HIK-0004's address and channel in the name, but in MPS-HIK-0003's folder: the identities disagree, so the
+        // read is filed under neither camera (issue 14 item 1) and the file goes to failed/ with that reason
         String name = "192.168.10.11_01_" + hikvisionName("X").substring(0, 17) + "_VEHICLE_DETECTION.jpg";
         Files.write(REMOTE.resolve("Driveway").resolve(name), sample("hikvision-ftp", "900-ip-channel-name-no-plate.jpg"));
 
         await("moved to failed/ on the remote server", WAIT, () -> Files.exists(remote("failed", name)));
         await("reason file", WAIT, () -> Files.exists(remote("failed", name + ".reason.txt")));
-        assertThat(Files.readString(remote("failed", name + ".reason.txt")).lines().findFirst()).hasValue("missing-vrm");
-        assertThat(quarantineReasons(name)).containsExactly("missing-vrm");
+        assertThat(Files.readString(remote("failed", name + ".reason.txt")).lines().findFirst()).hasValue("unknown-camera");
+        assertThat(quarantineReasons(name)).containsExactly("unknown-camera");
     }
 }
