@@ -1,5 +1,6 @@
 package uk.anprhub.console;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,6 +18,14 @@ import java.time.Clock;
 public class ConsoleConfiguration {
 
     public static final String CAMERAS = "uk.anprhub:type=Cameras";
+
+    /** Hawtio's page loads the hub's session-ended script (an ended session goes to the login page, no dialogs). */
+    @Bean
+    FilterRegistrationBean<HawtioPageScript> hawtioPageScript() {
+        FilterRegistrationBean<HawtioPageScript> bean = new FilterRegistrationBean<>(new HawtioPageScript());
+        bean.addUrlPatterns("/actuator/hawtio", "/actuator/hawtio/*");
+        return bean;
+    }
 
     @Bean(destroyMethod = "close")
     Registration camerasMBean(CameraRegistry registry, JdbcTemplate jdbc) throws JMException {
