@@ -32,22 +32,33 @@ public class ConsoleConfiguration {
         return Registration.of(CAMERAS, new StandardMBean(new Cameras(registry, jdbc, Clock.systemUTC()), CamerasMBean.class));
     }
 
-    /** An MBean registered for the life of the context (replacing one left by an earlier context in this JVM). */
+    /**
+     * An MBean registered for the life of the context (replacing one left by an earlier context in this JVM; closing
+     * the earlier context later leaves the newer registration alone).
+     */
     record Registration(MBeanServer server, ObjectName name) implements AutoCloseable {
-        static Registration of(String name, Object mbean) throws JMException {
+        private static final java.util.Map<ObjectName, Registration> OWNERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static synchronized Registration of(String name, Object mbean) throws JMException {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName on = new ObjectName(name);
             if (server.isRegistered(on)) {
                 server.unregisterMBean(on);
             }
             server.registerMBean(mbean, on);
-            return new Registration(server, on);
+            Registration r = new Registration(server, on);
+            OWNERS.put(on, r);
+            return r;
         }
 
         @Override
         public void close() throws JMException {
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
+            synchronized (Registration.class) {
+                // identity, not equals: a newer context's registration of the same name is equal as a record
+                if (OWNERS.get(name) == this && server.isRegistered(name)) {
+                    OWNERS.remove(name);
+                    server.unregisterMBean(name);
+                }
             }
         }
     }
