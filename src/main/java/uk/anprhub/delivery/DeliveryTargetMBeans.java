@@ -2,7 +2,9 @@ package uk.anprhub.delivery;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import uk.anprhub.ops.AuditLog;
 
@@ -29,6 +31,8 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
     private final AuditLog audit;
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
+    /** Which hub registered each name last: closing an older hub must not unregister a newer one's MBean. */
+    private static final Map<ObjectName, DeliveryTargetMBeans> OWNERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DeliveryTargetMBeans(DeliveryService delivery, AuditLog audit) {
         this.delivery = delivery;
@@ -53,7 +57,10 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
                     server.unregisterMBean(name);
                 }
                 server.registerMBean(new Described(new Target(id)), name);
-                registered.add(name);
+                OWNERS.put(name, this);
+                if (!registered.contains(name)) {
+                    registered.add(name);
+                }
             } catch (JMException e) {
                 log.warn("Delivery target {}: MBean {} not registered ({})", id, name, e.getClass().getSimpleName());
             }
@@ -63,10 +70,13 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
     @Override
     public synchronized void close() {
         for (ObjectName name : registered) {
+            if (!OWNERS.remove(name, this)) {
+                continue; // another hub in this JVM has registered its own since
+            }
             try {
                 server.unregisterMBean(name);
             } catch (JMException e) {
-                // already gone (replaced by another hub in this JVM)
+                // already gone
             }
         }
         registered.clear();
@@ -129,17 +139,20 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
             return status().lastError();
         }
 
+        // One audit row per operation, with the caller: the service's own row (delivery.pause, delivery.resume,
+        // delivery.replay, delivery.probe-now) written as the calling account; Jolokia's guard adds none for these.
+
         @Override
         public String pause(String why) {
-            String w = audited("delivery.jmx.pause", why);
-            delivery.pause(id, w);
+            String w = AuditLog.requireWhy(why);
+            asCaller(() -> delivery.pause(id, w));
             return "paused: " + w;
         }
 
         @Override
         public String resume(String why) {
-            String w = audited("delivery.jmx.resume", why);
-            delivery.resume(id, w);
+            String w = AuditLog.requireWhy(why);
+            asCaller(() -> delivery.resume(id, w));
             return "resumed";
         }
 
@@ -151,16 +164,30 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
 
         @Override
         public String replayDeadLetters(String why) {
-            String w = audited("delivery.jmx.replay-dead-letters", why);
-            DeliveryService.Replay r = delivery.replayDeadLetters(new DeadLetters.Filter(id, null, null, null, null, "DEAD"), w);
-            return "queued " + r.queued() + " read(s), replay " + r.replayId();
-        }
-
-        /** The audit row (account, target, why) before the action; a missing or short why refuses it. */
-        private String audited(String action, String why) {
             String w = AuditLog.requireWhy(why);
-            audit.record(caller(), action, Map.of("target", id, "why", AuditLog.printable(w, 256)));
-            return w;
+            DeliveryService.Replay[] r = new DeliveryService.Replay[1];
+            asCaller(() -> r[0] = delivery.replayDeadLetters(new DeadLetters.Filter(id, null, null, null, null, "DEAD"), w));
+            return "queued " + r[0].queued() + " read(s), replay " + r[0].replayId();
+        }
+    }
+
+    /**
+     * Runs an action whose audit row names the logged-in account: Jolokia's caller as it is, a plain JMX client
+     * (no Spring Security context on its thread) as "jmx" rather than "system".
+     */
+    static void asCaller(Runnable action) {
+        SecurityContext before = SecurityContextHolder.getContext();
+        if (before.getAuthentication() != null) {
+            action.run();
+            return;
+        }
+        SecurityContext jmx = SecurityContextHolder.createEmptyContext();
+        jmx.setAuthentication(new UsernamePasswordAuthenticationToken("jmx", null, List.of()));
+        SecurityContextHolder.setContext(jmx);
+        try {
+            action.run();
+        } finally {
+            SecurityContextHolder.setContext(before);
         }
     }
 

@@ -82,7 +82,7 @@ public final class QuarantineMBean implements QuarantineConsole {
     private static QuarantineMBean registered;
 
     /** Registers this bean under {@link #NAME}, replacing one registered before. */
-    void register() {
+    public void register() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         synchronized (QuarantineMBean.class) {
             try {

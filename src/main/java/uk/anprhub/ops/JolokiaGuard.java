@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * In front of Jolokia (after login): what its access policy cannot say. A GET may only read (a state change by GET is
  * CSRF: a link or an image would do it with the session cookie); every write or exec in a POST body is audited —
  * account, source address, MBean, operation, arguments (secrets masked), and whether the policy allows it — before
- * Jolokia sees it. The allow list itself is Jolokia's policy ({@code jolokia-access.xml}).
+ * Jolokia sees it, except the hub's own MBean operations the policy allows, which audit themselves (one row each). The allow list itself is Jolokia's policy ({@code jolokia-access.xml}).
  */
 class JolokiaGuard extends OncePerRequestFilter {
 
@@ -95,7 +95,9 @@ class JolokiaGuard extends OncePerRequestFilter {
         for (JsonNode r : requests.isArray() ? requests : List.of(requests)) {
             String type = r.path("type").asText("").toLowerCase(java.util.Locale.ROOT);
             if (!READ_ONLY.contains(type)) {
-                auditChange(type, r);
+                if (!auditedByTheMBean(type, r)) {
+                    auditChange(type, r);
+                }
                 refusal = refusal != null ? refusal : routeControlRefusal(type, r);
             }
         }
@@ -116,6 +118,15 @@ class JolokiaGuard extends OncePerRequestFilter {
         detail.put("args", "write".equals(type) ? List.of(masked(member, r.path("value"))) : args(member, r.path("arguments")));
         detail.put("allowed", allowed(type, mbean, member));
         audit.record("jolokia." + AuditLog.printable(type, 20), detail);
+    }
+
+    /**
+     * The hub's own MBean operations ({@code uk.anprhub}) write their audit row themselves, with the caller and the
+     * reason: when the policy lets one run, a second row here would count every pause twice. Refused ones are audited here.
+     */
+    private boolean auditedByTheMBean(String type, JsonNode r) {
+        String mbean = r.path("mbean").asText("");
+        return "exec".equals(type) && mbean.startsWith("uk.anprhub:") && allowed(type, mbean, r.path("operation").asText(""));
     }
 
     /**

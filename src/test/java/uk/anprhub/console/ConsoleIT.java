@@ -15,6 +15,41 @@ import static org.awaitility.Awaitility.await;
 /** The console over plain HTTP: start page, login page, route control refused with a pointer, the Cameras MBean. */
 class ConsoleIT extends ConsoleHub {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    uk.anprhub.delivery.DeliveryTargetMBeans deliveryMBeans;
+    @org.springframework.beans.factory.annotation.Autowired
+    uk.anprhub.ingest.QuarantineMBean quarantineMBean;
+    @org.springframework.beans.factory.annotation.Autowired
+    uk.anprhub.delivery.DeliveryService delivery;
+
+    /** Issue 15 item 4: each operation of the hub's MBeans called through Jolokia (as Hawtio does) is one audit row, with the account. */
+    @Test
+    void everyHubMBeanOperationThroughJolokiaIsExactlyOneAuditRowWithTheAccount() throws Exception {
+        deliveryMBeans.register(); // other tests' hubs in this JVM may have registered theirs since
+        quarantineMBean.register();
+        Session s = login();
+        long before = jdbc.queryForObject("select coalesce(max(id), 0) from audit_log", Long.class);
+        String nas = "uk.anprhub:type=DeliveryTarget,name=nas";
+        try {
+            for (String[] call : new String[][]{
+                    {nas, "pause(java.lang.String)", "[\"NAS maintenance CHG-1\"]"},
+                    {nas, "resume(java.lang.String)", "[\"maintenance over\"]"},
+                    {nas, "probeNow()", "[]"},
+                    {nas, "replayDeadLetters(java.lang.String)", "[\"NAS fixed the rejection\"]"},
+                    {"uk.anprhub:type=Quarantine", "reprocess(java.lang.String,java.lang.String)", "[\"*\",\"mapping fixed\"]"}}) {
+                JsonNode r = json(jolokia(s, "{\"type\":\"exec\",\"mbean\":\"" + call[0] + "\",\"operation\":\"" + call[1]
+                        + "\",\"arguments\":" + call[2] + "}"));
+                assertThat(r.path("status").asInt()).as(call[1] + ": " + r).isEqualTo(200);
+            }
+        } finally {
+            delivery.resume("nas", "test clean-up");
+        }
+        var rows = jdbc.queryForList("select actor, action from audit_log where id > ? and action <> 'quarantine.list' order by id", before);
+        assertThat(rows).extracting(r -> r.get("action")).containsExactly(
+                "delivery.pause", "delivery.resume", "delivery.probe-now", "delivery.replay", "quarantine.reprocess");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("actor")).isEqualTo(USER));
+    }
+
     @Test
     void theRootLeadsToTheBrandedLoginPageAndThenToTheStartPage() throws Exception {
         HttpResponse<String> root = HTTP.send(HttpRequest.newBuilder(uri("/")).header("Accept", "text/html").build(),

@@ -27,6 +27,8 @@ class DeliveryTargetMBeanIT extends HubIT {
     DeliveryTargetMBeans mbeans;
     @Autowired
     DeliveryService delivery;
+    @Autowired
+    uk.anprhub.ops.AuditLog audit;
 
     ObjectName nas;
     long auditBefore;
@@ -74,15 +76,29 @@ class DeliveryTargetMBeanIT extends HubIT {
         assertThat((String) JMX.invoke(nas, "replayDeadLetters", new Object[]{"NAS fixed the rejection"}, WHY)).startsWith("queued 0 read(s)");
         assertThatThrownBy(() -> JMX.invoke(nas, "replayDeadLetters", new Object[]{" "}, WHY)).hasRootCauseInstanceOf(IllegalArgumentException.class);
 
+        // one row per operation, named by the service, with the caller ("jmx": a plain JMX client); refused calls none
         var rows = jdbc.queryForList("select actor, action, detail::text as detail from audit_log where action like 'delivery.%' and id > ? order by id", auditBefore);
-        assertThat(rows).extracting(r -> r.get("action")).contains("delivery.jmx.pause", "delivery.jmx.resume", "delivery.probe-now",
-                "delivery.jmx.replay-dead-letters");
-        assertThat(rows).filteredOn(r -> r.get("action").toString().startsWith("delivery.jmx.") || r.get("action").equals("delivery.probe-now"))
-                .hasSize(4).allSatisfy(r -> {
-                    assertThat(r.get("actor")).isEqualTo("jmx"); // no Spring Security caller: a plain JMX client
-                    assertThat(r.get("detail").toString()).contains("\"target\": \"nas\"");
-                });
-        assertThat(rows).filteredOn(r -> r.get("action").equals("delivery.jmx.pause"))
-                .singleElement().satisfies(r -> assertThat(r.get("detail").toString()).contains("NAS maintenance 14:00"));
+        assertThat(rows).extracting(r -> r.get("action")).containsExactly("delivery.pause", "delivery.resume", "delivery.probe-now",
+                "delivery.replay");
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.get("actor")).isEqualTo("jmx");
+            assertThat(r.get("detail").toString()).contains("\"target\": \"nas\"");
+        });
+        assertThat(rows.get(0).get("detail").toString()).contains("NAS maintenance 14:00");
+        assertThat(rows.get(3).get("detail").toString()).contains("NAS fixed the rejection");
+    }
+
+    /** Two hubs in one JVM (as tests run): the later one's MBean answers, and closing the earlier one leaves it registered. */
+    @Test
+    void closingAnotherHubsMBeansLeavesThisHubsRegistered() throws Exception {
+        DeliveryTargetMBeans other = new DeliveryTargetMBeans(delivery, audit);
+        assertThat(JMX.isRegistered(nas)).isTrue();
+        mbeans.register(); // this hub registers again, after the other
+        other.close();
+        assertThat(JMX.isRegistered(nas)).as("this hub's MBean after the other hub closed").isTrue();
+        mbeans.close();
+        assertThat(JMX.isRegistered(nas)).isFalse();
+        mbeans.register();
+        assertThat(JMX.isRegistered(nas)).isTrue();
     }
 }
