@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Health component {@code delivery}, one child per target: {@code DEGRADED} (HTTP 200, ordered between UP and DOWN)
- * when it is paused, its credentials failed, its TLS handshake fails (certificates) or its lag exceeds the threshold.
+ * when its breaker is open (failing now), it is paused, its credentials failed, its TLS handshake fails (certificates)
+ * or its lag exceeds the threshold.
  * Never DOWN: a national service in trouble must not make a load balancer cut the cameras off; the readiness group
  * leaves delivery out altogether. Answers from the figures the service keeps, never by asking the database.
  */

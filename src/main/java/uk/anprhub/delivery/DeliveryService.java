@@ -1,6 +1,7 @@
 package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -258,6 +259,9 @@ public final class DeliveryService implements AutoCloseable {
             problem = w.tlsProblem();
         } else if (lag > w.config().lagThreshold().toSeconds()) {
             problem = "lag " + lag + " s exceeds " + w.config().lagThreshold().toSeconds() + " s";
+        } else if (w.breakerState() == CircuitBreaker.State.OPEN) {
+            // a target that is failing right now degrades the picture at once, not only once the lag has grown
+            problem = "breaker open: the target is failing" + (w.lastError() == null ? "" : " (" + w.lastError() + ")");
         }
         return new Status(w.id(), w.config().typeFor(w.id()), w.config().url() == null ? null : TargetUrls.redact(w.config().url()),
                 paused != null, paused, w.breakerState().name(), f.backlog(), lag, f.deadLetters(), problem == null, problem,

@@ -150,10 +150,17 @@ class DeliveryDiagnosticsIT {
             post("/ingest/nas-json", TestReads.read());
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> delivery.worker("nas").breakerState().name().equals("OPEN"));
+        // a failing target degrades the picture at once (not only after 15 min of lag); readiness is not its business
+        JsonNode health = JSON.readTree(asOps("/actuator/health", "GET").body());
+        assertThat(health.at("/components/delivery/components/nas/status").asText()).isEqualTo("DEGRADED");
+        assertThat(health.at("/components/delivery/components/nas/details/problem").asText()).startsWith("breaker open");
+        assertThat(get("/actuator/health/readiness")).contains("\"UP\"");
         SIM.faults(Faults.NONE);
         assertThat(asOps("/api/v1/delivery/targets/nas/pause?why=NAS%20back%2C%20kick%20it", "POST").statusCode()).isEqualTo(200);
         assertThat(asOps("/api/v1/delivery/targets/nas/resume?why=NAS%20back%2C%20kick%20it", "POST").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> pending("nas") == 0);
+        assertThat(JSON.readTree(asOps("/actuator/health", "GET").body()).at("/components/delivery/components/nas/status").asText())
+                .isEqualTo("UP");
     }
 
     @Test
