@@ -249,8 +249,7 @@ class FaultInjectionIT {
                 .until(() -> filesIn(home) == 0 && readIdsOfPlates(plates).size() == plates.size());
         double settled = (System.nanoTime() - back) / 1e9; // PostgreSQL back -> last file stored and moved
         Set<UUID> ids = readIdsOfPlates(plates);
-        Tally t = awaitDelivered("ftp-pg-stop", ids, since, settled, DRAINED_WITHIN).acknowledging(plates.size());
-        System.out.println(t.line());
+        Tally t = awaitDelivered("ftp-pg-stop", ids, plates.size(), since, settled, DRAINED_WITHIN);
         System.out.printf(Locale.ROOT, "fault=ftp-pg-stop uploaded226=%d waitingWhenPostgresReturned=%d lastSettledSeconds=%.1f%n",
                 plates.size(), waitingAtReturn, settled);
         assertThat(waitingAtReturn).as("files waiting in the home when PostgreSQL came back").isEqualTo(plates.size());
@@ -327,6 +326,9 @@ class FaultInjectionIT {
         try (Load load = Load.withPictures(ingestUrl(), 4, 1, Duration.ofSeconds(60), 1_000_000)) {
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged().size() >= BIG_PICTURE_READS);
+                load.close();
+                // slow long enough for every worker to have sent big batches into it a few times
+                await().atMost(Duration.ofSeconds(60)).until(() -> nas.stat("requests") >= 16);
             } finally {
                 load.close();
                 nas.faults(Faults.NONE);
@@ -521,13 +523,18 @@ class FaultInjectionIT {
 
     /** Waits up to {@code limit} until NAS holds every acknowledged read and nothing stored since {@code since} is pending. */
     private Tally awaitDelivered(String fault, Set<UUID> acked, Instant since, double recover, Duration limit) {
+        return awaitDelivered(fault, acked, acked.size(), since, recover, limit);
+    }
+
+    /** As above, for {@code acknowledgements} whose read ids the cameras were not told (FTP): {@code acked} are those stored. */
+    private Tally awaitDelivered(String fault, Set<UUID> acked, int acknowledgements, Instant since, double recover, Duration limit) {
         try {
             await().atMost(limit).pollInterval(Duration.ofMillis(500)).until(() -> Tally.of(fault, acked, db, nas, since, recover, -1),
                     t -> t.deliveredUnique() == t.acknowledged() && t.backlog() == 0);
         } catch (ConditionTimeoutException e) {
             // the figures below say what is missing
         }
-        Tally t = Tally.of(fault, acked, db, nas, since, recover, hub.rssPeakMb());
+        Tally t = Tally.of(fault, acked, db, nas, since, recover, hub.rssPeakMb()).acknowledging(acknowledgements);
         System.out.println(t.line());
         if (t.backlog() > 0) {
             System.out.println("fault=" + fault + " backlog " + Tally.describeBacklog(db, nas, since));
