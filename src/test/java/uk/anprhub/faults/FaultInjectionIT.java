@@ -43,8 +43,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * An operator's worst week, against the hub as a real process (the built jar) under camera load: its external
  * PostgreSQL stopped and started, crashed (SIGKILL of the postmaster and every backend), frozen (SIGSTOP); the national
- * service down; the hub itself killed with SIGKILL during ingest and during a slow drain, and restarted, with a camera
- * knocking from the moment each hub is launched. Each scenario prints one line of exact figures ({@link Tally};
+ * service down; FTP uploads while PostgreSQL is stopped; pictures that cannot be written; the national service slow
+ * with 1 MB pictures; the hub itself killed with SIGKILL during ingest and during a slow drain, and restarted, with a
+ * camera knocking from the moment each hub is launched. Each scenario prints one line of exact figures ({@link Tally};
  * docs/reliability.md quotes them).
  *
  * <p>Two kinds of assertion. What holds today and must keep holding (issue 11, "Done means"): nothing acknowledged is
