@@ -63,6 +63,8 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     private final long maxBody;
     private final Duration bodyTimeout;
     private final Semaphore bodies;
+    /** Refused requests whose bodies are being read and dropped; apart from {@link #bodies} so admitted reads never starve them. */
+    private final Semaphore drains;
     private final HttpFeedGate gate;
     private final Map<String, String> fixedPaths;
     private final ObjectMapper mapper;
@@ -82,6 +84,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         this.maxBody = maxBody;
         this.bodyTimeout = bodyTimeout;
         this.bodies = new Semaphore(maxConcurrentBodies);
+        this.drains = new Semaphore(maxConcurrentBodies);
         this.gate = gate;
         this.fixedPaths = Map.copyOf(fixedPaths);
         this.mapper = mapper;
@@ -125,7 +128,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
             byte[] body;
             if (tooLarge) {
                 body = new byte[0];
-            } else if (!bodies.tryAcquire()) {
+            } else if (!bodies.tryAcquire()) { // slow senders: answered at once, never drained (a thread each)
                 refuse(request, response, IngestResult.unavailable("busy",
                         "too many camera requests are sending their bodies; retry shortly", 1));
                 return;
@@ -214,13 +217,15 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
 
     /**
      * A known camera refused for want of room: its body is read and dropped (nothing kept) before the answer, so the
-     * camera reads the 503 — closing on an unread body makes the kernel reset the connection, and the answer is often
-     * lost with it. Draining takes one of the body slots and keeps to the body deadline, so slow senders still cannot
-     * take more threads than bodies being read; with no slot free, the connection is closed as for any refusal.
+     * camera reads the 503. Closing on an unread body makes the kernel answer the camera's next bytes with a reset,
+     * which throws away the 503 already on its way: the camera sees a connection closed without an answer (the
+     * flood of issue 11.3 lost up to half its answers so). Draining takes a slot of its own (as many as body slots,
+     * so admitted bodies never wait for refused ones, and slow senders still hold a bounded number of threads) and
+     * keeps to the body deadline; with no drain slot free the connection is closed as for any refusal.
      */
     private void refuseAfterDraining(HttpServletRequest request, HttpServletResponse response, IngestResult result)
             throws IOException {
-        if (bodies.tryAcquire()) {
+        if (drains.tryAcquire()) {
             try {
                 long deadline = System.nanoTime() + bodyTimeout.toNanos();
                 byte[] buffer = new byte[8192];
@@ -237,7 +242,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
             } catch (IOException e) {
                 // too slow or gone: close as for any other refusal
             } finally {
-                bodies.release();
+                drains.release();
             }
         }
         refuse(request, response, result);

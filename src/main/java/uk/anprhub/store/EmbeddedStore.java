@@ -75,6 +75,7 @@ final class EmbeddedStore implements AutoCloseable {
             setSuperuserPassword(pgData, settings.get(), password);
         }
         EmbeddedPostgres pg;
+        long running = postmasterPid(pgData); // another hub's server, if one runs on this directory: never ours to stop
         Path portFile = dataDir.resolve("postgres-port");
         try {
             EmbeddedPostgres.Builder b = locked(settings.get(), pgData, secretFile, password)
@@ -85,7 +86,7 @@ final class EmbeddedStore implements AutoCloseable {
             }
             pg = b.start();
         } catch (IOException | RuntimeException e) {
-            stopLeftOver(pgData); // zonky leaves the server running when its readiness check fails (e.g. a wrong password)
+            stopLeftOver(pgData, running); // zonky leaves the server running when its readiness check fails (e.g. a wrong password)
             throw e;
         }
         try {
@@ -194,13 +195,24 @@ final class EmbeddedStore implements AutoCloseable {
         }
     }
 
-    /** Stops the server a failed start left running (its pid is the first line of postmaster.pid). */
-    private static void stopLeftOver(Path pgData) {
-        try {
-            long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
+    /**
+     * Stops the server a failed start left running (its pid is the first line of postmaster.pid) — unless it is the
+     * server that ran before this start ({@code before}): a second hub on the same directory fails on the lock, and
+     * must not shut down the database of the hub that holds it.
+     */
+    private static void stopLeftOver(Path pgData, long before) {
+        long pid = postmasterPid(pgData);
+        if (pid > 0 && pid != before) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // SIGTERM: PostgreSQL's smart shutdown
+        }
+    }
+
+    /** The pid in postmaster.pid; -1 when there is none. */
+    private static long postmasterPid(Path pgData) {
+        try {
+            return Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
         } catch (IOException | RuntimeException e) {
-            // no server left
+            return -1;
         }
     }
 

@@ -170,6 +170,7 @@ public final class ReadWriter implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        removeLeftOverPictures();
         try {
             List<Stored> results = commit(batch);
             for (int i = 0; i < batch.size(); i++) {
@@ -315,6 +316,10 @@ public final class ReadWriter implements AutoCloseable {
     private record Picture(java.time.LocalDate day, UUID readId) {
     }
 
+    /** Bounded: beyond it the start-up sweep of {@link OrphanPictures} still removes them. */
+    private static final int MAX_LEFT_OVER_PICTURES = 100_000;
+    private final java.util.Queue<Picture> leftOverPictures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /**
      * Pictures written for a transaction that then failed before its commit: removed, so a failed write leaves no
      * orphans. (A failure inside commit() itself is ambiguous — the read may be stored — so those stay, and the
@@ -325,7 +330,30 @@ public final class ReadWriter implements AutoCloseable {
             try {
                 images.delete(p.day(), p.readId());
             } catch (RuntimeException e) {
-                log.warn("A picture of a failed batch could not be removed ({}); the start-up sweep will", e.getClass().getSimpleName());
+                if (leftOverPictures.size() < MAX_LEFT_OVER_PICTURES) {
+                    leftOverPictures.add(p);
+                }
+                log.warn("A picture of a failed batch could not be removed ({}); tried again before the next batch",
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * Pictures of failed batches that could not be removed then (the picture store itself failing): tried again
+     * before each batch, so they do not wait for the start-up sweep. Their reads were never committed.
+     */
+    private void removeLeftOverPictures() {
+        for (int n = leftOverPictures.size(); n > 0; n--) {
+            Picture p = leftOverPictures.poll();
+            if (p == null) {
+                return;
+            }
+            try {
+                images.delete(p.day(), p.readId());
+            } catch (RuntimeException e) {
+                leftOverPictures.add(p); // still failing: the next batch tries again
+                return;
             }
         }
     }

@@ -48,11 +48,15 @@ final class Load implements AutoCloseable {
     private final String url;
     private final int readsPerRequest;
     private final Duration requestTimeout;
+    /** Base64 of the overview picture every read carries; null: reads without pictures. */
+    private final String picture;
+    private final LongAdder withoutRetryAfter = new LongAdder();
 
-    private Load(String url, int cameras, int readsPerRequest, Duration requestTimeout) {
+    private Load(String url, int cameras, int readsPerRequest, Duration requestTimeout, String picture) {
         this.url = url;
         this.readsPerRequest = readsPerRequest;
         this.requestTimeout = requestTimeout;
+        this.picture = picture;
         this.cameras = Executors.newFixedThreadPool(cameras);
         for (int i = 0; i < cameras; i++) {
             this.cameras.submit(this::camera);
@@ -61,7 +65,29 @@ final class Load implements AutoCloseable {
 
     /** Starts {@code cameras} senders of {@code readsPerRequest} reads per request to {@code ingestUrl}. */
     static Load start(String ingestUrl, int cameras, int readsPerRequest, Duration requestTimeout) {
-        return new Load(ingestUrl, cameras, readsPerRequest, requestTimeout);
+        return new Load(ingestUrl, cameras, readsPerRequest, requestTimeout, null);
+    }
+
+    /** As {@link #start}, every read with an overview picture of {@code pictureBytes} (a JPEG as far as the hub checks). */
+    static Load withPictures(String ingestUrl, int cameras, int readsPerRequest, Duration requestTimeout, int pictureBytes) {
+        byte[] jpeg = new byte[pictureBytes];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(jpeg); // incompressible, as real pictures are
+        jpeg[0] = (byte) 0xFF;
+        jpeg[1] = (byte) 0xD8;
+        jpeg[2] = (byte) 0xFF;
+        return new Load(ingestUrl, cameras, readsPerRequest, requestTimeout, java.util.Base64.getEncoder().encodeToString(jpeg));
+    }
+
+    private String body() {
+        if (picture == null) {
+            return TestReads.array(readsPerRequest);
+        }
+        List<String> reads = new ArrayList<>(readsPerRequest);
+        for (int i = 0; i < readsPerRequest; i++) {
+            String r = TestReads.read();
+            reads.add(r.substring(0, r.length() - 1) + ",\"overviewImage\":{\"data\":\"" + picture + "\"}}");
+        }
+        return "[" + String.join(",", reads) + "]";
     }
 
     private void camera() {
@@ -72,13 +98,16 @@ final class Load implements AutoCloseable {
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "application/json").timeout(requestTimeout)
-                        .POST(HttpRequest.BodyPublishers.ofString(TestReads.array(readsPerRequest))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(body())).build(),
                         HttpResponse.BodyHandlers.ofString());
                 status = r.statusCode();
                 if (status / 100 == 2) {
                     JSON.readTree(r.body()).get("readIds").forEach(n -> acknowledged.add(UUID.fromString(n.asText())));
                     pauseMillis = 0;
                 } else if (status == 503) {
+                    if (r.headers().firstValue("Retry-After").isEmpty()) {
+                        withoutRetryAfter.increment();
+                    }
                     pauseMillis = Math.min(1000, 1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
                 }
             } catch (IOException e) {
@@ -112,6 +141,19 @@ final class Load implements AutoCloseable {
     Map<Integer, Long> statuses() {
         Map<Integer, Long> out = new java.util.TreeMap<>();
         statuses.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** 503 answers that did not say when to come back. */
+    long withoutRetryAfter() {
+        return withoutRetryAfter.sum();
+    }
+
+    /** Answers by status of the requests answered between {@code fromNanos} and {@code toNanos}. */
+    Map<Integer, Long> statusesAnsweredBetween(long fromNanos, long toNanos) {
+        Map<Integer, Long> out = new java.util.TreeMap<>();
+        answers.stream().filter(a -> a.answeredNanos() >= fromNanos && a.answeredNanos() <= toNanos)
+                .forEach(a -> out.merge(a.status(), 1L, Long::sum));
         return out;
     }
 

@@ -34,6 +34,15 @@ record Tally(String fault, int acknowledged, int stored, int lost, int delivered
                 backlog == null ? 0 : backlog, recoverSeconds, rssPeakMb);
     }
 
+    /**
+     * The same figures for {@code uploaded} acknowledgements whose read ids were not known to the camera (FTP: a 226
+     * per file; the tally was taken over the ids PostgreSQL holds for them), so {@code lost} counts files too.
+     */
+    Tally acknowledging(int uploaded) {
+        return new Tally(fault, uploaded, stored, uploaded - stored, deliveredUnique, nasDuplicates, deadLetters, backlog,
+                recoverSeconds, rssPeakMb);
+    }
+
     private static int count(JdbcTemplate db, String sql, String[] ids) {
         Integer n = db.queryForObject(sql, Integer.class, (Object) ids);
         return n == null ? 0 : n;
