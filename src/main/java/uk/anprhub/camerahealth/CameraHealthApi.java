@@ -3,6 +3,7 @@ package uk.anprhub.camerahealth;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,13 +15,15 @@ class CameraHealthApi {
     }
 
     private final CameraHealthService service;
+    private final Clock clock;
 
-    CameraHealthApi(CameraHealthService service) {
+    CameraHealthApi(CameraHealthService service, Clock clock) {
         this.service = service;
+        this.clock = clock;
     }
 
     @GetMapping("/api/v1/cameras/health")
     Answer health() {
-        return new Answer(Instant.now(), service.silent(), service.drifting(), service.statuses());
+        return new Answer(clock.instant(), service.silent(), service.drifting(), service.statuses());
     }
 }

@@ -41,7 +41,7 @@ class CameraHealthConfiguration {
                 .register(meters);
         registerStateGauge(service, meters);
         writer.addListener(service); // first: a read committed while the store is asked is not missed
-        service.seed(jdbc, clock);
+        service.seedInBackground(jdbc, clock);
         return service;
     }
 

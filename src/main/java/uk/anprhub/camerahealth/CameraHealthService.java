@@ -49,7 +49,15 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
         timer.scheduleWithFixedDelay(this::evaluate, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Rebuilds the picture from the store; a store that cannot answer leaves every camera never-seen until reads arrive. */
+    /**
+     * Rebuilds the picture from the store, in the background: the query scans the last day's reads (no index by
+     * camera), so start-up does not wait for it; evaluations follow it on the same thread. A store that cannot answer
+     * leaves cameras never-seen until their reads arrive.
+     */
+    void seedInBackground(JdbcTemplate jdbc, Clock clock) {
+        timer.execute(() -> seed(jdbc, clock));
+    }
+
     void seed(JdbcTemplate jdbc, Clock clock) {
         health.registered(registry.cameras().stream().map(Camera::cameraId).toList());
         Instant now = clock.instant();
@@ -96,7 +104,9 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
         }
     }
 
+    /** One line per change: camera id, state, how long silent; never a plate. */
     private static void log(CameraHealth.Change c) {
+        String seconds = c.silentFor() == null ? "?" : String.valueOf(c.silentFor().toSeconds());
         if ("drift".equals(c.kind())) {
             if ("drifting".equals(c.to())) {
                 log.warn("Camera {} clock drift {} s (median of received - captured): flagged", c.cameraId(), c.driftSeconds());
@@ -104,11 +114,10 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
                 log.info("Camera {} clock drift back within the limit ({} s)", c.cameraId(), c.driftSeconds());
             }
         } else if (CameraStatus.SILENT.equals(c.to())) {
-            log.warn("Camera {} silent: no read for {} s", c.cameraId(), c.silentFor() == null ? "?" : c.silentFor().toSeconds());
+            log.warn("Camera {} silent: no read for {} s", c.cameraId(), seconds);
         } else if (CameraStatus.SILENT.equals(c.from())) {
-            log.info("Camera {} ok again after {} s silent", c.cameraId(), c.silentFor() == null ? "?" : c.silentFor().toSeconds());
-        } else if (c.from() != null && !CameraStatus.NEVER_SEEN.equals(c.from()) || CameraStatus.NEVER_SEEN.equals(c.from())
-                && CameraStatus.OK.equals(c.to())) {
+            log.info("Camera {} ok again after {} s silent", c.cameraId(), seconds);
+        } else {
             log.info("Camera {} {} (was {})", c.cameraId(), c.to(), c.from());
         }
     }
