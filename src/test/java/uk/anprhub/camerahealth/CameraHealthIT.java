@@ -6,10 +6,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.camera.CameraRegistry;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -76,6 +80,12 @@ class CameraHealthIT {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    CameraRegistry registry;
+    @Autowired
+    CameraHealthProperties props;
 
     @Test
     @Order(1)
@@ -141,6 +151,21 @@ class CameraHealthIT {
         assertThat(ops.body()).doesNotContain("CH1");
         JsonNode answer = JSON.readTree(ops.body());
         assertThat(answer.get("cameras")).extracting(n -> n.get("cameraId").asText()).containsExactly(DRIFTS, IDLE, STOPS);
+    }
+
+    @Test
+    @Order(4)
+    void aRestartedHubRebuildsTheLastReadPerCameraFromTheStore() throws Exception {
+        Instant stored = jdbc.queryForObject("select max(received_at) from nas_read where camera_id = ?", java.sql.Timestamp.class, STOPS)
+                .toInstant();
+        try (CameraHealthService fresh = new CameraHealthService(new CameraHealth(props, Clock.systemUTC()), registry, props)) {
+            fresh.seed(jdbc, Clock.systemUTC()); // what the start-up does, here synchronously
+            CameraStatus stops = fresh.statuses().stream().filter(c -> c.cameraId().equals(STOPS)).findFirst().orElseThrow();
+            assertThat(stops.lastReadAt()).isEqualTo(stored);
+            assertThat(stops.state()).as("its last read is older than the 2 s floor").isEqualTo("silent");
+            assertThat(fresh.statuses()).filteredOn(c -> c.cameraId().equals(IDLE)).singleElement()
+                    .satisfies(c -> assertThat(c.state()).isEqualTo("never-seen"));
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
