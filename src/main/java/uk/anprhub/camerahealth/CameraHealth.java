@@ -114,10 +114,10 @@ final class CameraHealth {
         Instant lastReceived;
         Instant lastCaptured;
         Double normalGapMillis;
-        String state = CameraStatus.NEVER_SEEN;
+        volatile String state = CameraStatus.NEVER_SEEN; // volatile: counted by scrapes without the lock
         Duration silentFor;
         Duration endedSilence; // how long the silence a read just ended lasted (for the recovery's log line)
-        boolean drifting;
+        volatile boolean drifting;
         final ArrayDeque<Long> offsets = new ArrayDeque<>(); // received − captured, ms, the last driftWindow reads
         long backdated;
         long bursts;

@@ -156,6 +156,8 @@ class CameraHealthIT {
     @Test
     @Order(4)
     void aRestartedHubRebuildsTheLastReadPerCameraFromTheStore() throws Exception {
+        // its last read older than the floor first (the running hub says so), so the rebuilt state is known
+        await(Duration.ofSeconds(30), () -> camera(STOPS).get("state").asText().equals("silent"), STOPS + " silent");
         Instant stored = jdbc.queryForObject("select max(received_at) from nas_read where camera_id = ?", java.sql.Timestamp.class, STOPS)
                 .toInstant();
         try (CameraHealthService fresh = new CameraHealthService(new CameraHealth(props, Clock.systemUTC()), registry, props)) {
