@@ -92,6 +92,14 @@ public final class CameraSimCommand implements Callable<Integer> {
             + "nas-json: a future capture time; a vendor: its quarantine samples")
     double badShare = 0;
 
+    @Option(names = "--silent-camera", paramLabel = "ID[@seconds]", description = "nas-json: that camera stops sending "
+            + "after N seconds (without @: sends nothing); repeatable. For camera health (docs/camera-health.md)")
+    List<String> silentCameras = new java.util.ArrayList<>();
+
+    @Option(names = "--drift-camera", paramLabel = "ID=+30s", description = "nas-json: that camera's clock is off by this "
+            + "(+ ahead, - behind): its capture times are shifted; repeatable")
+    List<String> driftCameras = new java.util.ArrayList<>();
+
     @Option(names = "--report-json", description = "also write the report as JSON to this file")
     Path reportJson;
 
@@ -131,7 +139,10 @@ public final class CameraSimCommand implements Callable<Integer> {
             } else {
                 refuseMoreThanTheDemoRegistryHas(prefix, notes);
             }
-            return new CanonicalReads(prefix, cameras, batch);
+            return new CanonicalReads(prefix, cameras, batch, CameraFaults.parse(silentCameras, driftCameras));
+        }
+        if (!silentCameras.isEmpty() || !driftCameras.isEmpty()) {
+            throw new IllegalArgumentException("--silent-camera and --drift-camera work with --vendor nas-json only");
         }
         CameraRegistry demo = new CameraRegistry(Home.resolve(Path.of("config", "cameras")));
         List<Camera> demoCameras = List.of();

@@ -79,6 +79,7 @@ public final class ReadWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ObjectWriter json;
+    private final CommitListeners listeners = new CommitListeners();
     private volatile boolean running = true;
 
     public ReadWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, int writerThreads, int batchSize,
@@ -122,6 +123,11 @@ public final class ReadWriter implements AutoCloseable {
         queue.add(p);
         p.done.whenComplete((r, e) -> capacity.release(Math.min(permits, maxPending)));
         return p.done;
+    }
+
+    /** Told, after each commit and off the writer threads, which reads it stored (camera health). */
+    public void addListener(CommitListener listener) {
+        listeners.add(listener);
     }
 
     public int maxPendingReads() {
@@ -172,10 +178,12 @@ public final class ReadWriter implements AutoCloseable {
     private void write(List<Pending> batch) {
         removeLeftOverPictures();
         try {
-            List<Stored> results = commit(batch);
+            List<CommitListener.Committed> committed = new ArrayList<>();
+            List<Stored> results = commit(batch, committed);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done.complete(results.get(i));
             }
+            listeners.publish(committed); // after the senders' answers; never blocks nor throws
         } catch (PictureFault e) {
             log.warn("Store batch of {} message(s), {} read(s) not committed: {}", batch.size(),
                     batch.stream().mapToInt(p -> p.reads.size()).sum(), e.getMessage());
@@ -195,7 +203,7 @@ public final class ReadWriter implements AutoCloseable {
         }
     }
 
-    private List<Stored> commit(List<Pending> batch) throws SQLException {
+    private List<Stored> commit(List<Pending> batch, List<CommitListener.Committed> committed) throws SQLException {
         int total = batch.stream().mapToInt(p -> p.reads.size()).sum();
         String[] readIds = new String[total];
         String[] keys = new String[total];
@@ -273,6 +281,10 @@ public final class ReadWriter implements AutoCloseable {
                     for (int j = 0; j < p.reads.size(); j++, k++) {
                         UUID id = ids.get(k);
                         mine.add(inserted.contains(id) ? id : null);
+                        if (inserted.contains(id)) {
+                            NasRead read = p.reads.get(j).read();
+                            committed.add(new CommitListener.Committed(read.cameraId(), read.captureTimeUtc(), read.receivedTimeUtc()));
+                        }
                     }
                     out.add(new Stored(mine));
                 }
@@ -386,5 +398,6 @@ public final class ReadWriter implements AutoCloseable {
         for (Thread t : writers) {
             t.join(10_000);
         }
+        listeners.close();
     }
 }

@@ -19,12 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricNamesIT extends HubIT {
 
     /**
-     * Metrics being added on other branches of issues 11/15 (and {@code anpr_camera_silent}, from the camera-health
-     * issue) that the dashboard and rules already use. LEAD: empty this set once those branches are merged — the test
-     * prints which ones the hub exports by now.
+     * Metrics being added on other branches that the dashboard and rules already use (none now: camera health exports
+     * {@code anpr_camera_silent}). The test prints which ones the hub exports by now.
      */
-    static final Set<String> NOT_YET_EXPORTED = Set.of(
-            "anpr_camera_silent");                     // camera health (issue 13)             // issue 11
+    static final Set<String> NOT_YET_EXPORTED = Set.of();
 
     /**
      * Exported only once their transport is configured or their first event happened (this test hub has no MQTT,

@@ -64,6 +64,36 @@ class ReadWriterIT {
     }
 
     @Test
+    void listenersAreToldWhatWasCommittedAfterTheCommitAndCannotFailOrHoldItUp() throws Exception {
+        try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 1, 100,
+                Duration.ofMillis(1), 100)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.BlockingQueue<CommitListener.Committed> told = new java.util.concurrent.LinkedBlockingQueue<>();
+            writer.addListener(reads -> {
+                throw new IllegalStateException("a broken listener");
+            });
+            writer.addListener(reads -> {
+                try {
+                    release.await(); // a listener that hangs
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                told.addAll(reads);
+            });
+            String key = "rw-listen-" + System.nanoTime();
+            Normalised r = read(key, null);
+            assertThat(writer.submit(message(), List.of(r)).get(10, TimeUnit.SECONDS).stored()).isEqualTo(1);
+            assertThat(writer.submit(message(), List.of(r)).get(10, TimeUnit.SECONDS).duplicates())
+                    .as("answered while the listener hangs").isEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from nas_read where idempotency_key = ?", Long.class, key)).isEqualTo(1);
+            release.countDown();
+            CommitListener.Committed c = told.poll(10, TimeUnit.SECONDS);
+            assertThat(c).isEqualTo(new CommitListener.Committed("MPS-DEMO-0001", r.read().captureTimeUtc(), r.read().receivedTimeUtc()));
+            assertThat(told.poll(500, TimeUnit.MILLISECONDS)).as("a duplicate is not passed on").isNull();
+        }
+    }
+
+    @Test
     void aSenderIsAnsweredOnlyAfterTheCommitAndTheBoundRefusesInsteadOfQueueing() throws Exception {
         try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 1, 100,
                 Duration.ofMillis(1), 10);
