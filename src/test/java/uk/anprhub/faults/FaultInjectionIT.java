@@ -16,6 +16,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import uk.anprhub.nassim.Faults;
 import uk.anprhub.nassim.NasSimulator;
 import uk.anprhub.support.FreePorts;
+import uk.anprhub.support.HikvisionUploads;
 import uk.anprhub.support.HubProcess;
 
 import java.io.IOException;
@@ -23,9 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -228,9 +225,9 @@ class FaultInjectionIT {
                 ftp.setFileType(FTP.BINARY_FILE_TYPE);
                 long until = System.nanoTime() + OUTAGE.toNanos();
                 while (plates.size() < FTP_FILES || System.nanoTime() < until) {
-                    String plate = ftpPlate();
+                    String plate = HikvisionUploads.plate();
                     try (var in = new java.io.ByteArrayInputStream(jpeg)) {
-                        assertThat(ftp.storeFile(hikvisionName(plate), in)).as("226 while PostgreSQL is stopped: %s",
+                        assertThat(ftp.storeFile(HikvisionUploads.fileName(plate), in)).as("226 while PostgreSQL is stopped: %s",
                                 ftp.getReplyString()).isTrue();
                     }
                     plates.add(plate);
@@ -438,24 +435,6 @@ class FaultInjectionIT {
                 (Object) ids.toArray(String[]::new));
         long unnamed = pictureFiles(images).stream().filter(f -> f.getFileName().toString().length() <= 36).count();
         return ids.size() - (held == null ? 0 : held) + unnamed;
-    }
-
-    /** A Hikvision-style plate unique to this run, e.g. {@code FQ12ZXK}. */
-    private static String ftpPlate() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        String l = "ABCDEFGHJKLMNPRSTUVWXYZ";
-        StringBuilder b = new StringBuilder("F").append(l.charAt(r.nextInt(l.length()))).append(r.nextInt(10)).append(r.nextInt(10));
-        for (int i = 0; i < 3; i++) {
-            b.append(l.charAt(r.nextInt(l.length())));
-        }
-        return b.toString();
-    }
-
-    /** The Hikvision upload name ({@code yyyyMMddHHmmssSSS_PLATE_VEHICLE_DETECTION.jpg}), camera-local time. */
-    private static String hikvisionName(String plate) {
-        String time = LocalDateTime.now(ZoneId.of("Europe/London")).minusSeconds(5)
-                .format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS"));
-        return time + "_" + plate + "_VEHICLE_DETECTION.jpg";
     }
 
     private String ingestUrl() {

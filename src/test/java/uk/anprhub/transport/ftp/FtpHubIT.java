@@ -1,6 +1,7 @@
 package uk.anprhub.transport.ftp;
 
 import uk.anprhub.support.FreePorts;
+import uk.anprhub.support.HikvisionUploads;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -26,12 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,25 +158,12 @@ public abstract class FtpHubIT {
 
     /** A plate unique to this run, e.g. {@code FT12QZX}. */
     protected static String plate() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        String l = "ABCDEFGHJKLMNPRSTUVWXYZ";
-        StringBuilder s = new StringBuilder("F");
-        s.append(l.charAt(r.nextInt(l.length())));
-        s.append(r.nextInt(10)).append(r.nextInt(10));
-        for (int i = 0; i < 3; i++) {
-            s.append(l.charAt(r.nextInt(l.length())));
-        }
-        return s.toString();
+        return HikvisionUploads.plate();
     }
 
-    /**
-     * The Hikvision file name pattern of the samples ({@code yyyyMMddHHmmssSSS_PLATE_VEHICLE_DETECTION.jpg}) with
-     * the current camera-local time (the demo cameras are in Europe/London), so the read is not expired.
-     */
+    /** A Hikvision upload's file name for {@code plate}, camera-local time now. */
     protected static String hikvisionName(String plate) {
-        String time = LocalDateTime.now(ZoneId.of("Europe/London")).minusSeconds(5)
-                .format(DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS"));
-        return time + "_" + plate + "_VEHICLE_DETECTION.jpg";
+        return HikvisionUploads.fileName(plate);
     }
 
     protected static FTPClient login(String user) throws IOException {
