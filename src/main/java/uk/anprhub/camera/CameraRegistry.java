@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.anprhub.connector.DescriptorSchema;
 import uk.anprhub.read.NasRead.Direction;
 import uk.anprhub.read.TimePatterns;
 import uk.anprhub.read.VendorRead;
@@ -251,6 +252,7 @@ public final class CameraRegistry {
         if (list == null || !list.isArray()) {
             throw new IOException(file + ": expected a top-level 'cameras:' list");
         }
+        DescriptorSchema.CAMERA_REGISTRY.checkKeys(file.toString(), root); // a typo (timezone:) refuses the file
         List<Camera> cameras = new ArrayList<>();
         int i = 0;
         for (JsonNode c : list) {
@@ -294,6 +296,7 @@ public final class CameraRegistry {
                     site.hasNonNull("longitude") ? site.get("longitude").asDouble() : null,
                     zone, directions, timeFormats));
         }
+        DescriptorSchema.CAMERA_REGISTRY.check(file.toString(), root); // what the checks above did not already say
         return cameras;
     }
 

@@ -18,10 +18,15 @@ import java.util.Map;
 /**
  * One vendor format: a generic decoder plus the vendor's JSLT mapping (connectors/&lt;id&gt;/connector.yaml).
  * {@link #extract} turns a raw message into vendor reads; the shared normalisation happens afterwards.
+ * {@code identity} says where the camera's identity comes from: {@code payload}, {@code sender-address} or
+ * {@code ftp-folder} (declared so tests that vary the camera per message know, without a list in Java).
  */
 public record Connector(String id, String vendor, String title, String description, String decoderName,
                         Map<String, String> options, List<String> contentTypes, String mappingPath, Decoder decoder,
-                        Expression mapping) {
+                        Expression mapping, String identity) {
+
+    /** {@link #identity()}: the camera is named in the payload (the default); see docs/connector-contract.md section 1. */
+    public static final String IDENTITY_PAYLOAD = "payload";
 
     private static final com.fasterxml.jackson.databind.ObjectReader VENDOR_READ = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readerFor(VendorRead.class);

@@ -171,6 +171,8 @@ public final class ConnectorCatalog {
         if (d == null || !d.isObject()) {
             throw new IOException("connector.yaml is empty or not a mapping");
         }
+        String file = "connectors/" + folder + "/connector.yaml";
+        DescriptorSchema.CONNECTOR.checkKeys(file, d); // a typo refuses this connector alone, before it can mislead
         String id = need(d, "id");
         if (!id.equals(folder)) {
             throw new IOException("id '" + id + "' must equal its folder name '" + folder + "'");
@@ -202,10 +204,12 @@ public final class ConnectorCatalog {
         } catch (RuntimeException e) {
             throw new IOException("mapping " + mappingPath + " does not compile: " + e.getMessage());
         }
+        DescriptorSchema.CONNECTOR.check(file, d); // what the checks above did not already say better (types, enums)
         List<String> contentTypes = new java.util.ArrayList<>();
         d.path("contentTypes").forEach(t -> contentTypes.add(t.asText().toLowerCase(java.util.Locale.ROOT)));
         return new Connector(id, need(d, "vendor"), need(d, "title"), d.path("description").asText(""),
-                decoderName, Map.copyOf(options), List.copyOf(contentTypes), mappingPath, decoder, mapping);
+                decoderName, Map.copyOf(options), List.copyOf(contentTypes), mappingPath, decoder, mapping,
+                d.path("identity").asText(Connector.IDENTITY_PAYLOAD));
     }
 
     private static String need(JsonNode d, String field) throws IOException {

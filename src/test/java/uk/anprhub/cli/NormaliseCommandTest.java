@@ -71,6 +71,19 @@ class NormaliseCommandTest {
     }
 
     @Test
+    void aCameraFileWithAnUnknownKeyIsRefusedNamingFileAndKey(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("typo.yaml"), """
+                cameras:
+                  - { cameraId: MPS-CAM-0001, sourceId: MPS-DEMO, feedId: MPS, vendor: nas, timezone: Europe/London }
+                """);
+        Run r = run("normalise", "--connector", "nas-json", "--cameras", tmp.toString(),
+                "connectors/nas-json/samples/001-single-read.json");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("typo.yaml").contains("unknown key 'timezone'").contains("timeZone");
+    }
+
+    @Test
     void anUnknownConnectorIsExit64WithTheKnownIds() {
         Run r = run("normalise", "--connector", "acme", "x.json");
         assertThat(r.exit()).isEqualTo(64);
