@@ -29,6 +29,9 @@ class TextDecoderTest {
         assertThat(tree.path("plate").asText()).isEqualTo("AB12CDE");
         assertThat(tree.size()).isEqualTo(3);
         assertThat(decode("2024121014345507Not defined").path("plate").asText()).isEqualTo("Not defined");
+        JsonNode noBlanks = decode("2024071008152207LX70KWP");
+        assertThat(noBlanks.path("camera").asText()).isEqualTo("07");
+        assertThat(noBlanks.path("plate").asText()).isEqualTo("LX70KWP");
     }
 
     @Test
