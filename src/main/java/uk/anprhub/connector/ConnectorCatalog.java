@@ -186,6 +186,11 @@ public final class ConnectorCatalog {
         }
         Map<String, String> options = new LinkedHashMap<>();
         d.path("options").fields().forEachRemaining(o -> options.put(o.getKey(), o.getValue().asText()));
+        try {
+            decoder = decoder.bind(options); // e.g. the text decoder's pattern, compiled once, here
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage());
+        }
         String mappingPath = need(d, "mapping");
         String jslt = source.mapping(mappingPath);
         if (jslt == null) {

@@ -12,4 +12,13 @@ import java.util.Map;
 public interface Decoder {
 
     Decoded decode(RawMessage message, Map<String, String> options) throws RejectedException;
+
+    /**
+     * This decoder for one connector's {@code options}, checked and prepared once when the connector is loaded
+     * (e.g. a pattern compiled); a bad option throws {@link IllegalArgumentException} and refuses that connector.
+     * Stateless decoders return themselves.
+     */
+    default Decoder bind(Map<String, String> options) {
+        return this;
+    }
 }

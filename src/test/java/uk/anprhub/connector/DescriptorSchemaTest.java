@@ -64,6 +64,26 @@ class DescriptorSchemaTest {
     }
 
     @Test
+    void aTextDecoderWithABadPatternRefusesThatConnectorAloneNamingTheFile() throws IOException {
+        Path connectors = Files.createDirectories(root.resolve("connectors"));
+        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
+        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        connector(connectors, "text-ok", "decoder: text\noptions:\n  pattern: '(?<t>\\d+) (?<plate>.+)'\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "text-bad", "decoder: text\noptions:\n  pattern: '(?<plate>[A-Z'\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "text-none", "decoder: text\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "text-typo", "decoder: text\noptions:\n  pattern: '(?<plate>.+)'\n  regex: x\nmapping: good/good-v1.jslt\n");
+
+        ConnectorCatalog catalog = ConnectorCatalog.load(connectors, root.resolve("mappings"));
+
+        assertThat(catalog.ids()).containsExactly("text-ok");
+        assertThat(catalog.broken().get("text-bad")).contains("connectors/text-bad/connector.yaml")
+                .contains("not a valid regular expression").doesNotContain("[A-Z");
+        assertThat(catalog.broken().get("text-none")).contains("connectors/text-none/connector.yaml").contains("pattern");
+        assertThat(catalog.broken().get("text-typo")).contains("unknown key 'regex' in options")
+                .contains("allowed keys there: charset, pattern");
+    }
+
+    @Test
     void aBadIdentityValueRefusesTheConnector() throws IOException {
         Path connectors = Files.createDirectories(root.resolve("connectors"));
         Path mappings = Files.createDirectories(root.resolve("mappings/good"));

@@ -16,7 +16,8 @@ public final class Decoders {
             "xml", new XmlDecoder(),
             "kv", new KvDecoder(),
             "multipart", new MultipartDecoder(),
-            "filename", new FilenameDecoder());
+            "filename", new FilenameDecoder(),
+            "text", new TextDecoder());
 
     private Decoders() {
     }

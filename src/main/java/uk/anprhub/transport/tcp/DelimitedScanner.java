@@ -81,6 +81,20 @@ final class DelimitedScanner extends FrameScanner {
         }
     }
 
+    /** With a start sequence: the frame after it (bytes before a start are noise); else whatever is left, unless blank. */
+    @Override
+    byte[] pending(ByteBuf in) {
+        if (start.length > 0) {
+            return inFrame && in.isReadable() ? copy(in, in.readerIndex(), in.readableBytes()) : null;
+        }
+        return super.pending(in);
+    }
+
+    @Override
+    boolean begun(ByteBuf in) {
+        return start.length > 0 ? inFrame : in.isReadable();
+    }
+
     /** Index of {@code needle} in {@code in} from {@code from} to the writer index, or -1. */
     static int indexOf(ByteBuf in, int from, byte[] needle) {
         if (needle.length == 1) {

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@link TcpFeed.Outcome} {@link TcpReply} left on the channel.</li>
  * <li><b>Not settled</b> (store behind or down, 503): nothing is acknowledged; the same frame is offered again after
  * the delay the ingest core asked for, reading stays paused; everything resumes when the store is back.</li>
- * <li><b>Unframeable input</b> (too large, not the configured framing): its first bytes are quarantined, a log line
+ * <li><b>Unframeable input</b> (too large, not the configured framing, a frame that never ends: {@code incomplete-frame}
+ * on close or {@code frame-timeout}): its first bytes (an incomplete frame: all of them) are quarantined, a log line
  * (no payload content) is written and the connection is closed.</li>
  * <li><b>Sender gone:</b> frames already received are still handed to the route, at once (Netty tears the
  * pipeline down once the channel is unregistered, so they cannot wait); a frame the store refuses then is

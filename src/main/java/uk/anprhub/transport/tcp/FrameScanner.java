@@ -23,6 +23,31 @@ abstract class FrameScanner {
      */
     abstract byte[] next(ByteBuf in) throws FramingException;
 
+    /**
+     * The bytes of a frame begun and not ended, left in {@code in} after {@link #next} returned null; null when none
+     * (nothing left, or only what may lie between frames: blanks, line noise before a start sequence). Bounded by
+     * {@code maxFrame}: {@link #next} refuses a longer partial frame first.
+     */
+    byte[] pending(ByteBuf in) {
+        return blank(in) ? null : copy(in, in.readerIndex(), in.readableBytes());
+    }
+
+    /** Whether a frame may have begun: bytes are left, or (with a start sequence) the start was consumed. */
+    boolean begun(ByteBuf in) {
+        return in.isReadable();
+    }
+
+    /** No bytes left, or only ASCII whitespace (what a sender may put between frames). */
+    protected static boolean blank(ByteBuf in) {
+        for (int i = in.readerIndex(); i < in.writerIndex(); i++) {
+            byte b = in.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     protected static byte[] copy(ByteBuf in, int from, int length) {
         byte[] out = new byte[length];
         in.getBytes(from, out);

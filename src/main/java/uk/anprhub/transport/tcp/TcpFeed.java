@@ -200,7 +200,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
                 p.addAfter(last, name + "-idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                 last = name + "-idle";
             }
-            p.addAfter(last, name + "-framing", new FrameDecoder(id, newScanner()));
+            p.addAfter(last, name + "-framing", new FrameDecoder(newScanner(), config.frameTimeout()));
             p.addAfter(name + "-framing", name + "-flow", new FeedChannel(TcpFeed.this));
             p.remove(this);
         }

@@ -63,6 +63,10 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
      *                         header (offset + field)
      * @param maxFrame         a larger frame closes the connection and is quarantined as {@code too-large}
      *                         (its first bytes as payload)
+     * @param frameTimeout     a frame begun and not ended (no end delimiter, e.g. no ETX) after this long without a
+     *                         byte while the hub was reading is quarantined {@code incomplete-frame} with the bytes
+     *                         received, and the connection closed (0 = only a closed connection ends it, as it
+     *                         always does: a connection closed inside a frame is quarantined the same way)
      * @param idleTimeout      a connection that sent nothing for this long is closed (0 = never); short by default
      *                         so that a silent host cannot hold connection slots (a camera reconnects to send)
      * @param ack              reply sent per frame once it is settled (committed or quarantined); none when unset.
@@ -89,6 +93,7 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
             @DefaultValue("0") int lengthAdjustment,
             Integer strip,
             @DefaultValue("1MB") DataSize maxFrame,
+            @DefaultValue("30s") Duration frameTimeout,
             @DefaultValue("2m") Duration idleTimeout,
             String ack,
             String nack,

@@ -15,8 +15,9 @@ class DecodersTest {
         assertThat(Decoders.byName("kv")).isInstanceOf(KvDecoder.class);
         assertThat(Decoders.byName("multipart")).isInstanceOf(MultipartDecoder.class);
         assertThat(Decoders.byName("filename")).isInstanceOf(FilenameDecoder.class);
+        assertThat(Decoders.byName("text")).isInstanceOf(TextDecoder.class);
         assertThat(Decoders.byName("xml")).isSameAs(Decoders.byName("xml"));
-        assertThat(Decoders.names()).containsExactly("filename", "json", "jsonc", "kv", "multipart", "xml");
+        assertThat(Decoders.names()).containsExactly("filename", "json", "jsonc", "kv", "multipart", "text", "xml");
     }
 
     @Test
@@ -24,7 +25,7 @@ class DecodersTest {
         assertThatThrownBy(() -> Decoders.byName("binary-frame"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("binary-frame")
-                .hasMessageContaining("filename, json, jsonc, kv, multipart, xml");
+                .hasMessageContaining("filename, json, jsonc, kv, multipart, text, xml");
         assertThatThrownBy(() -> Decoders.byName(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -34,7 +34,7 @@ class FrameDecoderTest {
 
     /** Decodes {@code stream} cut into pieces at {@code cuts}. */
     private static List<Object> decode(Supplier<FrameScanner> scanner, byte[] stream, int... cuts) {
-        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder("test", scanner.get()));
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(scanner.get()));
         int from = 0;
         for (int cut : cuts) {
             ch.writeInbound(Unpooled.wrappedBuffer(stream, from, cut - from));
@@ -215,5 +215,75 @@ class FrameDecoderTest {
         assertThat(AddressAllowlist.parse(List.of()).allows(java.net.InetAddress.getByName("192.0.2.1"))).isTrue();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AddressAllowlist.parse(List.of("camera.example")))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<Object> drain(EmbeddedChannel ch) {
+        List<Object> out = new ArrayList<>();
+        for (Object o; (o = ch.readInbound()) != null; ) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    @Test
+    void aConnectionClosedInsideAFrameGivesIncompleteFrameWithItsBytes() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(DelimitedScanner.stxEtx(1000)));
+        ch.writeInbound(Unpooled.wrappedBuffer(b("\u0002A\u0003\r\n\u000220241210143455 07 AB1")));
+        assertThat(strings(drain(ch))).containsExactly("A");
+        ch.finish(); // the sender closed
+        FrameDecoder.FramingError e = singleError(drain(ch));
+        assertThat(e.reason()).isEqualTo("incomplete-frame");
+        assertThat(new String(e.sample(), StandardCharsets.UTF_8)).isEqualTo("20241210143455 07 AB1");
+        assertThat(e.detail()).doesNotContain("AB1");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void onlyNoiseOrBlanksLeftAtCloseIsNoIncompleteFrame() {
+        EmbeddedChannel stx = new EmbeddedChannel(new FrameDecoder(DelimitedScanner.stxEtx(1000)));
+        stx.writeInbound(Unpooled.wrappedBuffer(b("\u0002A\u0003\r\nnoise")));
+        stx.finish();
+        assertThat(strings(drain(stx))).containsExactly("A");
+        EmbeddedChannel json = new EmbeddedChannel(new FrameDecoder(new JsonStreamScanner(1000)));
+        json.writeInbound(Unpooled.wrappedBuffer(b("{\"a\":1}\r\n  ")));
+        json.finish();
+        assertThat(strings(drain(json))).containsExactly("{\"a\":1}");
+        EmbeddedChannel lines = new EmbeddedChannel(new FrameDecoder(DelimitedScanner.lines(1000)));
+        lines.writeInbound(Unpooled.wrappedBuffer(b("one\ntwo")));
+        lines.finish();
+        List<Object> out = drain(lines);
+        assertThat(strings(out.subList(0, 1))).containsExactly("one");
+        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("incomplete-frame");
+    }
+
+    @Test
+    void aFrameWithoutItsEndForTheFrameTimeoutGivesIncompleteFrame() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(DelimitedScanner.stxEtx(1000), java.time.Duration.ofSeconds(30)));
+        ch.writeInbound(Unpooled.wrappedBuffer(b("\u0002A\u0003\u00022024")));
+        assertThat(strings(drain(ch))).containsExactly("A");
+        ch.advanceTimeBy(20, java.util.concurrent.TimeUnit.SECONDS);
+        ch.writeInbound(Unpooled.wrappedBuffer(b("1210"))); // a byte restarts the clock
+        ch.advanceTimeBy(20, java.util.concurrent.TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).isEmpty();
+        ch.advanceTimeBy(11, java.util.concurrent.TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        FrameDecoder.FramingError e = singleError(drain(ch));
+        assertThat(e.reason()).isEqualTo("incomplete-frame");
+        assertThat(new String(e.sample(), StandardCharsets.UTF_8)).isEqualTo("20241210");
+        ch.finish();
+        assertThat(drain(ch)).as("one error, nothing more at close").isEmpty();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aCompleteFrameStopsTheClock() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(DelimitedScanner.stxEtx(1000), java.time.Duration.ofSeconds(30)));
+        ch.writeInbound(Unpooled.wrappedBuffer(b("\u0002AB")));
+        ch.writeInbound(Unpooled.wrappedBuffer(b("C\u0003")));
+        ch.advanceTimeBy(60, java.util.concurrent.TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(strings(drain(ch))).containsExactly("ABC");
+        ch.finishAndReleaseAll();
     }
 }

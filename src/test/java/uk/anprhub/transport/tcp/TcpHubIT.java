@@ -57,7 +57,11 @@ import java.util.Map;
         "anpr.tcp.feeds.nas-guard.max-frame=2KB",
         "anpr.tcp.feeds.nas-guard.idle-timeout=1500ms",
         "anpr.tcp.feeds.nas-guard.max-connections=2",
-        "anpr.tcp.feeds.nas-guard.ack=\\\\x06"})
+        "anpr.tcp.feeds.nas-guard.ack=\\\\x06",
+        "anpr.feeds.vms-frame.connector=vms-frame-tcp",
+        "anpr.tcp.feeds.vms-frame.framing=stx-etx",
+        "anpr.tcp.feeds.vms-frame.frame-timeout=1500ms",
+        "anpr.tcp.feeds.vms-frame.ack=\\\\x06"})
 abstract class TcpHubIT extends HubIT {
 
     static final Map<String, Integer> PORTS = new LinkedHashMap<>();
@@ -73,8 +77,19 @@ abstract class TcpHubIT extends HubIT {
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
+        try { // the vms-frame feed's cameras: this VMS is the test's own address, its cameras numbers 01 and 07
+            java.nio.file.Files.writeString(CAMERAS.resolve("tcp-it-vms-frame.yaml"), """
+                    cameras:
+                      - {cameraId: IT-VMS-0001, sourceId: IT, feedId: IT, vendor: vms-frame, timeZone: Europe/London,
+                         device: {ip: 127.0.0.1, channel: 1}}
+                      - {cameraId: IT-VMS-0007, sourceId: IT, feedId: IT, vendor: vms-frame, timeZone: Europe/London,
+                         device: {ip: 127.0.0.1, channel: 7}}
+                    """);
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         for (String feed : new String[]{"nas-json", "axis-lpv-json", "nas-len", "nas-magic", "bof2-xml", "nas-stream",
-                "nas-guard", "nas-stx"}) {
+                "nas-guard", "nas-stx", "vms-frame"}) {
             PORTS.put(feed, FreePorts.next());
         }
     }
