@@ -30,9 +30,7 @@ class DescriptorSchemaTest {
 
     @Test
     void anUnknownKeyInConnectorYamlRefusesThatConnectorAloneNamingFileKeyAndAllowedKeys() throws IOException {
-        Path connectors = Files.createDirectories(root.resolve("connectors"));
-        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
-        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        Path connectors = connectorsWithAGoodMapping();
         connector(connectors, "good", "decoder: json\nmapping: good/good-v1.jslt\n");
         connector(connectors, "typo", "decoder: json\nmapping: good/good-v1.jslt\ntimezone: Europe/London\n");
 
@@ -47,9 +45,7 @@ class DescriptorSchemaTest {
 
     @Test
     void anOptionTheDecoderDoesNotTakeRefusesTheConnector() throws IOException {
-        Path connectors = Files.createDirectories(root.resolve("connectors"));
-        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
-        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        Path connectors = connectorsWithAGoodMapping();
         connector(connectors, "kv-ok", "decoder: kv\noptions:\n  charset: ISO-8859-1\nmapping: good/good-v1.jslt\n");
         connector(connectors, "mp-typo", "decoder: multipart\noptions:\n  lenient_end: true\nmapping: good/good-v1.jslt\n");
         connector(connectors, "json-opt", "decoder: json\noptions:\n  charset: UTF-8\nmapping: good/good-v1.jslt\n");
@@ -65,9 +61,7 @@ class DescriptorSchemaTest {
 
     @Test
     void aTextDecoderWithABadPatternRefusesThatConnectorAloneNamingTheFile() throws IOException {
-        Path connectors = Files.createDirectories(root.resolve("connectors"));
-        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
-        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        Path connectors = connectorsWithAGoodMapping();
         connector(connectors, "text-ok", "decoder: text\noptions:\n  pattern: '(?<t>\\d+) (?<plate>.+)'\nmapping: good/good-v1.jslt\n");
         connector(connectors, "text-bad", "decoder: text\noptions:\n  pattern: '(?<plate>[A-Z'\nmapping: good/good-v1.jslt\n");
         connector(connectors, "text-none", "decoder: text\nmapping: good/good-v1.jslt\n");
@@ -85,9 +79,7 @@ class DescriptorSchemaTest {
 
     @Test
     void aBadIdentityValueRefusesTheConnector() throws IOException {
-        Path connectors = Files.createDirectories(root.resolve("connectors"));
-        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
-        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        Path connectors = connectorsWithAGoodMapping();
         connector(connectors, "addr", "decoder: json\nmapping: good/good-v1.jslt\nidentity: sender-address\n");
         connector(connectors, "bad", "decoder: json\nmapping: good/good-v1.jslt\nidentity: remoteAddr\n");
 
@@ -171,6 +163,13 @@ class DescriptorSchemaTest {
         List<String> out = new ArrayList<>(schema.problems(file.toString(), content, true));
         out.addAll(schema.problems(file.toString(), content, false));
         return out;
+    }
+
+    /** An empty connectors/ folder beside mappings/good/good-v1.jslt, a mapping every test connector can use. */
+    private Path connectorsWithAGoodMapping() throws IOException {
+        Path mappings = Files.createDirectories(root.resolve("mappings/good"));
+        Files.writeString(mappings.resolve("good-v1.jslt"), "{\"vrm\": .plate, \"time\": .t, \"timeFormat\": \"epoch-ms\"}");
+        return Files.createDirectories(root.resolve("connectors"));
     }
 
     private static void connector(Path connectors, String id, String rest) throws IOException {
