@@ -133,8 +133,10 @@ class DeliveryDiagnosticsIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> metric("anpr_delivery_breaker_open{target=\"nas\"}") == 1);
         SIM.faults(Faults.NONE);
-        Thread.sleep(1500); // NAS is back, but the breaker waits out its 10 minutes: nothing moves
-        assertThat(pending("nas")).isEqualTo(5);
+        Thread.sleep(1500); // NAS is back, but the breaker waits out its 10 minutes: what it holds stays
+        // (a send a worker was already allowed before the breaker opened may land once NAS is back; seen in CI: 2 of 5)
+        assertThat(metric("anpr_delivery_breaker_open{target=\"nas\"}")).isEqualTo(1);
+        assertThat(pending("nas")).isPositive();
         long before = jdbc.queryForObject("select coalesce(max(id), 0) from audit_log", Long.class);
         assertThat(asOps("/api/v1/delivery/targets/nas/probe", "POST").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> pending("nas") == 0);
