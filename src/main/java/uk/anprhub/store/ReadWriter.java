@@ -280,8 +280,9 @@ public final class ReadWriter implements AutoCloseable {
                     List<UUID> mine = new ArrayList<>(p.reads.size());
                     for (int j = 0; j < p.reads.size(); j++, k++) {
                         UUID id = ids.get(k);
-                        mine.add(inserted.contains(id) ? id : null);
-                        if (inserted.contains(id)) {
+                        boolean stored = inserted.contains(id);
+                        mine.add(stored ? id : null);
+                        if (stored) {
                             NasRead read = p.reads.get(j).read();
                             committed.add(new CommitListener.Committed(read.cameraId(), read.captureTimeUtc(), read.receivedTimeUtc()));
                         }
@@ -330,7 +331,8 @@ public final class ReadWriter implements AutoCloseable {
 
     /** Bounded: beyond it the start-up sweep of {@link OrphanPictures} still removes them. */
     private static final int MAX_LEFT_OVER_PICTURES = 100_000;
-    private final java.util.Queue<Picture> leftOverPictures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.BlockingQueue<Picture> leftOverPictures =
+            new java.util.concurrent.ArrayBlockingQueue<>(MAX_LEFT_OVER_PICTURES); // size() and offer() in constant time
 
     /**
      * Pictures written for a transaction that then failed before its commit: removed, so a failed write leaves no
@@ -342,9 +344,7 @@ public final class ReadWriter implements AutoCloseable {
             try {
                 images.delete(p.day(), p.readId());
             } catch (RuntimeException e) {
-                if (leftOverPictures.size() < MAX_LEFT_OVER_PICTURES) {
-                    leftOverPictures.add(p);
-                }
+                leftOverPictures.offer(p); // full: left to the start-up sweep
                 log.warn("A picture of a failed batch could not be removed ({}); tried again before the next batch",
                         e.getClass().getSimpleName());
             }
@@ -364,7 +364,7 @@ public final class ReadWriter implements AutoCloseable {
             try {
                 images.delete(p.day(), p.readId());
             } catch (RuntimeException e) {
-                leftOverPictures.add(p); // still failing: the next batch tries again
+                leftOverPictures.offer(p); // still failing: the next batch tries again
                 return;
             }
         }

@@ -26,9 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Camera health on a running hub (own context: small {@code anpr.camera-health.*} bounds, its own camera registry,
@@ -95,12 +95,12 @@ class CameraHealthIT {
             send(STOPS, Instant.now());
             Thread.sleep(100);
         }
-        await(Duration.ofSeconds(20), () -> camera(STOPS).get("state").asText().equals("ok"), STOPS + " ok");
+        await(STOPS + " ok").atMost(Duration.ofSeconds(20)).until(() -> camera(STOPS).get("state").asText().equals("ok"));
         Instant lastRead = Instant.parse(camera(STOPS).get("lastReadAt").asText()); // the hub's received time
         long bound = camera(STOPS).get("silentAfterSeconds").asLong();
         assertThat(bound).as("floor 2 s: reads 100 ms apart never make it longer").isEqualTo(2);
 
-        await(Duration.ofSeconds(30), () -> camera(STOPS).get("state").asText().equals("silent"), STOPS + " silent");
+        await(STOPS + " silent").atMost(Duration.ofSeconds(30)).until(() -> camera(STOPS).get("state").asText().equals("silent"));
         Duration seen = Duration.between(lastRead, Instant.now());
         System.out.println("CameraHealthIT: silent seen " + seen.toMillis() + " ms after the last read (bound 2 s, evaluated every 200 ms)");
         assertThat(seen).as("not before its bound").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
@@ -122,8 +122,8 @@ class CameraHealthIT {
         assertThat(get("/actuator/health", null).statusCode()).as("DEGRADED answers 200").isEqualTo(200);
 
         send(STOPS, Instant.now());
-        await(Duration.ofSeconds(20), () -> camera(STOPS).get("state").asText().equals("ok"), STOPS + " ok again");
-        await(Duration.ofSeconds(10), () -> metric("anpr_camera_silent") == 0, "anpr_camera_silent 0");
+        await(STOPS + " ok again").atMost(Duration.ofSeconds(20)).until(() -> camera(STOPS).get("state").asText().equals("ok"));
+        await("anpr_camera_silent 0").atMost(Duration.ofSeconds(10)).until(() -> metric("anpr_camera_silent") == 0);
         assertThat(JSON.readTree(asOps("/actuator/health").body()).at("/components/cameras/status").asText()).isEqualTo("UP");
     }
 
@@ -133,7 +133,7 @@ class CameraHealthIT {
         for (int i = 0; i < 5; i++) {
             send(DRIFTS, Instant.now().plusSeconds(30));
         }
-        await(Duration.ofSeconds(20), () -> camera(DRIFTS).get("drifting").asBoolean(), DRIFTS + " drifting");
+        await(DRIFTS + " drifting").atMost(Duration.ofSeconds(20)).until(() -> camera(DRIFTS).get("drifting").asBoolean());
         JsonNode c = camera(DRIFTS);
         assertThat(c.get("driftSeconds").asDouble()).isBetween(-35.0, -29.0);
         assertThat(metric("anpr_camera_drifting")).isEqualTo(1);
@@ -157,7 +157,7 @@ class CameraHealthIT {
     @Order(4)
     void aRestartedHubRebuildsTheLastReadPerCameraFromTheStore() throws Exception {
         // its last read older than the floor first (the running hub says so), so the rebuilt state is known
-        await(Duration.ofSeconds(30), () -> camera(STOPS).get("state").asText().equals("silent"), STOPS + " silent");
+        await(STOPS + " silent").atMost(Duration.ofSeconds(30)).until(() -> camera(STOPS).get("state").asText().equals("silent"));
         Instant stored = jdbc.queryForObject("select max(received_at) from nas_read where camera_id = ?", java.sql.Timestamp.class, STOPS)
                 .toInstant();
         try (CameraHealthService fresh = new CameraHealthService(new CameraHealth(props, Clock.systemUTC()), registry, props)) {
@@ -221,16 +221,5 @@ class CameraHealthIT {
             }
         }
         return Double.NaN;
-    }
-
-    /** Polls a real condition until it holds; a generous bound, so a loaded machine only makes it slower. */
-    static void await(Duration bound, Callable<Boolean> condition, String what) throws Exception {
-        long end = System.nanoTime() + bound.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + bound + ": " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
