@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.connector.DescriptorSchema;
+import uk.anprhub.descriptor.DescriptorSchema;
 import uk.anprhub.read.NasRead.Direction;
 import uk.anprhub.read.TimePatterns;
 import uk.anprhub.read.VendorRead;

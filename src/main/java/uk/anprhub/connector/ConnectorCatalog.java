@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import uk.anprhub.connector.decode.Decoders;
+import uk.anprhub.descriptor.DescriptorSchema;
 
 import java.io.IOException;
 import java.io.InputStream;

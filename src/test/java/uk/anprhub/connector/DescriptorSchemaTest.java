@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.anprhub.camera.CameraRegistry;
+import uk.anprhub.descriptor.DescriptorSchema;
 
 import java.io.IOException;
 import java.nio.file.Files;

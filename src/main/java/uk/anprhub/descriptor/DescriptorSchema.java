@@ -1,4 +1,4 @@
-package uk.anprhub.connector;
+package uk.anprhub.descriptor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
