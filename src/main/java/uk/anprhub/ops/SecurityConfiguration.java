@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -24,6 +25,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.HeaderWriter;
@@ -37,8 +39,9 @@ import java.util.List;
 
 /**
  * Who may see what. Cameras post to /ingest/** (per-feed authentication is the feeds' job); health and Prometheus
- * are open (no personal data; health details for ops only); everything else — Hawtio, Jolokia, the API — needs an
- * operator account with role {@code ops}. Accounts come from configuration with bcrypt hashes; there is no default
+ * are open (no personal data; health details for ops only); Hawtio, Jolokia and the operations API need role
+ * {@code ops}, search and national search {@code investigator}, the audit log {@code auditor}, hotlists
+ * {@code hotlist-manager} (see {@link #apiRoles}). Accounts come from configuration with bcrypt hashes; there is no default
  * one, and an account without roles reaches nothing. No answer carries a Basic challenge (browsers would cache the
  * credentials and replay them cross-site); failed logins are throttled and audited; every answer but Hawtio's own
  * page has {@code nosniff} and a strict Content-Security-Policy.
@@ -49,10 +52,22 @@ public class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     public static final String OPS = "ops";
+    /** Searches the local store and NAS, views images, exports evidence. */
+    public static final String INVESTIGATOR = "investigator";
+    /** Authorises national searches beyond the standard window. */
+    public static final String SUPERVISOR = "supervisor";
+    /** Reads the audit log, nothing else. */
+    public static final String AUDITOR = "auditor";
+    /** Keeps the hotlists (vehicle-of-interest lists). */
+    public static final String HOTLIST_MANAGER = "hotlist-manager";
+    /** Every role; an account with none of them reaches nothing. Roles do not imply each other. */
+    public static final String[] ROLES = {OPS, INVESTIGATOR, SUPERVISOR, AUDITOR, HOTLIST_MANAGER};
     /** For answers that are data, never a page: nothing may load, frame or run. */
     static final String STRICT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     /** The hub's own pages (login, start page): their stylesheet and logo, no script. */
     static final String LOGIN_CSP = STRICT_CSP + "; style-src 'self'; img-src 'self'";
+    /** The /ui/ page: its own script, stylesheet and images, calls to the hub's API and nothing else (no inline script). */
+    static final String UI_CSP = LOGIN_CSP + "; script-src 'self'; connect-src 'self'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -120,10 +135,13 @@ public class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain api(HttpSecurity http, LoginThrottle throttle) throws Exception {
         return http.securityMatcher("/api/**")
-                .authorizeHttpRequests(a -> a.anyRequest().hasRole(OPS))
+                .authorizeHttpRequests(SecurityConfiguration::apiRoles)
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(noChallenge()))
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // scripts: Basic per request, nothing kept; the /ui/ page: the session of its form login is read
+                // (never created here), and its state-changing calls carry the client header like any script's
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.NEVER))
+                .securityContext(c -> c.securityContextRepository(new HttpSessionSecurityContextRepository()))
                 .csrf(c -> c.disable())
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(STRICT_CSP)))
                 .addFilterBefore(new LoginThrottleFilter(throttle), BasicAuthenticationFilter.class)
@@ -141,6 +159,7 @@ public class SecurityConfiguration {
                                 "/actuator/info", "/error").permitAll()
                         .requestMatchers(ConsolePages.PUBLIC).permitAll()   // the login page and its stylesheet
                         .requestMatchers("/").authenticated()               // the start page: links, no data
+                        .requestMatchers("/ui", "/ui/**").hasAnyRole(ROLES) // the page shows each role its own parts
                         .anyRequest().hasRole(OPS))
                 .formLogin(f -> f.loginPage(ConsolePages.LOGIN).permitAll())
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
@@ -159,6 +178,19 @@ public class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * Least privilege per API path: each feature's role, and {@code ops} for the rest (delivery, quarantine,
+     * cameras). Roles do not imply each other.
+     */
+    static void apiRoles(AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a) {
+        a.requestMatchers("/api/v1/reads/**", "/api/v1/national/**").hasRole(INVESTIGATOR)
+                .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole(AUDITOR)
+                .requestMatchers("/api/v1/hotlists", "/api/v1/hotlists/**").hasRole(HOTLIST_MANAGER)
+                // every role may listen and acknowledge; the stream filters hits by the lists the caller may see
+                .requestMatchers("/api/v1/alerts", "/api/v1/alerts/**", "/api/v1/me").hasAnyRole(ROLES)
+                .anyRequest().hasRole(OPS);
+    }
+
     /** 401 without {@code WWW-Authenticate: Basic}: a browser shows no password dialog and caches nothing. */
     private static HttpStatusEntryPoint noChallenge() {
         return new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
@@ -168,13 +200,19 @@ public class SecurityConfiguration {
     private static HeaderWriter csp() {
         return (request, response) -> {
             if (!isHawtioPage(request)) {
-                response.setHeader("Content-Security-Policy", isLoginPage(request) ? LOGIN_CSP : STRICT_CSP);
+                response.setHeader("Content-Security-Policy",
+                        isUiPage(request) ? UI_CSP : isLoginPage(request) ? LOGIN_CSP : STRICT_CSP);
             }
         };
     }
 
     private static boolean isHawtioPage(HttpServletRequest r) {
         return path(r).startsWith("/actuator/hawtio") && !JolokiaGuard.isJolokia(r);
+    }
+
+    private static boolean isUiPage(HttpServletRequest r) {
+        String p = path(r);
+        return p.equals("/ui") || p.startsWith("/ui/");
     }
 
     private static boolean isLoginPage(HttpServletRequest r) {

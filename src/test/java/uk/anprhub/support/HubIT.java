@@ -40,7 +40,14 @@ import java.time.Duration;
         "anpr.users[2].name=no-roles",
         "anpr.users[2].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
         "anpr.users[3].name=guessed", "anpr.users[3].roles[0]=ops",
-        "anpr.users[3].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
+        "anpr.users[3].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        // one account per role of the access issue (same password)
+        "anpr.users[4].name=investigator", "anpr.users[4].roles[0]=investigator",
+        "anpr.users[4].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        "anpr.users[5].name=supervisor", "anpr.users[5].roles[0]=supervisor",
+        "anpr.users[5].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
+        "anpr.users[6].name=hotlists", "anpr.users[6].roles[0]=hotlist-manager",
+        "anpr.users[6].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
 public abstract class HubIT {
 
     private static final Path DATA;

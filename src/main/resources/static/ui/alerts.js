@@ -1,0 +1,2 @@
+// The 'alerts' part of /ui/ (filled in by its feature).
+'use strict';

@@ -1,0 +1,2 @@
+// The 'audit' part of /ui/ (filled in by its feature).
+'use strict';
