@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anpr-hub", mixinStandardHelpOptions = true, version = "anpr-hub 0.1",
         description = "ANPR Hub: the force's management server between ANPR cameras and the National ANPR Service.",
         subcommands = {RunCommand.class, NormaliseCommand.class, uk.anprhub.sim.CameraSimCommand.class, HashPasswordCommand.class,
-                uk.anprhub.nassim.NasSimCommand.class, uk.anprhub.delivery.ReplayCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                uk.anprhub.nassim.NasSimCommand.class, uk.anprhub.delivery.ReplayCommand.class, uk.anprhub.audit.AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher implements Runnable {
 
     @CommandLine.Spec

@@ -22,10 +22,13 @@ final class CapturesEndpoint {
 
     private final Ledger ledger;
     private final Supplier<Faults> faults;
+    private final java.util.function.Consumer<JsonNode> accepted;
 
-    CapturesEndpoint(Ledger ledger, Supplier<Faults> faults) {
+    /** {@code accepted} sees each record the first time it is accepted (the search API's store). */
+    CapturesEndpoint(Ledger ledger, Supplier<Faults> faults, java.util.function.Consumer<JsonNode> accepted) {
         this.ledger = ledger;
         this.faults = faults;
+        this.accepted = accepted;
     }
 
     void handle(HttpExchange x, byte[] bytes) throws IOException {
@@ -70,6 +73,10 @@ final class CapturesEndpoint {
             ledger.reject();
             return out.put("status", "REJECTED").put("reason", "vrm-rejected: matches " + f.rejectVrmPattern().pattern());
         }
-        return out.put("status", ledger.accept(readId).name());
+        Ledger.Verdict verdict = ledger.accept(readId);
+        if (verdict == Ledger.Verdict.ACCEPTED) {
+            accepted.accept(r);
+        }
+        return out.put("status", verdict.name());
     }
 }

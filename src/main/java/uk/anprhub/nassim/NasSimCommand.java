@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
         description = {"The NAS simulator: the modelled national capture API (POST /nas/v1/captures, GET /nas/v1/_stats,",
                 "POST /nas/v1/_faults, POST /nas/v1/_reset) and a legacy BOF2 sendCapture endpoint",
                 "(POST " + NasSimulator.BOF2_PATH + "). Runs until stopped. See docs/delivery.md.",
+                "The modelled NAS search API (POST /nas/v1/searches) looks through the captures accepted (docs/access.md).",
                 "Faults: {\"mode\":\"up|down|refuse|slow|error|unauthorized|throttle\", \"errorRate\":0.2, \"latencyMs\":200,",
                 " \"rejectVrmPattern\":\"^ZZ\", \"badBatchVrmPattern\":\"^XX\", \"retryAfterSeconds\":5, \"durationMs\":60000}",
                 "In mode refuse the port is closed: give durationMs, or use --admin-port to reach _faults again.",
@@ -39,6 +40,13 @@ public final class NasSimCommand implements Callable<Integer> {
             description = "password of both PKCS12 files (default: environment variable NAS_SIM_TLS_PASSWORD)")
     String tlsPassword;
 
+    @Option(names = "--search-user", description = "the search API demands HTTP Basic with this user (the force's credentials)")
+    String searchUser;
+
+    @Option(names = "--search-password", defaultValue = "${env:NAS_SIM_SEARCH_PASSWORD}",
+            description = "its password (default: environment variable NAS_SIM_SEARCH_PASSWORD)")
+    String searchPassword;
+
     @Override
     public Integer call() throws Exception {
         if ((tlsKeyStore == null) != (tlsTrustStore == null)) {
@@ -47,12 +55,16 @@ public final class NasSimCommand implements Callable<Integer> {
         }
         NasSimulator sim = tlsKeyStore == null ? NasSimulator.start(port, adminPort)
                 : NasSimulator.startTls(port, adminPort, sslContext(tlsKeyStore, tlsTrustStore, tlsPassword));
+        if (searchUser != null) {
+            sim.searchCredentials(searchUser, searchPassword == null ? "" : searchPassword);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
             stopped.countDown();
         }, "nas-sim-shutdown"));
-        System.out.println("nas-sim: NAS capture API on " + sim.nasUrl() + "/captures, BOF2 on " + sim.bof2Url()
+        System.out.println("nas-sim: NAS capture API on " + sim.nasUrl() + "/captures, search API on " + sim.searchUrl()
+                + ", BOF2 on " + sim.bof2Url()
                 + (tlsKeyStore == null ? "" : " (client certificate required)")
                 + (sim.adminPort() == null ? "" : ", control also on port " + sim.adminPort()));
         stopped.await();

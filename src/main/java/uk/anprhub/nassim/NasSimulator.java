@@ -49,7 +49,12 @@ public final class NasSimulator implements AutoCloseable {
 
     private final Ledger nas = new Ledger();
     private final Ledger bof2 = new Ledger();
-    private final CapturesEndpoint capturesEndpoint = new CapturesEndpoint(nas, this::faults);
+    private final Ledger searches = new Ledger();
+    /** What the search API looks through: the newest accepted captures. */
+    private final Sightings sightings = new Sightings(200_000);
+    private final CapturesEndpoint capturesEndpoint = new CapturesEndpoint(nas, this::faults, sightings::add);
+    private volatile String searchAuthorization; // null: the search API takes any caller
+    private final SearchesEndpoint searchesEndpoint = new SearchesEndpoint(sightings, () -> searchAuthorization);
     private final Bof2Endpoint bof2Endpoint = new Bof2Endpoint(bof2, this::faults);
     private final ExecutorService pool;
     private final ScheduledExecutorService timer;
@@ -166,10 +171,30 @@ public final class NasSimulator implements AutoCloseable {
         return bof2.acceptedKeys();
     }
 
-    /** {@code _reset}: clears counters and the ids seen (faults are left as they are). */
+    /** {@code _reset}: clears counters, the ids seen and the captures kept for searches (faults are left as they are). */
     public void reset() {
         nas.reset();
         bof2.reset();
+        searches.reset();
+        sightings.clear();
+        searchesEndpoint.requests.clear();
+    }
+
+    /** The search API demands these credentials (HTTP Basic), as NAS demands the force's; null: none. */
+    public void searchCredentials(String user, String password) {
+        searchAuthorization = user == null ? null : SearchesEndpoint.basic(user, password);
+    }
+
+    /** The base URL of the search API ({@code POST .../searches}). */
+    public String searchUrl() {
+        return nasUrl() + "/searches";
+    }
+
+    /** The bodies of the search requests received since the last reset (what the hub sent: justification included). */
+    public java.util.List<com.fasterxml.jackson.databind.JsonNode> searchRequests() {
+        synchronized (searchesEndpoint.requests) {
+            return java.util.List.copyOf(searchesEndpoint.requests);
+        }
     }
 
     @Override
@@ -188,6 +213,7 @@ public final class NasSimulator implements AutoCloseable {
     private HttpServer open(int p) throws IOException {
         HttpServer s = tls == null ? HttpServer.create(new InetSocketAddress(p), 200) : httpsServer(p);
         s.createContext("/nas/v1/captures", guarded(capturesEndpoint::handle, nas));
+        s.createContext("/nas/v1/searches", guarded(searchesEndpoint::handle, searches));
         s.createContext(BOF2_PATH, guarded(bof2Endpoint::handle, bof2));
         control(s);
         s.setExecutor(pool);

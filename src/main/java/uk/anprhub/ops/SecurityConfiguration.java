@@ -128,12 +128,21 @@ public class SecurityConfiguration {
     }
 
     /**
-     * The API: HTTP Basic per request, no session, no challenge (so browsers never hold the credentials), and
+     * The API: HTTP Basic per request (or a bearer JWT when an identity provider is configured), no session, no Basic
+     * challenge (so browsers never hold the credentials), and
      * state-changing requests need the {@code X-Anpr-Client} header (CSRF).
      */
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, LoginThrottle throttle) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, LoginThrottle throttle,
+                            org.springframework.beans.factory.ObjectProvider<org.springframework.security.config.Customizer<
+                                    org.springframework.security.config.annotation.web.configurers.oauth2.server.resource
+                                            .OAuth2ResourceServerConfigurer<HttpSecurity>>> bearerTokens) throws Exception {
+        // bearer JWTs of the force's identity provider, when anpr.oidc.* names one (uk.anprhub.access.OidcConfiguration)
+        var bearer = bearerTokens.getIfAvailable();
+        if (bearer != null) {
+            http.oauth2ResourceServer(bearer);
+        }
         return http.securityMatcher("/api/**")
                 .authorizeHttpRequests(SecurityConfiguration::apiRoles)
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
@@ -183,7 +192,8 @@ public class SecurityConfiguration {
      * cameras). Roles do not imply each other.
      */
     static void apiRoles(AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a) {
-        a.requestMatchers("/api/v1/reads/**", "/api/v1/national/**").hasRole(INVESTIGATOR)
+        a.requestMatchers("/api/v1/national/authorisations", "/api/v1/national/authorisations/**").hasRole(SUPERVISOR)
+                .requestMatchers("/api/v1/reads/**", "/api/v1/national/**").hasRole(INVESTIGATOR)
                 .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole(AUDITOR)
                 .requestMatchers("/api/v1/hotlists", "/api/v1/hotlists/**").hasRole(HOTLIST_MANAGER)
                 // every role may listen and acknowledge; the stream filters hits by the lists the caller may see

@@ -1,0 +1,41 @@
+package uk.anprhub.audit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+
+/**
+ * The audit log's own retention ({@code anpr.audit.retention}, default two years; reads' retention never touches
+ * it): the database function {@code audit_prune} deletes the oldest rows and records an {@code audit.pruned} row, so
+ * the chain stays verifiable from the oldest row kept.
+ */
+class AuditRetention {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditRetention.class);
+
+    private final JdbcTemplate jdbc;
+    private final AuditProperties props;
+
+    AuditRetention(JdbcTemplate jdbc, AuditProperties props) {
+        this.jdbc = jdbc;
+        this.props = props;
+    }
+
+    @Scheduled(initialDelayString = "${anpr.audit.prune-initial-delay:PT5M}", fixedDelayString = "${anpr.audit.prune-interval:PT6H}")
+    void run() {
+        try {
+            prune();
+        } catch (RuntimeException e) {
+            log.error("Audit retention failed ({}); it runs again in {}", e.getClass().getSimpleName(), props.pruneInterval());
+        }
+    }
+
+    long prune() {
+        Long n = jdbc.queryForObject("select audit_prune(make_interval(secs => ?))", Long.class, (double) props.retention().toSeconds());
+        if (n != null && n > 0) {
+            log.info("Audit retention: deleted {} audit row(s) older than {}", n, props.retention());
+        }
+        return n == null ? 0 : n;
+    }
+}
