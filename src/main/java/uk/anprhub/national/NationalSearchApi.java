@@ -72,6 +72,13 @@ class NationalSearchApi {
         }
     }
 
+    /** What the page's form needs: the force's purpose codes and the window beyond which an authorisation is needed. */
+    @org.springframework.web.bind.annotation.GetMapping("/policy")
+    Map<String, Object> policy() {
+        return Map.of("purposes", access.purposes(), "nationalWindowDays", policy.nationalWindow().toDays(),
+                "minReason", Justification.MIN_REASON);
+    }
+
     @PostMapping("/search")
     Map<String, Object> search(@RequestBody SearchRequest q, Authentication who) throws InterruptedException {
         Justification why = Justification.require(q.reason(), q.reference(), q.purpose(), access);
