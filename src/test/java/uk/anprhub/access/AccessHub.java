@@ -74,7 +74,7 @@ public abstract class AccessHub {
     /** A key the provider never published, with the same key id: a forger's. */
     protected static final RSAKey FORGED_KEY;
     private static final HttpServer JWKS;
-    private static final Path DATA;
+    protected static final Path DATA;
 
     static {
         try {

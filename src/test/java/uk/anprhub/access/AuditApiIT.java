@@ -122,6 +122,20 @@ class AuditApiIT extends AccessHub {
     }
 
     @Test
+    void auditVerifyReadsTheRunningHubsEmbeddedStoreWithTheSettingsOfRun() {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(text, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = new picocli.CommandLine(new uk.anprhub.cli.Launcher()).execute("audit", "verify", "--anpr.data-dir=" + DATA);
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(code + " " + text.toString(StandardCharsets.UTF_8)).startsWith("0 intact, ");
+    }
+
+    @Test
     void theHubsOwnDatabaseRoleCannotChangeOrRemoveARow() {
         long id = lastAuditId();
         assertThatThrownBy(() -> jdbc.update("update audit_log set detail = '{}' where id = ?", id))
