@@ -123,7 +123,7 @@ class CameraSimTransportsIT extends HubIT {
     }
 
     private VendorTemplates templates(String vendor, int cameras) throws Exception {
-        CameraRegistry demo = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry demo = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         demo.reload();
         List<String> notes = new ArrayList<>();
         VendorTemplates t = VendorTemplates.load(vendor, Path.of("connectors"), demo.cameras(), cameras, true, notes::add);

@@ -63,7 +63,7 @@ public abstract class FtpHubIT {
         try {
             DATA = Files.createTempDirectory("anpr-ftp-it");
             Path cameras = Files.createDirectories(DATA.resolve("cameras"));
-            try (var files = Files.list(Path.of("config", "cameras"))) {
+            try (var files = Files.list(Path.of("src", "test", "resources", "cameras"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                     Files.copy(f, cameras.resolve(f.getFileName()));
                 }
