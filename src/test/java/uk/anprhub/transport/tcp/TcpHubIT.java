@@ -61,10 +61,19 @@ import java.util.Map;
         "anpr.feeds.vms-frame.connector=vms-frame-tcp",
         "anpr.tcp.feeds.vms-frame.framing=stx-etx",
         "anpr.tcp.feeds.vms-frame.frame-timeout=1500ms",
-        "anpr.tcp.feeds.vms-frame.ack=\\\\x06"})
+        "anpr.tcp.feeds.vms-frame.ack=\\\\x06",
+        // client mode (TcpClientModeIT): the hub connects to a VMS on VMS_PORT, nothing listens there at start
+        "anpr.feeds.vms-client.connector=nas-json",
+        "anpr.feeds.vms-client.http=false",
+        "anpr.tcp.feeds.vms-client.framing=line",
+        "anpr.tcp.feeds.vms-client.ack=ACK {stored} {duplicates}\\n",
+        "anpr.tcp.feeds.vms-client.reconnect-delay=100ms",
+        "anpr.tcp.feeds.vms-client.reconnect-delay-max=500ms"})
 abstract class TcpHubIT extends HubIT {
 
     static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    /** The port of the VMS that the client-mode feed vms-client connects to. */
+    static final int VMS_PORT = FreePorts.next();
     /**
      * This context's own PostgreSQL: HubIT's data dir is one per JVM, and a second hub context starting its embedded
      * PostgreSQL in the same folder fails (OverlappingFileLockException) while HubIT's context is cached.
@@ -98,6 +107,7 @@ abstract class TcpHubIT extends HubIT {
     static void tcpPorts(DynamicPropertyRegistry registry) {
         registry.add("anpr.db.url", DB::jdbcUrl);
         PORTS.forEach((feed, port) -> registry.add("anpr.tcp.feeds." + feed + ".port", () -> port));
+        registry.add("anpr.tcp.feeds.vms-client.connect", () -> "127.0.0.1:" + VMS_PORT);
     }
 
 
