@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (the hub's embedded FTP server) against the whole hub: real sockets, real PostgreSQL (this context's own).
  */
 @TestPropertySource(properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml",
         "anpr.tcp.feeds.nas-json.framing=line",
         "anpr.tcp.feeds.nas-json.ack={stored} {duplicates}\\n",
         "anpr.tcp.feeds.axis-lpv-json.framing=stx-etx",

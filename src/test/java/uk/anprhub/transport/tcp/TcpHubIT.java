@@ -21,13 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The hub with TCP feeds on free ports: the shipped routes/tcp/*.camel.yaml (nas-json, axis-lpv-json) and test
+ * The hub with TCP feeds on free ports: the shipped routes/tcp-*.camel.yaml (nas-json, axis-lpv-json) and test
  * route files under src/test/resources/tcp-routes and tcp-new-feed, configured here (one Spring context shared by
  * every TCP test). Real sockets, real PostgreSQL. Inline properties are read with .properties escapes: "\\\\x06"
  * here reaches the hub as the template {@code \x06} (the ACK byte); in YAML write {@code ack: "\\x06"} or '\x06'.
  */
 @TestPropertySource(properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml,classpath:tcp-routes/*.camel.yaml,classpath:tcp-new-feed/*.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:tcp-routes/*.camel.yaml,classpath:tcp-new-feed/*.camel.yaml",
         "spring.config.additional-location=classpath:tcp-new-feed/nas-stx.yaml",
         // a store that has not committed within 3 s answers 503: the retry test holds a lock longer than that
         "anpr.store.commit-timeout=3s",
