@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures reads/s into the store over a TCP feed on this machine: starts the hub (embedded PostgreSQL, fresh data
-# dir) with the shipped routes/tcp/tcp-nas-json.camel.yaml enabled (line framing, ack "{stored} {duplicates}\n" after
+# dir) with the shipped routes/tcp-nas-json.camel.yaml enabled (line framing, ack "{stored} {duplicates}\n" after
 # commit), then runs the test-scope main uk.anprhub.bench.TcpLoad with N parallel connections.
 # Usage: bench/tcp.sh [SECONDS] [CONNECTIONS...]   (defaults: 20 s; 16 and 64 connections)
 set -euo pipefail
@@ -13,7 +13,7 @@ TCP_PORT=17001
 DATA="$(mktemp -d /tmp/anpr-bench-tcp.XXXXXX)"
 [[ -f target/test-classes/uk/anprhub/bench/TcpLoad.class ]] || ./mvnw -B -q test-compile
 ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --logging.level.root=WARN \
-  '--camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml' \
+  '--camel.main.routes-include-pattern=file:routes/*.camel.yaml' \
   --anpr.tcp.feeds.nas-json.port=$TCP_PORT --anpr.tcp.feeds.nas-json.framing=line \
   --anpr.tcp.feeds.nas-json.max-connections-per-source=1000 \
   '--anpr.tcp.feeds.nas-json.ack={stored} {duplicates}\n' > "$DATA/hub.log" 2>&1 &

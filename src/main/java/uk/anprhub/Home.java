@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The hub's installation folder (system property {@code anpr.home}, set by bin/anpr-hub; default: the working
- * directory). connectors/, mappings/, routes/ and the demo registry config/cameras/ are found relative to it,
+ * directory). connectors/, mappings/, routes/ and the demo registry src/test/resources/cameras/ are found relative to it,
  * so the launcher works from any directory.
  */
 public final class Home {

@@ -51,7 +51,7 @@ public record HubProperties(
     public record Validation(@DefaultValue("5m") Duration futureSkew) {
     }
 
-    /** @param location a folder of *.yaml camera files, or one file; unset = the demo registry config/cameras */
+    /** @param location a folder of *.yaml camera files, or one file; unset: the hub refuses to start, except in demo mode (then the demo registry src/test/resources/cameras) */
     public record Cameras(Path location, @DefaultValue("5s") Duration reloadCheck) {
     }
 

@@ -2,11 +2,13 @@ package uk.anprhub.camera;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 import uk.anprhub.Home;
 import uk.anprhub.HubProperties;
+import uk.anprhub.cli.StartupProblem;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,14 +17,23 @@ import java.nio.file.Path;
 public class CameraConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(CameraConfiguration.class);
-    static final Path DEMO_REGISTRY = Path.of("config", "cameras");
+    /**
+     * The demo registry: the test fixture of the connector samples, relative to the hub's home (a checkout). Loaded
+     * only in demo mode and only when no registry is configured: never a production default.
+     */
+    public static final Path DEMO_REGISTRY = Path.of("src", "test", "resources", "cameras");
 
     @Bean
-    CameraRegistry cameraRegistry(HubProperties props) throws IOException {
+    CameraRegistry cameraRegistry(HubProperties props, @Value("${anpr.demo:false}") boolean demo) throws IOException {
         Path location = props.cameras().location();
         if (location == null) {
+            if (!demo) { // a hub that took reads matching demo identities would file them under demo cameras
+                throw new StartupProblem("no camera registry is configured", "anpr.cameras.location",
+                        "point anpr.cameras.location (in the ANPR_CONFIG file, or ANPR_CAMERAS_LOCATION) at the folder "
+                                + "of your camera files; only `run --demo` loads the demo registry");
+            }
             location = Home.resolve(DEMO_REGISTRY);
-            log.warn("No camera registry configured (anpr.cameras.location / ANPR_CONFIG): loading the DEMO registry {}",
+            log.warn("DEMO MODE and no camera registry configured (anpr.cameras.location): loading the DEMO registry {}",
                     location.toAbsolutePath().normalize());
         }
         CameraRegistry registry = new CameraRegistry(location);

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The cameras the hub knows, loaded from YAML files that ops edit (config/cameras/README.md). Lookups go
+ * The cameras the hub knows, loaded from YAML files that ops edit (docs/camera-registry.md). Lookups go
  * through an immutable snapshot, so a reload swaps the whole registry atomically and never blocks ingest.
  */
 public final class CameraRegistry {

@@ -33,8 +33,8 @@ final class NormaliseCommand implements Callable<Integer> {
     @Option(names = "--camera-tz", description = "time zone for local times of cameras with none in the registry, or not registered (e.g. Europe/London)")
     ZoneId cameraTz;
 
-    @Option(names = "--cameras", description = "camera registry file or folder (default: config/cameras, the demo registry)")
-    Path cameras = Path.of("config", "cameras");
+    @Option(names = "--cameras", description = "camera registry file or folder (default: src/test/resources/cameras, the demo registry)")
+    Path cameras = uk.anprhub.camera.CameraConfiguration.DEMO_REGISTRY;
 
     @Option(names = "--accept-unknown-cameras", description = "normalise reads of cameras missing from the registry (flagged)")
     boolean acceptUnknown;

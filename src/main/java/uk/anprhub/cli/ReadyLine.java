@@ -93,6 +93,8 @@ class ReadyLine {
             t.feeds().forEach((id, f) -> {
                 if (f.enabled() && f.port() != null) {
                     ids.add(id + ":" + f.port());
+                } else if (f.on() && f.client()) {
+                    ids.add(id + "->" + f.connect().strip()); // client mode: the VMS the hub connects to
                 }
             });
             if (!ids.isEmpty()) {

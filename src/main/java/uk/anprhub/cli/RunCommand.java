@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Start the hub server: feeds, store, delivery, ops (HTTP on $SERVER_PORT, default 8080).",
                 "With no ANPR_DB_URL an embedded PostgreSQL keeps its data under $ANPR_DATA_DIR (default ./data).",
-                "ANPR_CONFIG names an extra YAML config merged over the defaults.",
+                "ANPR_CONFIG names an extra YAML config merged over the defaults; it must name the camera",
+                "registry (anpr.cameras.location): without one the hub refuses to start, except with --demo.",
                 "Further --spring.property=value arguments are passed to Spring Boot."})
 final class RunCommand implements Callable<Integer> {
 
@@ -22,7 +23,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--demo", description = {"Demo/dev mode (same as ANPR_DEMO=true or anpr.demo=true): every connector id",
             "is also an open HTTP feed (/ingest/<connector>), no key, no allowlist. Never in production,",
-            "where only feeds declared under anpr.feeds.<id> take HTTP posts."})
+            "where only feeds declared under anpr.feeds.<id> take HTTP posts. With no anpr.cameras.location",
+            "it loads the demo registry src/test/resources/cameras (a test fixture of the checkout)."})
     boolean demo;
 
     @Unmatched

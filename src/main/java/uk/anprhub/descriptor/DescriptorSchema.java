@@ -26,7 +26,7 @@ public final class DescriptorSchema {
 
     /** connectors/&lt;id&gt;/connector.yaml, decoder options included. */
     public static final DescriptorSchema CONNECTOR = new DescriptorSchema("connector.schema.json");
-    /** config/cameras/*.yaml. */
+    /** The camera registry files (anpr.cameras.location; the demo registry src/test/resources/cameras). */
     public static final DescriptorSchema CAMERA_REGISTRY = new DescriptorSchema("camera-registry.schema.json");
 
     private static final String UNKNOWN_KEY = "additionalProperties";

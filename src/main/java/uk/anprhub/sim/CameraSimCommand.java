@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.anprhub.Home;
 import uk.anprhub.camera.Camera;
+import uk.anprhub.camera.CameraConfiguration;
 import uk.anprhub.camera.CameraRegistry;
 
 import java.net.URI;
@@ -144,13 +145,13 @@ public final class CameraSimCommand implements Callable<Integer> {
         if (!silentCameras.isEmpty() || !driftCameras.isEmpty()) {
             throw new IllegalArgumentException("--silent-camera and --drift-camera work with --vendor nas-json only");
         }
-        CameraRegistry demo = new CameraRegistry(Home.resolve(Path.of("config", "cameras")));
+        CameraRegistry demo = new CameraRegistry(Home.resolve(CameraConfiguration.DEMO_REGISTRY));
         List<Camera> demoCameras = List.of();
         try {
             demo.reload();
             demoCameras = demo.cameras();
         } catch (java.io.IOException e) {
-            notes.add("demo registry config/cameras not readable (" + e.getMessage() + "): camera identities cannot be varied");
+            notes.add("demo registry src/test/resources/cameras not readable (" + e.getMessage() + "): camera identities cannot be varied");
         }
         VendorTemplates t = VendorTemplates.load(vendor, Home.resolve(Path.of("connectors")), demoCameras, cameras,
                 registryOut != null, notes::add);
@@ -173,18 +174,18 @@ public final class CameraSimCommand implements Callable<Integer> {
 
     /** Reads for cameras the hub does not know are refused: say so here rather than report half of them refused. */
     private void refuseMoreThanTheDemoRegistryHas(String prefix, Set<String> notes) {
-        CameraRegistry demo = new CameraRegistry(Home.resolve(Path.of("config", "cameras")));
+        CameraRegistry demo = new CameraRegistry(Home.resolve(CameraConfiguration.DEMO_REGISTRY));
         try {
             demo.reload();
         } catch (java.io.IOException e) {
-            notes.add("demo registry config/cameras not readable (" + e.getMessage() + "): --cameras not checked against it");
+            notes.add("demo registry src/test/resources/cameras not readable (" + e.getMessage() + "): --cameras not checked against it");
             return;
         }
         long known = java.util.stream.IntStream.rangeClosed(1, cameras)
                 .filter(i -> demo.cameras().stream().anyMatch(c -> c.cameraId().equals(prefix + String.format("%04d", i))))
                 .count();
         if (known < cameras) {
-            throw new IllegalArgumentException("--cameras " + cameras + ": the demo registry (config/cameras) has only "
+            throw new IllegalArgumentException("--cameras " + cameras + ": the demo registry (src/test/resources/cameras) has only "
                     + prefix + "0001.." + String.format("%04d", known) + ", and the hub refuses reads of unknown cameras."
                     + " Use --cameras " + known + " or less, or --registry-out FILE to write a registry with SIM-NAS-0001.."
                     + String.format("%04d", cameras) + " for the hub to load (anpr.cameras.location)");

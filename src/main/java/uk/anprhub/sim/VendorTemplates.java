@@ -89,7 +89,7 @@ final class VendorTemplates implements MessageSource {
     }
 
     /**
-     * @param demoCameras the registry the samples' cameras are in (config/cameras), to learn which identity matched
+     * @param demoCameras the registry the samples' cameras are in (src/test/resources/cameras), to learn which identity matched
      * @param simulated   true: messages carry the identities of SIM-VENDOR-0001..N ({@link #registryYaml()});
      *                    false: they keep the samples' (demo) cameras
      */

@@ -55,6 +55,14 @@ public final class ReadWriter implements AutoCloseable {
             from unnest(?::text[]::uuid[], ?::text[]::timestamptz[], ?::bigint[]) r(read_id, captured_at, read_pk)
             cross join delivery_target t where t.enabled""";
 
+    /** The stored copy of a read that arrived again: its id and whether each picture is held already. */
+    private static final String FIND_STORED = """
+            select read_id, body #>> '{plateImage,sha256}' is not null, body #>> '{overviewImage,sha256}' is not null
+            from nas_read where idempotency_key = ? and captured_at = ?::timestamptz for update""";
+    private static final String ATTACH_PICTURE = """
+            update nas_read set body = jsonb_set(body, ?::text[], ?::jsonb)
+            where idempotency_key = ? and captured_at = ?::timestamptz""";
+
     /** Per read of a message, in order: the read id it was stored under, or null when it was a duplicate. */
     public record Stored(List<UUID> readIds) {
         public int stored() {
@@ -79,6 +87,8 @@ public final class ReadWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private final ObjectWriter json;
+    private final ObjectWriter refJson;
+    private final java.util.concurrent.atomic.AtomicLong latePictures = new java.util.concurrent.atomic.AtomicLong();
     private final CommitListeners listeners = new CommitListeners();
     private volatile boolean running = true;
 
@@ -98,6 +108,7 @@ public final class ReadWriter implements AutoCloseable {
         this.maxPending = maxPendingReads;
         this.capacity = new Semaphore(maxPendingReads);
         this.json = mapper.writerFor(NasRead.class);
+        this.refJson = mapper.writerFor(NasRead.ImageRef.class);
         for (int i = 0; i < writerThreads; i++) {
             Thread t = new Thread(this::loop, "anpr-store-writer-" + i);
             t.setDaemon(true);
@@ -273,6 +284,7 @@ public final class ReadWriter implements AutoCloseable {
                 }
                 queueForDelivery(c, ids, captured, rowIds);
                 storeImages(batch, ids, inserted, written);
+                attachLatePictures(c, batch, ids, inserted);
                 c.commit();
                 List<Stored> out = new ArrayList<>(batch.size());
                 int k = 0;
@@ -390,6 +402,72 @@ public final class ReadWriter implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A read that arrives again carrying a picture its stored copy lacks (a Hikvision {@code hasMoreData} follow-up
+     * post under the same event UUID; a camera that sends the overview after the plate crop) gets that picture: it is
+     * written under the stored read's id and its reference set in the stored body, in the same transaction. A picture
+     * the stored read holds already is never replaced (the first one is the evidence), so a repeat changes nothing.
+     * Delivery reads the references when it sends, so a read not yet sent goes out with the late picture; one sent
+     * already is not sent again. If the transaction then fails, the file written stays unreferenced and the retry
+     * writes the same bytes again.
+     */
+    private void attachLatePictures(Connection c, List<Pending> batch, List<UUID> ids, Set<UUID> inserted)
+            throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+        int k = 0;
+        for (Pending p : batch) {
+            for (Normalised n : p.reads) {
+                UUID id = ids.get(k++);
+                if (inserted.contains(id) || (n.plateImage() == null && n.overviewImage() == null)) {
+                    continue;
+                }
+                NasRead read = n.read();
+                String captured = read.captureTimeUtc().toString();
+                UUID storedId;
+                boolean hasPlate;
+                boolean hasOverview;
+                try (PreparedStatement find = c.prepareStatement(FIND_STORED)) {
+                    find.setString(1, read.idempotencyKey());
+                    find.setString(2, captured);
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        storedId = rs.getObject(1, UUID.class);
+                        hasPlate = rs.getBoolean(2);
+                        hasOverview = rs.getBoolean(3);
+                    }
+                }
+                var day = read.captureTimeUtc().atOffset(ZoneOffset.UTC).toLocalDate();
+                if (n.plateImage() != null && !hasPlate && read.plateImage() != null) {
+                    attach(c, read, captured, day, storedId, "plate", "plateImage", n.plateImage(), read.plateImage());
+                }
+                if (n.overviewImage() != null && !hasOverview && read.overviewImage() != null) {
+                    attach(c, read, captured, day, storedId, "overview", "overviewImage", n.overviewImage(), read.overviewImage());
+                }
+            }
+        }
+    }
+
+    private void attach(Connection c, NasRead read, String captured, java.time.LocalDate day, UUID storedId, String kind,
+                        String field, byte[] bytes, NasRead.ImageRef ref)
+            throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+        images.put(day, storedId, kind, bytes);
+        try (PreparedStatement up = c.prepareStatement(ATTACH_PICTURE)) {
+            up.setArray(1, c.createArrayOf("text", new String[]{field}));
+            up.setString(2, refJson.writeValueAsString(ref));
+            up.setString(3, read.idempotencyKey());
+            up.setString(4, captured);
+            up.executeUpdate();
+        }
+        latePictures.incrementAndGet();
+        log.debug("A late {} picture attached to stored read {}", kind, storedId);
+    }
+
+    /** Pictures attached to reads stored earlier (since start). */
+    public long latePictures() {
+        return latePictures.get();
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class MqThroughput {
         }
         Path data = Files.createTempDirectory("anpr-bench-mq");
         List<String> cmd = new ArrayList<>(List.of("java", "-Danpr.home=" + new File(".").getCanonicalPath(), "-jar", jar, "run",
-                "--server.port=" + port, "--logging.level.root=WARN",
+                "--server.port=" + port, "--logging.level.root=WARN", "--anpr.cameras.location=" + new File("src/test/resources/cameras").getCanonicalPath(),
                 "--anpr.kafka.enabled=" + transport.equals("kafka"), "--anpr.kafka.brokers=" + brokers.kafkaBrokers(),
                 "--anpr.kafka.nas-json.topic=" + TOPIC, "--anpr.kafka.nas-json.group-id=anpr-bench-" + System.nanoTime(),
                 "--anpr.mqtt.enabled=" + transport.equals("mqtt"), "--anpr.mqtt.broker-url=" + brokers.mqttUrl,

@@ -40,7 +40,7 @@ class ConnectorGoldenFilesTest {
     @BeforeAll
     static void load() throws IOException {
         catalog = ConnectorCatalog.load(CONNECTORS, Path.of("mappings"));
-        CameraRegistry cameras = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry cameras = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         cameras.reload();
         run = new OfflineRun(new Normaliser(cameras, ValidationPolicy.offline(null)), false);
     }

@@ -134,11 +134,11 @@ class DescriptorSchemaTest {
                 }
             }
         }
-        try (Stream<Path> files = Files.list(Path.of("config", "cameras"))) {
+        try (Stream<Path> files = Files.list(Path.of("src", "test", "resources", "cameras"))) {
             for (Path yaml : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 problems.addAll(validate(DescriptorSchema.CAMERA_REGISTRY, yaml));
                 assertThat(Files.readString(yaml)).as(yaml + " names its schema for editors")
-                        .contains("# yaml-language-server: $schema=../../docs/schemas/camera-registry.schema.json");
+                        .contains("# yaml-language-server: $schema=../../../../docs/schemas/camera-registry.schema.json");
                 cameraFiles++;
             }
         }

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>a camera polling {@code /ingest/nas-json} from the moment the port opens sees 503 + Retry-After, then 200, never
  * 404 (issue 11.4);</li>
  * <li>once up it logs one {@code ready at http://…} line (15.6); a second hub on the same data directory stops with one
- * line and a non-zero exit, as do a broken camera registry and an unreachable database (15.6);</li>
+ * line and a non-zero exit, as do a broken camera registry and an unreachable database (15.6), and a hub with no camera
+ * registry outside demo mode (14.9);</li>
  * <li>under a flood of concurrent 1 MB bodies: no OutOfMemoryError, peak RSS (VmHWM) under 1 GiB, every answer 200
  * or 503 with Retry-After, every 200's read stored and no read of a 503 stored (11.3).</li>
  * </ul>
@@ -53,6 +54,9 @@ class HubProcessIT {
     static final long GIB = 1L << 30;
     static final int CLIENTS = 150;
     static final int ROUNDS = 4;
+
+    /** The demo registry (a test fixture) for launches that are not in demo mode. */
+    static final String DEMO_CAMERAS = "--anpr.cameras.location=" + Path.of("src/test/resources/cameras").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -95,7 +99,7 @@ class HubProcessIT {
                     .allMatch(l -> l.contains(":" + port + " — NAS target http://") && l.contains("feeds "));
 
             // 15.6: a second hub on the same data directory: one line, exit non-zero
-            Process second = launch(List.of("run", "--server.port=" + FreePorts.next()), Map.of("ANPR_DATA_DIR", data.toString()),
+            Process second = launch(List.of("run", "--server.port=" + FreePorts.next(), DEMO_CAMERAS), Map.of("ANPR_DATA_DIR", data.toString()),
                     dir.resolve("second.log"));
             assertThat(second.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertOneLineFailure(second.exitValue(), dir.resolve("second.log"), "another hub runs on this data directory");
@@ -127,12 +131,14 @@ class HubProcessIT {
     }
 
     @Test
-    void aBrokenCameraRegistryOrAnUnreachableDatabaseIsOneLineAndANonZeroExit() throws Exception {
+    void aBrokenOrMissingCameraRegistryOrAnUnreachableDatabaseIsOneLineAndANonZeroExit() throws Exception {
         Path cams = Files.createDirectories(dir.resolve("cams"));
         Files.writeString(cams.resolve("broken.yaml"), "cameras:\n  - cameraId: [oops\n");
         Process badCameras = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.cameras.location=" + cams),
                 Map.of("ANPR_DATA_DIR", dir.resolve("d1").toString()), dir.resolve("cameras.log"));
-        Process badDb = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.db.start-timeout=3s"),
+        Process noRegistry = launch(List.of("run", "--server.port=" + FreePorts.next()),
+                Map.of("ANPR_DATA_DIR", dir.resolve("d3").toString()), dir.resolve("no-registry.log"));
+        Process badDb = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.db.start-timeout=3s", DEMO_CAMERAS),
                 Map.of("ANPR_DATA_DIR", dir.resolve("d2").toString(), "ANPR_DB_URL", "jdbc:postgresql://localhost:" + FreePorts.next() + "/anpr",
                         "ANPR_DB_PASSWORD", "not-in-the-log"), dir.resolve("db.log"));
         assertThat(badDb.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -142,6 +148,11 @@ class HubProcessIT {
                 .contains("not reachable yet (attempt 1)");
         assertOneLineFailure(badCameras.exitValue(), dir.resolve("cameras.log"), "the camera registry does not load");
         assertThat(Files.readString(dir.resolve("cameras.log"))).contains("broken.yaml");
+        // issue 14.9: no registry and no demo mode: refused, never the demo cameras
+        assertThat(noRegistry.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertOneLineFailure(noRegistry.exitValue(), dir.resolve("no-registry.log"),
+                "no camera registry is configured (anpr.cameras.location)");
+        assertThat(Files.readString(dir.resolve("no-registry.log"))).doesNotContain("DEMO registry").contains("run --demo");
     }
 
     /** Exit non-zero; the reason once; no stack trace; few lines beyond the ordinary INFO start-up lines. */

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
+        "anpr.cameras.location=src/test/resources/cameras", // the demo registry, a test fixture: not demo mode
         "anpr.users[0].name=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",

@@ -178,7 +178,8 @@ class StoreSecurityIT extends HubIT {
         Path root = Path.of("").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run",
-                "--server.port=" + port, "--logging.level.root=WARN", "--anpr.feeds.nas-json.connector=nas-json");
+                "--server.port=" + port, "--logging.level.root=WARN", "--anpr.feeds.nas-json.connector=nas-json",
+                "--anpr.cameras.location=" + root.resolve("src/test/resources/cameras"));
         pb.environment().remove("ANPR_DB_URL");
         pb.environment().put("ANPR_DATA_DIR", dataDir.toString());
         pb.redirectErrorStream(true).redirectOutput(dataDir.resolve("hub.log").toFile());

@@ -41,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
+        "anpr.cameras.location=src/test/resources/cameras", // the demo registry, a test fixture: not demo mode
         "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",

@@ -68,7 +68,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml,classpath:tcp-routes/nas-guard.camel.yaml,classpath:tcp-routes/nas-len.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:tcp-routes/tcp-nas-guard.camel.yaml,classpath:tcp-routes/tcp-nas-len.camel.yaml",
         "logging.level.org.apache.ftpserver.impl.PassivePorts=ERROR",
         // TCP: nas-guard plain with the per-source limit and the default idle timeout; nas-json over TLS with a short
         // idle timeout; nas-len over TLS with client certificates required

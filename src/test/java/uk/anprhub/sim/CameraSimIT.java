@@ -64,7 +64,7 @@ class CameraSimIT extends HubIT {
     }
 
     private static List<uk.anprhub.camera.Camera> demoCameras() throws Exception {
-        CameraRegistry demo = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry demo = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         demo.reload();
         return demo.cameras();
     }

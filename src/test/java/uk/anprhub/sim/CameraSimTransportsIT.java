@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (the hub's embedded FTP server) against the whole hub: real sockets, real PostgreSQL (this context's own).
  */
 @TestPropertySource(properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml",
         "anpr.tcp.feeds.nas-json.framing=line",
         "anpr.tcp.feeds.nas-json.ack={stored} {duplicates}\\n",
         "anpr.tcp.feeds.axis-lpv-json.framing=stx-etx",
@@ -123,7 +123,7 @@ class CameraSimTransportsIT extends HubIT {
     }
 
     private VendorTemplates templates(String vendor, int cameras) throws Exception {
-        CameraRegistry demo = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry demo = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         demo.reload();
         List<String> notes = new ArrayList<>();
         VendorTemplates t = VendorTemplates.load(vendor, Path.of("connectors"), demo.cameras(), cameras, true, notes::add);

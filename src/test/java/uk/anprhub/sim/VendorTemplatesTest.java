@@ -40,7 +40,7 @@ class VendorTemplatesTest {
     @Test
     void everyPositiveSampleOfEveryConnectorVariesIntoAReadOfTheSimulatedCamera(@TempDir Path tmp) throws Exception {
         ConnectorCatalog catalog = ConnectorCatalog.load(Path.of("connectors"), Path.of("mappings"));
-        CameraRegistry demo = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry demo = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         demo.reload();
         Random random = new Random(42);
         Set<String> tested = new TreeSet<>();
@@ -50,7 +50,7 @@ class VendorTemplatesTest {
             String id = connector.id();
             VendorTemplates t = VendorTemplates.load(id, Path.of("connectors"), demo.cameras(), 3, true, notes::add);
             Path registryDir = Files.createDirectories(tmp.resolve(id).resolve("cameras"));
-            for (Path f : Files.list(Path.of("config", "cameras")).filter(p -> p.toString().endsWith(".yaml")).toList()) {
+            for (Path f : Files.list(Path.of("src", "test", "resources", "cameras")).filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 Files.copy(f, registryDir.resolve(f.getFileName()));
             }
             Files.writeString(registryDir.resolve("sim.yaml"), t.registryYaml());

@@ -58,7 +58,7 @@ public abstract class HubIT {
         try {
             DATA = Files.createTempDirectory("anpr-hub-it");
             CAMERAS = Files.createDirectories(DATA.resolve("cameras"));
-            try (var files = Files.list(Path.of("config", "cameras"))) {
+            try (var files = Files.list(Path.of("src", "test", "resources", "cameras"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                     Files.copy(f, CAMERAS.resolve(f.getFileName()));
                 }

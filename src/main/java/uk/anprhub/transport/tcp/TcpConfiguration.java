@@ -51,6 +51,15 @@ public class TcpConfiguration {
         return new TcpFeeds(props, ingest, clock);
     }
 
+    /** Client-mode feeds (anpr.tcp.feeds.<feed>.connect): the hub connects to the VMS. */
+    @Bean
+    TcpClients anprTcpClients(org.springframework.beans.factory.ObjectProvider<TcpFeed> feeds,
+                              org.apache.camel.CamelContext camel, TcpReply anprTcpReply, TcpProperties props) {
+        Map<String, TcpFeed> byId = new java.util.LinkedHashMap<>();
+        feeds.orderedStream().forEach(f -> byId.put(f.id(), f));
+        return new TcpClients(byId, camel, anprTcpReply, props.routeThreads());
+    }
+
     /** Registers a bean definition per configured feed, created by {@link TcpFeeds#feed(String)}. */
     @Bean
     static BeanDefinitionRegistryPostProcessor anprTcpFeedRegistrar() {
@@ -82,9 +91,21 @@ public class TcpConfiguration {
             if (!ingest.feed(id).enabled()) {
                 throw new IllegalStateException("TCP feed '" + id + "' is on but anpr.feeds." + id + ".enabled is false");
             }
+            if (config.client()) {
+                if (config.port() != null) {
+                    throw new IllegalStateException("TCP feed '" + id + "': set either anpr.tcp.feeds." + id
+                            + ".port (the hub listens) or .connect (the hub connects to the VMS), not both");
+                }
+                if (config.tls().on()) {
+                    throw new IllegalStateException("TCP feed '" + id + "': tls is for listening feeds; client mode "
+                            + "(connect) speaks plain TCP");
+                }
+                TcpClients.address(id, config.connect()); // fails now, naming the key
+            }
             TcpFeed feed = new TcpFeed(id, config, ingest, clock);
-            log.info("TCP feed {}: port {}, framing {}, max frame {}, idle timeout {}, ack {}, allowlist {}, max connections {} "
-                            + "({} per source), TLS {}", id, config.port(), config.framing(), config.maxFrame(), config.idleTimeout(),
+            log.info("TCP feed {}: {}, framing {}, max frame {}, idle timeout {}, ack {}, allowlist {}, max connections {} "
+                            + "({} per source), TLS {}", id, config.client() ? "connects to " + config.connect() + " (client mode)"
+                            : "port " + config.port(), config.framing(), config.maxFrame(), config.idleTimeout(),
                     config.ack() == null ? "none" : "on", config.allowlist().isEmpty() ? "none" : config.allowlist(),
                     config.maxConnections(), config.maxConnectionsPerSource(),
                     config.tls().on() ? "on (client certificate " + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")" : "off");

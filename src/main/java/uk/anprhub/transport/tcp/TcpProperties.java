@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * TCP camera listeners ({@code anpr.tcp.feeds.<feed>.*}). A feed is on when it has a {@code port} (and
- * {@code enabled} is not false); its route file ({@code routes/tcp-*.camel.yaml}) declares the Netty server and
+ * TCP camera feeds ({@code anpr.tcp.feeds.<feed>.*}). A feed is on when it has a {@code port} or, in client mode,
+ * a {@code connect} address (and {@code enabled} is not false). A client-mode feed needs no route file
+ * ({@link TcpClients}); a listening feed's route file ({@code routes/tcp-*.camel.yaml}) declares the Netty server and
  * references the per-connection handlers built from this config as {@code decoders=#anprTcp.<feed>}. The key is
  * also the ingest feed id the route sets as {@code AnprFeed} (its connector: {@code anpr.feeds.<feed>.connector},
  * or the connector of the same id). See docs/transports.md, section TCP.
@@ -78,7 +79,13 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
      *                         {@code maxFrame} bytes of a partial frame)
      * @param maxConnectionsPerSource open connections allowed at once from one remote address; more are refused,
      *                         so one host cannot take all of {@code maxConnections}
-     * @param tls              TLS on this feed's port (off unless a keystore is set)
+     * @param tls              TLS on this feed's port (off unless a keystore is set; server mode only)
+     * @param connect          client mode: {@code host:port} of a VMS that is the TCP server; the hub connects to it
+     *                         (instead of listening on {@code port}) and reconnects when the connection ends
+     * @param reconnectDelay   client mode: pause before the first reconnection; doubled after each failed attempt
+     *                         or connection that ended without delivering a frame
+     * @param reconnectDelayMax client mode: the longest pause between attempts
+     * @param connectTimeout   client mode: how long one connection attempt may take
      */
     public record Feed(
             @DefaultValue("true") boolean enabled,
@@ -100,15 +107,24 @@ public record TcpProperties(Map<String, Feed> feeds, @DefaultValue("64") int rou
             List<String> allowlist,
             @DefaultValue("1000") int maxConnections,
             @DefaultValue("16") int maxConnectionsPerSource,
-            @DefaultValue Tls tls) {
+            @DefaultValue Tls tls,
+            String connect,
+            @DefaultValue("1s") Duration reconnectDelay,
+            @DefaultValue("1m") Duration reconnectDelayMax,
+            @DefaultValue("10s") Duration connectTimeout) {
 
         public Feed {
             allowlist = allowlist == null ? List.of() : List.copyOf(allowlist);
         }
 
-        /** On when it has a port and is not switched off. */
+        /** On when it has a port (server mode) or an address to connect to (client mode) and is not switched off. */
         public boolean on() {
-            return enabled && port != null;
+            return enabled && (port != null || client());
+        }
+
+        /** Client mode: the hub connects to the VMS ({@code connect}) instead of listening. */
+        public boolean client() {
+            return connect != null && !connect.isBlank();
         }
     }
 

@@ -346,7 +346,7 @@ public final class BenchRun {
     private Path hubConfig(int tcpPort, int ftpPort) throws Exception {
         Path cameras = out.resolve("cameras");
         Files.createDirectories(cameras);
-        try (var files = Files.list(root.resolve("config/cameras"))) {
+        try (var files = Files.list(root.resolve("src/test/resources/cameras"))) {
             for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 Files.copy(f, cameras.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }

@@ -34,7 +34,7 @@ public final class BigPictureThroughput {
                 Path.of("connectors/hikvision-isapi/samples/001-parkpow-anpr-event.multipart"));
         RawMessage big = new RawMessage(grow(m.payload(), kb * 1024), m.feed(), m.connector(), m.transport(),
                 m.contentType(), m.headers(), m.remoteAddr(), m.filename(), m.folder(), m.receivedAt());
-        CameraRegistry cameras = new CameraRegistry(Path.of("config", "cameras"));
+        CameraRegistry cameras = new CameraRegistry(Path.of("src", "test", "resources", "cameras"));
         cameras.reload();
         Normaliser normaliser = new Normaliser(cameras, ValidationPolicy.offline(null));
         System.out.printf("payload %,d bytes, %d rounds of %.1f CPU-s after a %.1f CPU-s warm-up%n",

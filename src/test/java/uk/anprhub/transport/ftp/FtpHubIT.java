@@ -63,7 +63,7 @@ public abstract class FtpHubIT {
         try {
             DATA = Files.createTempDirectory("anpr-ftp-it");
             Path cameras = Files.createDirectories(DATA.resolve("cameras"));
-            try (var files = Files.list(Path.of("config", "cameras"))) {
+            try (var files = Files.list(Path.of("src", "test", "resources", "cameras"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                     Files.copy(f, cameras.resolve(f.getFileName()));
                 }
@@ -112,7 +112,7 @@ public abstract class FtpHubIT {
             r.add("anpr.ftp.accounts[" + i + "].folder", () -> a[1]);
             r.add("anpr.ftp.accounts[" + i + "].feed", () -> a[2]);
         }
-        r.add("camel.main.routes-include-pattern", () -> "file:routes/*.camel.yaml,file:routes/ftp/*.camel.yaml");
+        r.add("camel.main.routes-include-pattern", () -> "file:routes/*.camel.yaml");
         r.add("anpr.ftp-poll.enabled", () -> "true");
         r.add("anpr.ftp-poll.port", () -> REMOTE_PORT);
         r.add("anpr.ftp-poll.directory", () -> "Driveway");

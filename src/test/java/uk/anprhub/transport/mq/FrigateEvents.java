@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /**
  * Fresh Frigate {@code frigate/events} messages built from the connector's samples (connectors/frigate-mqtt):
- * current times, a new tracked-object id and the given plate, on a camera of config/cameras/demo-frigate.yaml.
+ * current times, a new tracked-object id and the given plate, on a camera of src/test/resources/cameras/demo-frigate.yaml.
  */
 public final class FrigateEvents {
 

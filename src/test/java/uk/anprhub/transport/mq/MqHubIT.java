@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
+        "anpr.cameras.location=src/test/resources/cameras", // the demo registry, a test fixture: not demo mode
         "anpr.kafka.enabled=true",
         "anpr.kafka.retry-backoff=200ms",
         "anpr.kafka.retry-backoff-max=1s",

@@ -29,7 +29,7 @@ class MqttTransportIT extends MqHubIT {
 
     static final String ROUTE = "mqtt-frigate-events";
     static final String TOPIC = "frigate/events";
-    static final String[] CAMERAS = {"front_door", "driveway_cam"}; // config/cameras/demo-frigate.yaml
+    static final String[] CAMERAS = {"front_door", "driveway_cam"}; // src/test/resources/cameras/demo-frigate.yaml
 
     @Autowired
     MqttIngest ingest;

@@ -21,13 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The hub with TCP feeds on free ports: the shipped routes/tcp/*.camel.yaml (nas-json, axis-lpv-json) and test
+ * The hub with TCP feeds on free ports: the shipped routes/tcp-*.camel.yaml (nas-json, axis-lpv-json) and test
  * route files under src/test/resources/tcp-routes and tcp-new-feed, configured here (one Spring context shared by
  * every TCP test). Real sockets, real PostgreSQL. Inline properties are read with .properties escapes: "\\\\x06"
  * here reaches the hub as the template {@code \x06} (the ACK byte); in YAML write {@code ack: "\\x06"} or '\x06'.
  */
 @TestPropertySource(properties = {
-        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:routes/tcp/*.camel.yaml,classpath:tcp-routes/*.camel.yaml,classpath:tcp-new-feed/*.camel.yaml",
+        "camel.main.routes-include-pattern=file:routes/*.camel.yaml,classpath:tcp-routes/*.camel.yaml,classpath:tcp-new-feed/*.camel.yaml",
         "spring.config.additional-location=classpath:tcp-new-feed/nas-stx.yaml",
         // a store that has not committed within 3 s answers 503: the retry test holds a lock longer than that
         "anpr.store.commit-timeout=3s",
@@ -61,10 +61,19 @@ import java.util.Map;
         "anpr.feeds.vms-frame.connector=vms-frame-tcp",
         "anpr.tcp.feeds.vms-frame.framing=stx-etx",
         "anpr.tcp.feeds.vms-frame.frame-timeout=1500ms",
-        "anpr.tcp.feeds.vms-frame.ack=\\\\x06"})
+        "anpr.tcp.feeds.vms-frame.ack=\\\\x06",
+        // client mode (TcpClientModeIT): the hub connects to a VMS on VMS_PORT, nothing listens there at start
+        "anpr.feeds.vms-client.connector=nas-json",
+        "anpr.feeds.vms-client.http=false",
+        "anpr.tcp.feeds.vms-client.framing=line",
+        "anpr.tcp.feeds.vms-client.ack=ACK {stored} {duplicates}\\n",
+        "anpr.tcp.feeds.vms-client.reconnect-delay=100ms",
+        "anpr.tcp.feeds.vms-client.reconnect-delay-max=500ms"})
 abstract class TcpHubIT extends HubIT {
 
     static final Map<String, Integer> PORTS = new LinkedHashMap<>();
+    /** The port of the VMS that the client-mode feed vms-client connects to. */
+    static final int VMS_PORT = FreePorts.next();
     /**
      * This context's own PostgreSQL: HubIT's data dir is one per JVM, and a second hub context starting its embedded
      * PostgreSQL in the same folder fails (OverlappingFileLockException) while HubIT's context is cached.
@@ -98,6 +107,7 @@ abstract class TcpHubIT extends HubIT {
     static void tcpPorts(DynamicPropertyRegistry registry) {
         registry.add("anpr.db.url", DB::jdbcUrl);
         PORTS.forEach((feed, port) -> registry.add("anpr.tcp.feeds." + feed + ".port", () -> port));
+        registry.add("anpr.tcp.feeds.vms-client.connect", () -> "127.0.0.1:" + VMS_PORT);
     }
 
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A feed added with no Java: STX/ETX-framed canonical reads for the existing nas-json connector, declared only by
- * src/test/resources/tcp-new-feed/nas-stx.camel.yaml (the route) and tcp-new-feed/nas-stx.yaml (its config,
+ * src/test/resources/tcp-new-feed/tcp-nas-stx.camel.yaml (the route) and tcp-new-feed/nas-stx.yaml (its config,
  * loaded like an ANPR_CONFIG file); the test only picks its port. Reads arrive, are acknowledged with ACK (0x06)
  * after their commit, and are stored under feed nas-stx.
  */
@@ -24,7 +24,7 @@ class TcpNewFeedWithoutJavaIT extends TcpHubIT {
 
     @Test
     void aRouteFileWhoseFeedHasNoPortIsLeftOutAndTheHubStarts() {
-        // tcp-routes/unconfigured.camel.yaml: the shipped routes' precondition, no anpr.tcp.feeds.unconfigured.port
+        // tcp-routes/tcp-unconfigured.camel.yaml: the template anpr-tcp-feed's precondition, no anpr.tcp.feeds.unconfigured.port
         assertThat(camel.getRoute("tcp-unconfigured")).isNull();
         assertThat(camel.getRoute("tcp-nas-stx")).isNotNull();
         assertThat(camel.getRoute("tcp-nas-json")).isNotNull();
