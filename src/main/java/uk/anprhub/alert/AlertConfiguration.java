@@ -87,26 +87,38 @@ class AlertConfiguration {
     }
 
     /** Keep-alive comments on the stream, and hits past their list's retention removed hourly. */
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService alertHousekeeping(AlertStream stream, HitStore hits, AlertProperties props) {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+    @Bean(destroyMethod = "close")
+    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, AlertProperties props) {
+        return new Housekeeping(stream, hits, props.keepAlive());
+    }
+
+    /** Not an Executor bean: one would make Spring Boot back off from its own task executor. */
+    static final class Housekeeping implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "anpr-alert-housekeeping");
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(1_000, props.keepAlive().toMillis());
-        s.scheduleWithFixedDelay(stream::keepAlive, every, every, TimeUnit.MILLISECONDS);
-        s.scheduleWithFixedDelay(() -> {
-            try {
-                int n = hits.removeExpired();
-                if (n > 0) {
-                    log.info("Hotlist hits past their list's retention removed: {}", n);
+
+        Housekeeping(AlertStream stream, HitStore hits, Duration keepAlive) {
+            long every = Math.max(1_000, keepAlive.toMillis());
+            timer.scheduleWithFixedDelay(stream::keepAlive, every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    int n = hits.removeExpired();
+                    if (n > 0) {
+                        log.info("Hotlist hits past their list's retention removed: {}", n);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("Hotlist hit retention failed: {}", e.getClass().getSimpleName());
                 }
-            } catch (RuntimeException e) {
-                log.warn("Hotlist hit retention failed: {}", e.getClass().getSimpleName());
-            }
-        }, 5, 60, TimeUnit.MINUTES);
-        return s;
+            }, 5, 60, TimeUnit.MINUTES);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** Camera state changes (uk.anprhub.camerahealth) into the stream for ops. */
