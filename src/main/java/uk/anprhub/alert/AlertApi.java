@@ -68,6 +68,7 @@ class AlertApi {
         }
         SseEmitter emitter = new SseEmitter(props.streamTimeout().toMillis());
         AlertStream.Subscriber s = stream.subscribe(emitter, roles, Alerts.ops(roles));
+        s.offer(AlertStream.Event.COMMENT); // answers the headers now: the client knows it is subscribed
         long lastId = after == null ? 0 : after;
         int sent = 0;
         while (after != null && sent < MAX_RESUME) {

@@ -37,6 +37,8 @@ final class AlertStream implements AutoCloseable {
 
     /** One SSE event: {@code id} only for hits (resumable), null for camera and ack events. */
     record Event(String name, Long id, Object data, Hit hit) {
+        /** A comment line: keeps the connection open, shows nothing. */
+        static final Event COMMENT = new Event(null, null, null, null);
     }
 
     final class Subscriber {
@@ -184,7 +186,7 @@ final class AlertStream implements AutoCloseable {
     }
 
     void keepAlive() {
-        publish(new Event(null, null, null, null), s -> true);
+        publish(Event.COMMENT, s -> true);
     }
 
     int size() {
