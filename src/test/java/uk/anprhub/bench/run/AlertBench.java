@@ -78,12 +78,16 @@ public final class AlertBench {
             Process on = startHub(db, nasPort, true);
             importEntries();
             latency();
-            double withMatching = saturate("matching on");
+            double on1 = saturate("matching on, 1st");
             stop(on);
             Process off = startHub(db, nasPort, false);
             double without = saturate("matching off");
             stop(off);
-            line("%nIngest with matching on / off (same run, same database, 1 M entries loaded): %.0f / %.0f reads/s = %.3f%n",
+            Process again = startHub(db, nasPort, true);
+            double on2 = saturate("matching on, 2nd");
+            stop(again);
+            double withMatching = (on1 + on2) / 2; // on, off, on: drift of the shared machine's load is averaged out
+            line("%nIngest with matching on (mean of both runs) / off (same run, same database, 1 M entries loaded): %.0f / %.0f reads/s = %.3f%n",
                     withMatching, without, withMatching / without);
             line("Load average after: %s%n", BenchRun.loadAverage());
             Files.writeString(out.resolve("alerts.md"), report);
@@ -159,8 +163,10 @@ public final class AlertBench {
         ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2);
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong behind = new AtomicLong();
         AtomicLong n = new AtomicLong();
-        int perTick = RATE / 100; // every 10 ms: RATE/100 camera requests of one read each
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        int perTick = RATE / 10 / 100; // every 10 ms: camera requests of 10 reads each (single reads top out ~1,700/s here)
         CountDownLatch done = new CountDownLatch(1);
         long end = System.currentTimeMillis() + SECONDS * 1000L;
         ticks.scheduleAtFixedRate(() -> {
@@ -169,26 +175,41 @@ public final class AlertBench {
                 return;
             }
             for (int k = 0; k < perTick; k++) {
-                long i = n.incrementAndGet();
-                boolean hit = i % 100 == 0;
-                String vrm = hit ? listed((int) (i * 7919 % ENTRIES)) : "U" + Long.toString(i, 36).toUpperCase() + "Z";
-                String body = "{\"vrm\":\"" + vrm + "\",\"captureTimeUtc\":\"" + Instant.now().truncatedTo(ChronoUnit.MILLIS)
-                        + "\",\"cameraId\":\"MPS-DEMO-" + String.format("%04d", 1 + i % 10) + "\",\"confidencePct\":90}";
-                if (hit) {
-                    sent.put(vrm, System.nanoTime());
+                if (!inFlight.tryAcquire()) { // the hub is behind: not sent, counted (the send time must be the real one)
+                    behind.addAndGet(10);
+                    continue;
                 }
+                StringBuilder body = new StringBuilder("[");
+                List<String> hits = new ArrayList<>(1);
+                for (int j = 0; j < 10; j++) {
+                    long i = n.incrementAndGet();
+                    boolean hit = i % 100 == 0;
+                    String vrm = hit ? listed((int) (i * 7919 % ENTRIES)) : "U" + Long.toString(i, 36).toUpperCase() + "Z";
+                    if (hit) {
+                        hits.add(vrm);
+                    }
+                    body.append(j == 0 ? "" : ",").append("{\"vrm\":\"").append(vrm).append("\",\"captureTimeUtc\":\"")
+                            .append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\",\"cameraId\":\"MPS-DEMO-")
+                            .append(String.format("%04d", 1 + i % 10)).append("\",\"confidencePct\":90}");
+                }
+                long t = System.nanoTime();
+                hits.forEach(v -> sent.put(v, t));
                 http.sendAsync(HttpRequest.newBuilder(hub.resolve("/ingest/nas-json")).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((r, e) -> (e == null && r.statusCode() == 200 ? acknowledged : failed).incrementAndGet());
+                                .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(), HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((r, e) -> {
+                            inFlight.release();
+                            (e == null && r.statusCode() == 200 ? acknowledged : failed).addAndGet(10);
+                        });
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
         done.await();
         ticks.shutdownNow();
         Thread.sleep(5_000); // the last hits
         long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        line("%nLatency, camera request sent → SSE event received: %d reads/s offered for %d s (single-read HTTP requests, "
-                        + "1 %% listed), %,d acknowledged, %,d refused or failed; %d hits received of %d listed reads sent%n",
-                RATE, SECONDS, acknowledged.get(), failed.get(), l.length, n.get() / 100);
+        line("%nLatency, camera request sent → SSE event received: %d reads/s offered for %d s (HTTP requests of 10 reads, "
+                        + "at most 64 in flight, 1 %% listed): %,d reads acknowledged, %,d refused or failed, %,d not sent (64 in flight); "
+                        + "%d hits received of %d listed reads sent%n",
+                RATE, SECONDS, acknowledged.get(), failed.get(), behind.get(), l.length, n.get() / 100);
         if (l.length > 0) {
             line("p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", pct(l, 0.50), pct(l, 0.90), pct(l, 0.99), l[l.length - 1]);
         }
