@@ -12,10 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -236,17 +234,7 @@ class HotlistStore {
         });
     }
 
-    Map<String, Object> counts() {
-        return jdbc.queryForMap("select (select count(*) from hotlist) as lists, (select count(*) from hotlist_entry) as entries");
-    }
-
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    static List<String> ids(List<Hotlist> lists) {
-        List<String> out = new ArrayList<>();
-        lists.forEach(l -> out.add(l.id()));
-        return out;
     }
 }
