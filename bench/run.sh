@@ -5,18 +5,23 @@
 # NAS simulator and the hub as separate processes, drives the hub with camera-sim over HTTP, TCP and FTP, measures a
 # delivery drain, an outage with recovery, a PostgreSQL COPY and a plain per-message Camel route, and writes
 # report.md, timeline.png, samples.csv and the camera-sim reports to target/bench/ (BENCH_OUT to change).
+#                                            bench/run.sh alerts  — hotlists and alerts: 1 M entries, alert latency,
+#                                                                   ingest with matching on vs off (~5 minutes; alerts.md)
 # Full mode first runs the JMH benchmarks of the hot functions (bench/jmh.sh) and profiles the hub with JFR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-short}"
 OUT="${BENCH_OUT:-target/bench}"
-case "$MODE" in short|full) ;; *) echo "usage: bench/run.sh short|full" >&2; exit 64 ;; esac
+case "$MODE" in short|full|alerts) ;; *) echo "usage: bench/run.sh short|full|alerts" >&2; exit 64 ;; esac
 if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
 # offline first (the usual case here); online only if something is missing from the local repository
 build() { "${MVN[@]}" -B -q -o "$@" > /dev/null || "${MVN[@]}" -B -q "$@" > /dev/null; }
 build -DskipTests package
 build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p "$OUT"
+if [[ "$MODE" == alerts ]]; then
+  exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.AlertBench "$OUT"
+fi
 if [[ "$MODE" == full ]]; then
   BENCH_SKIP_BUILD=1 bench/jmh.sh -wi 5 -i 5   # longer than jmh.sh's defaults: steadier figures for the report
 fi

@@ -31,8 +31,10 @@ class CameraHealthConfiguration {
 
     @Bean(destroyMethod = "close")
     CameraHealthService cameraHealthService(CameraHealthProperties props, CameraRegistry registry, ReadWriter writer,
-                                            JdbcTemplate jdbc, Clock clock, MeterRegistry meters) {
+                                            JdbcTemplate jdbc, Clock clock, MeterRegistry meters,
+                                            org.springframework.context.ApplicationEventPublisher events) {
         CameraHealthService service = new CameraHealthService(new CameraHealth(props, clock), registry, props);
+        service.onChange(events::publishEvent); // camera events of the alert stream (uk.anprhub.alert)
         Gauge.builder("anpr_camera_silent", service, CameraHealthService::silent)
                 .description("registered cameras silent now: no read for longer than their learned normal gap allows")
                 .register(meters);

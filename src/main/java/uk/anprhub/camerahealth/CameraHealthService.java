@@ -36,6 +36,7 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
     private final CameraRegistry registry;
     private final ScheduledExecutorService timer;
     private volatile Consumer<List<CameraStatus>> afterEvaluation = s -> { };
+    private volatile Consumer<CameraStateChanged> onChange = c -> { };
 
     CameraHealthService(CameraHealth health, CameraRegistry registry, CameraHealthProperties props) {
         this.health = health;
@@ -87,6 +88,11 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
         this.afterEvaluation = consumer;
     }
 
+    /** Told each state or drift change (the alert stream's camera events). */
+    void onChange(Consumer<CameraStateChanged> consumer) {
+        this.onChange = consumer;
+    }
+
     @Override
     public void committed(List<Committed> reads) {
         health.record(reads);
@@ -97,6 +103,8 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
             health.registered(registry.cameras().stream().map(Camera::cameraId).toList());
             for (CameraHealth.Change c : health.evaluate()) {
                 log(c);
+                onChange.accept(new CameraStateChanged(c.cameraId(), c.kind(), c.from(), c.to(),
+                        c.silentFor() == null ? null : c.silentFor().toSeconds(), c.driftSeconds(), java.time.Instant.now()));
             }
             afterEvaluation.accept(health.statuses());
         } catch (RuntimeException e) { // keep the schedule alive

@@ -286,6 +286,7 @@ public final class ReadWriter implements AutoCloseable {
                 storeImages(batch, ids, inserted, written);
                 attachLatePictures(c, batch, ids, inserted);
                 c.commit();
+                java.time.Instant committedAt = java.time.Instant.now();
                 List<Stored> out = new ArrayList<>(batch.size());
                 int k = 0;
                 for (Pending p : batch) {
@@ -296,7 +297,8 @@ public final class ReadWriter implements AutoCloseable {
                         mine.add(stored ? id : null);
                         if (stored) {
                             NasRead read = p.reads.get(j).read();
-                            committed.add(new CommitListener.Committed(read.cameraId(), read.captureTimeUtc(), read.receivedTimeUtc()));
+                            committed.add(new CommitListener.Committed(read.cameraId(), read.captureTimeUtc(),
+                                    read.receivedTimeUtc(), id, read.vrm(), committedAt));
                         }
                     }
                     out.add(new Stored(mine));

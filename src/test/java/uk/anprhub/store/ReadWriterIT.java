@@ -88,7 +88,12 @@ class ReadWriterIT {
             assertThat(jdbc.queryForObject("select count(*) from nas_read where idempotency_key = ?", Long.class, key)).isEqualTo(1);
             release.countDown();
             CommitListener.Committed c = told.poll(10, TimeUnit.SECONDS);
-            assertThat(c).isEqualTo(new CommitListener.Committed("MPS-DEMO-0001", r.read().captureTimeUtc(), r.read().receivedTimeUtc()));
+            assertThat(new CommitListener.Committed(c.cameraId(), c.capturedAt(), c.receivedAt()))
+                    .isEqualTo(new CommitListener.Committed("MPS-DEMO-0001", r.read().captureTimeUtc(), r.read().receivedTimeUtc()));
+            assertThat(c.vrm()).as("hotlist matching needs the plate").isEqualTo(r.read().vrm());
+            assertThat(c.readId()).isNotNull();
+            assertThat(c.committedAt()).isNotNull();
+            assertThat(c.toString()).doesNotContain(r.read().vrm());
             assertThat(told.poll(500, TimeUnit.MILLISECONDS)).as("a duplicate is not passed on").isNull();
         }
     }
