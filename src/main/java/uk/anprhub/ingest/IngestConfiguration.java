@@ -29,11 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
 @org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpLoadLimits.class})
 public class IngestConfiguration {
 
-    /**
-     * Feeds at a path of their own rather than {@code /ingest/<id>}, path to feed id: the legacy BOF2 endpoint of
-     * routes/bof2-inputcapture.camel.yaml. A route at another path must be added here, or the gate answers 404.
-     */
-    static final Map<String, String> FIXED_PATHS = Map.of("/bof2/services/inputcapturewebservice", "bof2-soap");
+    @Bean
+    FeedPathCheck feedPathCheck() {
+        return new FeedPathCheck();
+    }
 
     @Bean
     Clock clock() {
@@ -102,8 +101,8 @@ public class IngestConfiguration {
                                                                     HttpAdmission admission, IngestReadiness readiness) {
         HubProperties.Http http = props.http();
         var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
-                http.bodyTimeout(), http.maxConcurrentBodies(), gate, FIXED_PATHS, mapper, meters, admission, readiness));
-        registration.addUrlPatterns("/ingest/*", "/bof2/*");
+                http.bodyTimeout(), http.maxConcurrentBodies(), gate, mapper, meters, admission, readiness));
+        registration.addUrlPatterns(FeedPaths.servletPatterns());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }

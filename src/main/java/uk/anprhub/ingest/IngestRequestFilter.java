@@ -58,7 +58,6 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     /** The request's {@link HttpAdmission.Ticket}: its budget share and its deadline. */
     static final String TICKET = "anpr.ticket";
     private static final String OPAQUE = "application/octet-stream";
-    private static final String INGEST = "/ingest/";
 
     private final long maxBody;
     private final Duration bodyTimeout;
@@ -66,18 +65,15 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     /** Refused requests whose bodies are being read and dropped; apart from {@link #bodies} so admitted reads never starve them. */
     private final Semaphore drains;
     private final HttpFeedGate gate;
-    private final Map<String, String> fixedPaths;
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
     private final HttpAdmission admission;
     private final IngestReadiness readiness;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
-    /**
-     * @param fixedPaths feeds at paths of their own (legacy endpoints in routes/*.camel.yaml), path to feed id
-     */
+    /** Filters the declared feed paths ({@link FeedPaths}). */
     public IngestRequestFilter(long maxBody, Duration bodyTimeout, int maxConcurrentBodies, HttpFeedGate gate,
-                               Map<String, String> fixedPaths, ObjectMapper mapper, MeterRegistry meters,
+                               ObjectMapper mapper, MeterRegistry meters,
                                HttpAdmission admission, IngestReadiness readiness) {
         this.admission = admission;
         this.readiness = readiness;
@@ -86,7 +82,6 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         this.bodies = new Semaphore(maxConcurrentBodies);
         this.drains = new Semaphore(maxConcurrentBodies);
         this.gate = gate;
-        this.fixedPaths = Map.copyOf(fixedPaths);
         this.mapper = mapper;
         this.meters = meters;
     }
@@ -94,7 +89,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = path(request);
-        return !path.startsWith(INGEST) && !path.startsWith("/bof2/");
+        return !path.startsWith(FeedPaths.INGEST) && !FeedPaths.FIXED.containsKey(path);
     }
 
     @Override
@@ -105,7 +100,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
                     "the hub is starting (or stopping) and cannot take reads yet; retry shortly", 5));
             return;
         }
-        String feed = feedOf(path(request));
+        String feed = FeedPaths.feedOf(path(request));
         IngestResult denied = gate.check(feed, request);
         if (denied != null) {
             refuse(request, response, denied);
@@ -270,15 +265,6 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         }
         response.getOutputStream().write(mapper.writeValueAsBytes(result));
         response.flushBuffer(); // committed: closing the connection afterwards must not swap in an error page
-    }
-
-    /** The feed a path posts to: {@code /ingest/<id>} or a fixed legacy path; null for anything else. */
-    private String feedOf(String path) {
-        if (path.startsWith(INGEST)) {
-            String id = path.substring(INGEST.length());
-            return id.isEmpty() || id.indexOf('/') >= 0 ? null : id;
-        }
-        return fixedPaths.get(path);
     }
 
     /** The decoded, normalised path within the application (never the raw URI, which may hide dot segments). */

@@ -31,6 +31,7 @@ import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.HeaderWriter;
 import uk.anprhub.HubProperties;
 import uk.anprhub.console.ConsolePages;
+import uk.anprhub.ingest.FeedPaths;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -116,7 +117,7 @@ public class SecurityConfiguration {
     @Bean
     @Order(0)
     SecurityFilterChain feeds(HttpSecurity http) throws Exception {
-        return http.securityMatcher("/ingest/**", "/bof2/services/**")
+        return http.securityMatcher(FeedPaths.securityPatterns())
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(c -> c.disable())
