@@ -88,7 +88,9 @@ class SearchApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("count", page.hits().size());
         answer.put("results", search.present(page.hits()));
-        answer.put("nextCursor", page.next() == null ? null : page.next().token());
+        if (page.next() != null) { // absent on the last page
+            answer.put("nextCursor", page.next().token());
+        }
         return answer;
     }
 
