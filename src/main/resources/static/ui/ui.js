@@ -5,8 +5,12 @@ const Hub = {
   me: null,
   ready: null,
 
-  /** JSON from the API; state-changing calls carry the client header (the API's CSRF guard). Throws Error(text) on a refusal. */
-  async api(path, options = {}) {
+  /**
+   * JSON from the API (a Promise); state-changing calls carry the client header (the API's CSRF guard). Rejects with
+   * Error(text) on a refusal. Promise chains, not async/await: HtmlUnit's JavaScript engine (the page tests) has no
+   * async functions.
+   */
+  api(path, options = {}) {
     const init = Object.assign({credentials: 'same-origin', headers: {}}, options);
     init.headers = Object.assign({'Accept': 'application/json', 'X-Anpr-Client': 'ui'}, options.headers || {});
     if (options.json !== undefined) {
@@ -14,18 +18,21 @@ const Hub = {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(options.json);
     }
-    const r = await fetch(path, init);
-    if (r.status === 401) {
-      window.location.assign('/login?expired');
-      throw new Error('session ended');
-    }
-    const type = r.headers.get('Content-Type') || '';
-    const body = type.includes('json') ? await r.json() : await r.text();
-    if (!r.ok) {
-      const text = body && (body.detail || body.error || body.message) || ('HTTP ' + r.status);
-      throw new Error(typeof text === 'string' ? text : JSON.stringify(text));
-    }
-    return body;
+    delete init.json;
+    return fetch(path, init).then(r => {
+      if (r.status === 401) {
+        window.location.assign('/login?expired');
+        throw new Error('session ended');
+      }
+      const type = r.headers.get('Content-Type') || '';
+      return (type.includes('json') ? r.json() : r.text()).then(body => {
+        if (!r.ok) {
+          const text = body && (body.detail || body.error || body.message) || ('HTTP ' + r.status);
+          throw new Error(typeof text === 'string' ? text : JSON.stringify(text));
+        }
+        return body;
+      });
+    });
   },
 
   /** An element with text content only (never innerHTML: values from reads are data, not markup). */
@@ -49,16 +56,18 @@ const Hub = {
   },
 };
 
-Hub.ready = (async () => {
+Hub.ready = (() => {
   const csrf = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN='));
   if (csrf) document.getElementById('csrf').value = decodeURIComponent(csrf.substring(11));
-  Hub.me = await Hub.api('/api/v1/me');
-  document.getElementById('who').textContent = Hub.me.name;
-  const nav = document.getElementById('parts');
-  for (const part of document.querySelectorAll('main > section')) {
-    const allowed = part.dataset.roles.split(' ').some(r => Hub.has(r));
-    part.hidden = !allowed;
-    if (allowed) nav.append(Hub.el('a', {href: '#' + part.id, text: part.dataset.title}));
-  }
-  return Hub.me;
+  return Hub.api('/api/v1/me').then(me => {
+    Hub.me = me;
+    document.getElementById('who').textContent = Hub.me.name;
+    const nav = document.getElementById('parts');
+    for (const part of document.querySelectorAll('main > section')) {
+      const allowed = part.dataset.roles.split(' ').some(r => Hub.has(r));
+      part.hidden = !allowed;
+      if (allowed) nav.append(Hub.el('a', {href: '#' + part.id, text: part.dataset.title}));
+    }
+    return Hub.me;
+  });
 })();

@@ -72,6 +72,12 @@ class SearchApi {
         this.clock = clock;
     }
 
+    /** The purpose codes a search may give (the force's list; no personal data, not audited). */
+    @GetMapping("/purposes")
+    List<String> purposes() {
+        return access.purposes();
+    }
+
     @GetMapping("/search")
     Map<String, Object> searchGet(@ModelAttribute SearchRequest request) {
         return search(request);
