@@ -375,6 +375,15 @@ class ReadSearchIT extends HubIT {
         assertThat(postAs("investigator", "/api/v1/reads/search", q).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void theStoreIndexesTheSameLookAlikesAsJavaAndHasTheTrigramIndex() {
+        String all = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        assertThat(jdbc.queryForObject("select " + Confusions.sql("?::text"), String.class, all)).isEqualTo(Confusions.canonical(all));
+        // the embedded store ships pg_trgm and the hub creates it at start: wildcards anywhere in the plate are indexed
+        assertThat(jdbc.queryForList("select indexname from pg_indexes where tablename = 'nas_read'", String.class))
+                .contains("nas_read_vrm", "nas_read_vrm_fuzzy", "nas_read_camera", "nas_read_vrm_fuzzy_trgm");
+    }
+
     static Map<String, byte[]> unzip(byte[] zip) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
