@@ -45,6 +45,15 @@ public final class Wildcards {
         return n;
     }
 
+    /** How many known characters the pattern starts with (before its first wildcard). */
+    public static int prefix(String pattern) {
+        int n = 0;
+        while (n < pattern.length() && pattern.charAt(n) != '*' && pattern.charAt(n) != '?') {
+            n++;
+        }
+        return n;
+    }
+
     /** Whether the last '%' of the pattern so far is an escaped literal. */
     private static boolean escaped(StringBuilder b) {
         int slashes = 0;

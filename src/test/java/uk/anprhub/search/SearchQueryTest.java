@@ -70,5 +70,8 @@ class SearchQueryTest {
         SearchQuery wild = new SearchQuery("AB1?C*", false, exact.from(), exact.to(), List.of(), null, null, 50, null);
         assertThat(ReadFilter.of(wild).where()).contains(Confusions.sql("r.vrm") + " like ? escape '\\'", "r.vrm like ? escape '\\'");
         assertThat(ReadFilter.of(wild).params()).contains("A81_C%", "AB1_C%");
+        // a known prefix shorter than 3: ILIKE, which only the trigram index serves (no btree range over every "AB...")
+        SearchQuery shortPrefix = new SearchQuery("AB?2CDE", false, exact.from(), exact.to(), List.of(), null, null, 50, null);
+        assertThat(ReadFilter.of(shortPrefix).where()).contains(Confusions.sql("r.vrm") + " ilike ? escape '\\'", "r.vrm ilike ? escape '\\'");
     }
 }

@@ -31,5 +31,8 @@ class WildcardsTest {
         assertThat(Wildcards.literals("*?*")).isZero();
         assertThat(Wildcards.isPattern("AB12CDE")).isFalse();
         assertThat(Wildcards.isPattern("AB1?CDE")).isTrue();
+        assertThat(Wildcards.prefix("AB1?CDE")).isEqualTo(3);
+        assertThat(Wildcards.prefix("*12")).isZero();
+        assertThat(Wildcards.prefix("AB12CDE")).isEqualTo(7);
     }
 }
