@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark report (docs/performance.md): bench/run.sh short   — a quick check, under two minutes
 #                                            bench/run.sh full    — the figures of the docs (~20 minutes)
+#                                            bench/run.sh search  — the search benchmark (SearchBench; ROWS, QUERIES,
+#                                                                   INGEST_RATE; 10 M rows: ~30 minutes on 2 cores)
 # On this one machine it starts PostgreSQL (embedded, or the one in ANPR_DB_URL/ANPR_DB_USER/ANPR_DB_PASSWORD), the
 # NAS simulator and the hub as separate processes, drives the hub with camera-sim over HTTP, TCP and FTP, measures a
 # delivery drain, an outage with recovery, a PostgreSQL COPY and a plain per-message Camel route, and writes
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-short}"
 OUT="${BENCH_OUT:-target/bench}"
-case "$MODE" in short|full|alerts) ;; *) echo "usage: bench/run.sh short|full|alerts" >&2; exit 64 ;; esac
+case "$MODE" in short|full|alerts|search) ;; *) echo "usage: bench/run.sh short|full|alerts|search" >&2; exit 64 ;; esac
 if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
 # offline first (the usual case here); online only if something is missing from the local repository
 build() { "${MVN[@]}" -B -q -o "$@" > /dev/null || "${MVN[@]}" -B -q "$@" > /dev/null; }
@@ -21,6 +23,9 @@ build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=targ
 mkdir -p "$OUT"
 if [[ "$MODE" == alerts ]]; then
   exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.AlertBench "$OUT"
+fi
+if [[ "$MODE" == search ]]; then
+  exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.search.SearchBench "$OUT"
 fi
 if [[ "$MODE" == full ]]; then
   BENCH_SKIP_BUILD=1 bench/jmh.sh -wi 5 -i 5   # longer than jmh.sh's defaults: steadier figures for the report

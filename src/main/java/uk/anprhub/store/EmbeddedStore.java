@@ -181,6 +181,8 @@ final class EmbeddedStore implements AutoCloseable {
                     union all
                     select format('alter routine %s owner to %I', p.oid::regprocedure, $1) from pg_proc p
                      where p.pronamespace = 'public'::regnamespace and p.proowner <> $1::regrole
+                       and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass
+                                       and d.objid = p.oid and d.deptype = 'e')
                     """.replace("$1", "'" + APP_ROLE + "'"))) {
                 while (rs.next()) {
                     alters.add(rs.getString(1));
@@ -192,6 +194,8 @@ final class EmbeddedStore implements AutoCloseable {
             if (!alters.isEmpty()) {
                 log.info("Embedded store: {} objects of the old superuser-owned schema handed to role '{}'", alters.size(), APP_ROLE);
             }
+            // trigram index of wildcard plate search (V5__search.sql); creating an extension needs more than the app role has
+            s.execute("create extension if not exists pg_trgm");
         }
     }
 

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * Headless Chromium driven over the DevTools protocol (JDK WebSocket + Jackson): one page, commands by id, every
  * event kept for assertions. Enough to log in, click, read the DOM and take screenshots — no WebDriver needed.
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable { // public: each part of /ui/ has its own *BrowserIT
 
     static final Path BINARY = Path.of("/usr/bin/chromium");
     private static final Pattern DEVTOOLS = Pattern.compile("DevTools listening on (ws://\\S+)");
@@ -49,7 +49,7 @@ final class Chromium implements AutoCloseable {
     final List<JsonNode> events = new CopyOnWriteArrayList<>();
 
     /** Chromium on the PATH (or at /usr/bin/chromium), else null. */
-    static Path find() {
+    public static Path find() {
         if (Files.isExecutable(BINARY)) {
             return BINARY;
         }
@@ -64,7 +64,7 @@ final class Chromium implements AutoCloseable {
         return null;
     }
 
-    Chromium(Path binary, int width, int height) throws Exception {
+    public Chromium(Path binary, int width, int height) throws Exception {
         profile = Files.createTempDirectory("anpr-chromium");
         process = new ProcessBuilder(binary.toString(), "--headless=new", "--remote-debugging-port=0",
                 "--user-data-dir=" + profile, "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -121,7 +121,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Sends a command and waits for its result; a protocol error is an exception. */
-    JsonNode send(String method, ObjectNode params) throws Exception {
+    public JsonNode send(String method, ObjectNode params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
@@ -137,16 +137,16 @@ final class Chromium implements AutoCloseable {
         return r.path("result");
     }
 
-    ObjectNode params() {
+    public ObjectNode params() {
         return JSON.createObjectNode();
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         send("Page.navigate", params().put("url", url));
     }
 
     /** The value of a JavaScript expression in the page (promises awaited). */
-    JsonNode eval(String expression) throws Exception {
+    public JsonNode eval(String expression) throws Exception {
         JsonNode r = send("Runtime.evaluate", params().put("expression", expression).put("returnByValue", true).put("awaitPromise", true));
         if (r.has("exceptionDetails")) {
             throw new IllegalStateException(expression + " -> " + r.get("exceptionDetails"));
@@ -154,18 +154,18 @@ final class Chromium implements AutoCloseable {
         return r.path("result").path("value");
     }
 
-    String location() throws Exception {
+    public String location() throws Exception {
         return eval("location.href").asText();
     }
 
-    void screenshot(Path file) throws Exception {
+    public void screenshot(Path file) throws Exception {
         JsonNode r = send("Page.captureScreenshot", params().put("format", "png"));
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(r.path("data").asText()));
     }
 
     /** Events of one method received so far. */
-    List<JsonNode> events(String method) {
+    public List<JsonNode> events(String method) {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode e : events) {
             if (method.equals(e.path("method").asText())) {
