@@ -9,7 +9,7 @@
 -- exact plate, newest first within a time range; text_pattern_ops also serves a plate prefix (LIKE 'AB12%')
 create index nas_read_vrm on nas_read (vrm text_pattern_ops, captured_at);
 
--- fuzzy plate: the OCR-confusion canonical form, exactly uk.anprhub.search.Confusions.sql("vrm")
+-- fuzzy plate: the OCR-confusion canonical form, exactly uk.anprhub.read.Confusions.sql("vrm")
 create index nas_read_vrm_fuzzy on nas_read ((translate(vrm, 'ODQILBSZG', '000118526')) text_pattern_ops, captured_at);
 
 -- a camera's reads in a time range (camera filter, convoy analysis)

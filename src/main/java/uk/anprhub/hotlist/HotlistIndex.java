@@ -1,5 +1,6 @@
 package uk.anprhub.hotlist;
 
+import uk.anprhub.read.Confusions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The active entries of every list, in memory, immutable (a reload builds a new one): exact VRMs by hash lookup
- * on a {@link VrmKey}, the same keys of fuzzy lists under their {@link OcrClasses} key, wildcards compiled. Entries
+ * on a {@link VrmKey}, the same keys of fuzzy lists under their {@link Confusions} key, wildcards compiled. Entries
  * are parallel primitive arrays, so a million take tens of MB and load in seconds (docs/hotlists.md). Valid-from and
  * expiry are checked at match time.
  */
@@ -115,7 +116,7 @@ public final class HotlistIndex {
             }
         }
         if (fuzzy.size() > 0) {
-            long fuzzyKey = VrmKey.of(OcrClasses.canonical(vrm));
+            long fuzzyKey = VrmKey.of(Confusions.canonical(vrm));
             if (fuzzyKey != VrmKey.NONE) {
                 for (int e = fuzzy.first(fuzzyKey); e >= 0; e = fuzzy.next(e)) {
                     out = add(out, e, FUZZY, nowMillis);
@@ -195,7 +196,7 @@ public final class HotlistIndex {
                 wildcards.add(new Wildcard(Wildcards.compile(vrm), i));
             } else {
                 keys[i] = VrmKey.of(vrm);
-                fuzzyKeys[i] = lists.get(li).fuzzy() ? VrmKey.of(OcrClasses.canonical(vrm)) : VrmKey.NONE;
+                fuzzyKeys[i] = lists.get(li).fuzzy() ? VrmKey.of(Confusions.canonical(vrm)) : VrmKey.NONE;
             }
             return this;
         }

@@ -1,5 +1,6 @@
 package uk.anprhub.hotlist;
 
+import uk.anprhub.read.Confusions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -92,6 +93,6 @@ class HotlistIndexTest {
 
     @Test
     void ocrClassesMapEachConfusionToOneKey() {
-        assertThat(OcrClasses.canonical("0ODQ1IL8B5S2Z6GA")).isEqualTo("000011188552266A");
+        assertThat(Confusions.canonical("0ODQ1IL8B5S2Z6GA")).isEqualTo("000011188552266A");
     }
 }

@@ -1,10 +1,10 @@
 package uk.anprhub.bench.search;
 
+import uk.anprhub.read.Confusions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.anprhub.bench.BenchHome;
-import uk.anprhub.search.Confusions;
 import uk.anprhub.search.ReadFilter;
 import uk.anprhub.search.SearchQuery;
 import uk.anprhub.store.FileImageStore;

@@ -1,4 +1,4 @@
-package uk.anprhub.search;
+package uk.anprhub.read;
 
 import java.util.List;
 
