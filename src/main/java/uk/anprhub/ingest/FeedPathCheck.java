@@ -2,7 +2,9 @@ package uk.anprhub.ingest;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.context.ApplicationListener;
+import uk.anprhub.cli.StartupProblem;
 
 import java.util.List;
 
@@ -11,20 +13,22 @@ import java.util.List;
  * route would sit behind the console's login and CSRF chain and miss the ingest filter's limits, and cameras would
  * get 401/403 with nobody told why.
  */
-class FeedPathCheck implements CamelContextConfiguration {
+class FeedPathCheck implements ApplicationListener<ApplicationStartedEvent> {
 
-    @Override
-    public void beforeApplicationStart(CamelContext camelContext) {
-        // routes are not all added yet
+    private final CamelContext camelContext;
+
+    FeedPathCheck(CamelContext camelContext) {
+        this.camelContext = camelContext;
     }
 
+    /** After the routes started, before the hub says it is ready; an exception here stops the start (Camel's own hooks only log it). */
     @Override
-    public void afterApplicationStart(CamelContext camelContext) {
+    public void onApplicationEvent(ApplicationStartedEvent event) {
         List<String> undeclared = undeclared(camelContext.getEndpoints().stream()
                 .filter(PlatformHttpEndpoint.class::isInstance).map(e -> ((PlatformHttpEndpoint) e).getPath()).toList());
         if (!undeclared.isEmpty()) {
-            throw new IllegalStateException("HTTP route path(s) " + undeclared + " are not declared feed paths: cameras"
-                    + " may post only to /ingest/{feedId} or a path added to uk.anprhub.ingest.FeedPaths.FIXED");
+            throw new StartupProblem("HTTP route path(s) " + undeclared + " are not declared feed paths", "routes/*.camel.yaml",
+                    "cameras post to /ingest/{feedId}; a legacy path must be added to uk.anprhub.ingest.FeedPaths.FIXED");
         }
     }
 

@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class IngestConfiguration {
 
     @Bean
-    FeedPathCheck feedPathCheck() {
-        return new FeedPathCheck();
+    FeedPathCheck feedPathCheck(org.apache.camel.CamelContext camel) {
+        return new FeedPathCheck(camel);
     }
 
     @Bean
