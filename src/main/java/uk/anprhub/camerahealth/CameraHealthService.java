@@ -119,7 +119,7 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
             if ("poor".equals(c.to())) {
                 log.warn("Camera {} poor reads: too many unreadable or low-confidence plates in its last reads", c.cameraId());
             } else {
-                log.info("Camera {} reads readable again", c.cameraId());
+                log.info("Camera {} share of poor reads back within the limit", c.cameraId());
             }
         } else if ("rate".equals(c.kind())) {
             if ("quiet".equals(c.to())) {
