@@ -17,12 +17,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per camera, in memory: the last read, a learned normal gap between reads, the clock drift and back-dated bursts;
- * {@link #evaluate} turns them into states and reports what changed. No Spring, no database: tested with a fixed clock.
+ * Per camera, in memory: the last read, a learned normal gap between reads, the clock drift, back-dated bursts, the
+ * share of poor reads ({@link ReadQuality}) and the read rate against its hour-of-week baseline ({@link HourOfWeekRate});
+ * {@link #evaluate} turns them into states and flags and reports what changed. No Spring, no database: tested with a fixed clock.
  */
 final class CameraHealth {
 
-    /** A state change ({@code state}: ok/silent/never-seen) or a drift flag change ({@code drift}: drifting/ok). */
+    /**
+     * A state change ({@code state}: ok/silent/never-seen) or a flag change: {@code drift} (ok/drifting),
+     * {@code quality} (ok/poor), {@code rate} (ok/quiet).
+     */
     record Change(String cameraId, String kind, String from, String to, Duration silentFor, Double driftSeconds) {
     }
 
@@ -39,12 +43,12 @@ final class CameraHealth {
     void registered(Collection<String> cameraIds) {
         Set<String> ids = new HashSet<>(cameraIds);
         cameras.keySet().retainAll(ids);
-        ids.forEach(id -> cameras.computeIfAbsent(id, k -> new Tracker()));
+        ids.forEach(id -> cameras.computeIfAbsent(id, k -> new Tracker(clock.instant())));
     }
 
     /** At start, from the store: the camera's last read (no gap learned from it). */
     void seed(String cameraId, Instant received, Instant captured) {
-        Tracker t = cameras.computeIfAbsent(cameraId, k -> new Tracker());
+        Tracker t = cameras.computeIfAbsent(cameraId, k -> new Tracker(clock.instant()));
         synchronized (t) {
             if (t.lastReceived == null || received.isAfter(t.lastReceived)) {
                 t.lastReceived = received;
@@ -56,9 +60,12 @@ final class CameraHealth {
 
     void record(List<Committed> reads) {
         for (Committed r : reads) {
-            Tracker t = cameras.computeIfAbsent(r.cameraId(), k -> new Tracker());
+            Tracker t = cameras.computeIfAbsent(r.cameraId(), k -> new Tracker(clock.instant()));
             synchronized (t) {
                 t.record(r.capturedAt(), r.receivedAt());
+                t.quality.add(r.vrmBestGuess(),
+                        r.confidencePct() != null && r.confidencePct() < props.lowConfidence());
+                t.rate.add(r.receivedAt());
             }
         }
     }
@@ -83,6 +90,18 @@ final class CameraHealth {
                 if (drifting != t.drifting) {
                     changes.add(new Change(id, "drift", t.drifting ? "drifting" : "ok", drifting ? "drifting" : "ok", null, drift));
                     t.drifting = drifting;
+                }
+                Double share = t.quality.poorShare();
+                boolean poor = t.quality.reads() >= props.qualityMinReads() && share > props.poorShare();
+                if (poor != t.poorReads) {
+                    changes.add(new Change(id, "quality", t.poorReads ? "poor" : "ok", poor ? "poor" : "ok", null, null));
+                    t.poorReads = poor;
+                }
+                t.verdict = t.rate.judge(now);
+                boolean low = t.verdict.quiet() && CameraStatus.OK.equals(state); // silent is its own state
+                if (low != t.quiet) {
+                    changes.add(new Change(id, "rate", t.quiet ? "quiet" : "ok", low ? "quiet" : "ok", null, null));
+                    t.quiet = low;
                 }
             }
         });
@@ -109,6 +128,14 @@ final class CameraHealth {
         return cameras.values().stream().filter(t -> t.drifting).count();
     }
 
+    long poorReads() {
+        return cameras.values().stream().filter(t -> t.poorReads).count();
+    }
+
+    long quiet() {
+        return cameras.values().stream().filter(t -> t.quiet).count();
+    }
+
     /** Mutable state of one camera; guarded by its own monitor. */
     private final class Tracker {
         Instant lastReceived;
@@ -122,6 +149,15 @@ final class CameraHealth {
         long backdated;
         long bursts;
         Instant lastBackdated;
+        final ReadQuality quality = new ReadQuality(props.qualityWindow());
+        final HourOfWeekRate rate;
+        volatile boolean poorReads;
+        volatile boolean quiet;
+        HourOfWeekRate.Verdict verdict = new HourOfWeekRate.Verdict(0, null, false);
+
+        Tracker(Instant followedFrom) {
+            this.rate = new HourOfWeekRate(props, followedFrom);
+        }
 
         void record(Instant captured, Instant received) {
             Duration late = Duration.between(captured, received);
@@ -183,7 +219,10 @@ final class CameraHealth {
             return new CameraStatus(id, state, lastReceived, lastCaptured,
                     CameraStatus.SILENT.equals(state) && silentFor != null ? silentFor.toSeconds() : null,
                     normalGapMillis == null ? null : Math.round(normalGapMillis) / 1000.0, bound().toSeconds(),
-                    drift, drifting, backdated, bursts);
+                    drift, drifting, backdated, bursts,
+                    quality.reads(), quality.unreadable(), quality.lowConfidence(),
+                    quality.poorShare() == null ? null : Math.round(quality.poorShare() * 1000) / 1000.0, poorReads,
+                    verdict.reads(), verdict.expected() == null ? null : Math.round(verdict.expected() * 10) / 10.0, quiet);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 @RestController
 class CameraHealthApi {
 
-    record Answer(Instant at, long silent, long drifting, List<CameraStatus> cameras) {
+    record Answer(Instant at, long silent, long drifting, long poorReads, long quiet, List<CameraStatus> cameras) {
     }
 
     private final CameraHealthService service;
@@ -24,6 +24,7 @@ class CameraHealthApi {
 
     @GetMapping("/api/v1/cameras/health")
     Answer health() {
-        return new Answer(clock.instant(), service.silent(), service.drifting(), service.statuses());
+        return new Answer(clock.instant(), service.silent(), service.drifting(), service.poorReads(), service.quiet(),
+                service.statuses());
     }
 }

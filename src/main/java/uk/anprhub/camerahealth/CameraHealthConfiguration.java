@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * Camera health (docs/camera-health.md): fed by the store's commit listener hook; exposes the API, the metrics
- * {@code anpr_camera_silent}, {@code anpr_camera_drifting}, {@code anpr_camera_state{camera}} and health component
+ * {@code anpr_camera_silent}, {@code anpr_camera_drifting}, {@code anpr_camera_poor_reads}, {@code anpr_camera_quiet},
+ * {@code anpr_camera_state{camera}} and health component
  * {@code cameras} (DEGRADED while a camera is silent; never in the readiness group).
  */
 @Configuration(proxyBeanMethods = false)
@@ -40,6 +41,12 @@ class CameraHealthConfiguration {
                 .register(meters);
         Gauge.builder("anpr_camera_drifting", service, CameraHealthService::drifting)
                 .description("registered cameras whose clock drift (median received - captured) is beyond the limit now")
+                .register(meters);
+        Gauge.builder("anpr_camera_poor_reads", service, CameraHealthService::poorReads)
+                .description("registered cameras with too many unreadable or low-confidence reads among their last reads")
+                .register(meters);
+        Gauge.builder("anpr_camera_quiet", service, CameraHealthService::quiet)
+                .description("registered cameras far below their hour-of-week read-rate baseline now (not silent)")
                 .register(meters);
         registerStateGauge(service, meters);
         writer.addListener(service); // first: a read committed while the store is asked is not missed
@@ -75,6 +82,7 @@ class CameraHealthConfiguration {
                     .map(CameraStatus::cameraId).limit(50).toList();
             Health.Builder b = silent.isEmpty() ? Health.up() : Health.status(DEGRADED);
             return b.withDetail("silent", service.silent()).withDetail("drifting", service.drifting())
+                    .withDetail("poorReads", service.poorReads()).withDetail("quiet", service.quiet())
                     .withDetail("silentCameras", silent).build();
         };
     }

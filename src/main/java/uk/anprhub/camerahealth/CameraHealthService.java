@@ -115,7 +115,19 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
     /** One line per change: camera id, state, how long silent; never a plate. */
     private static void log(CameraHealth.Change c) {
         String seconds = c.silentFor() == null ? "?" : String.valueOf(c.silentFor().toSeconds());
-        if ("drift".equals(c.kind())) {
+        if ("quality".equals(c.kind())) {
+            if ("poor".equals(c.to())) {
+                log.warn("Camera {} poor reads: too many unreadable or low-confidence plates in its last reads", c.cameraId());
+            } else {
+                log.info("Camera {} share of poor reads back within the limit", c.cameraId());
+            }
+        } else if ("rate".equals(c.kind())) {
+            if ("quiet".equals(c.to())) {
+                log.warn("Camera {} quiet: far fewer reads in the last hour than its baseline for this hour of the week", c.cameraId());
+            } else {
+                log.info("Camera {} read rate back to its baseline", c.cameraId());
+            }
+        } else if ("drift".equals(c.kind())) {
             if ("drifting".equals(c.to())) {
                 log.warn("Camera {} clock drift {} s (median of received - captured): flagged", c.cameraId(), c.driftSeconds());
             } else {
@@ -140,6 +152,14 @@ final class CameraHealthService implements CommitListener, AutoCloseable {
 
     long drifting() {
         return health.drifting();
+    }
+
+    long poorReads() {
+        return health.poorReads();
+    }
+
+    long quiet() {
+        return health.quiet();
     }
 
     @Override

@@ -15,10 +15,20 @@ import java.time.Instant;
  * @param drifting            drift beyond the limit
  * @param backdatedReads      reads received long after their capture (edge buffer emptying), since start
  * @param backdatedBursts     bursts of such reads, since start
+ * @param qualityReads        reads in the quality window (the camera's last {@code quality-window} reads)
+ * @param unreadableReads     of those, reads whose plate had characters the camera could not read (vrm-best-guess)
+ * @param lowConfidenceReads  of those, reads below {@code low-confidence}
+ * @param poorReadShare       share of those that are unreadable or low-confidence (null: no read yet)
+ * @param poorReads           flagged: at least {@code quality-min-reads} reads and the share above {@code poor-share}
+ * @param readsLastHour       reads received in the last 60 minutes
+ * @param expectedLastHour    what the hour-of-week baseline expects for those minutes (null: not judged yet)
+ * @param quiet               flagged: far below that baseline while not silent
  */
 public record CameraStatus(String cameraId, String state, Instant lastReadAt, Instant lastCaptureAt,
                            Long silentForSeconds, Double normalGapSeconds, long silentAfterSeconds,
-                           Double driftSeconds, boolean drifting, long backdatedReads, long backdatedBursts) {
+                           Double driftSeconds, boolean drifting, long backdatedReads, long backdatedBursts,
+                           int qualityReads, int unreadableReads, int lowConfidenceReads, Double poorReadShare,
+                           boolean poorReads, long readsLastHour, Double expectedLastHour, boolean quiet) {
 
     public static final String OK = "ok";
     public static final String SILENT = "silent";

@@ -298,7 +298,8 @@ public final class ReadWriter implements AutoCloseable {
                         if (stored) {
                             NasRead read = p.reads.get(j).read();
                             committed.add(new CommitListener.Committed(read.cameraId(), read.captureTimeUtc(),
-                                    read.receivedTimeUtc(), id, read.vrm(), committedAt));
+                                    read.receivedTimeUtc(), id, read.vrm(), committedAt, read.confidencePct(),
+                                    read.flags() != null && read.flags().contains("vrm-best-guess")));
                         }
                     }
                     out.add(new Stored(mine));

@@ -43,6 +43,8 @@ import static org.awaitility.Awaitility.await;
         "anpr.camera-health.factor=3",
         "anpr.camera-health.drift-window=5",
         "anpr.camera-health.evaluate-every=200ms",
+        "anpr.camera-health.quality-window=20",
+        "anpr.camera-health.quality-min-reads=10",
         "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
@@ -54,6 +56,7 @@ class CameraHealthIT {
     static final String STOPS = "CAM-HEALTH-STOPS";
     static final String DRIFTS = "CAM-HEALTH-DRIFTS";
     static final String IDLE = "CAM-HEALTH-IDLE";
+    static final String POOR = "CAM-HEALTH-POOR";
     static final Path DATA;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -63,7 +66,7 @@ class CameraHealthIT {
             DATA = Files.createTempDirectory("anpr-camera-health-it");
             Path cameras = Files.createDirectories(DATA.resolve("cameras"));
             StringBuilder yaml = new StringBuilder("cameras:\n");
-            for (String id : new String[]{STOPS, DRIFTS, IDLE}) {
+            for (String id : new String[]{STOPS, DRIFTS, IDLE, POOR}) {
                 yaml.append("  - { cameraId: ").append(id).append(", sourceId: MPS-DEMO, feedId: MPS, vendor: nas, timeZone: Europe/London }\n");
             }
             Files.writeString(cameras.resolve("health.yaml"), yaml);
@@ -150,7 +153,7 @@ class CameraHealthIT {
         assertThat(ops.statusCode()).isEqualTo(200);
         assertThat(ops.body()).doesNotContain("CH1");
         JsonNode answer = JSON.readTree(ops.body());
-        assertThat(answer.get("cameras")).extracting(n -> n.get("cameraId").asText()).containsExactly(DRIFTS, IDLE, STOPS);
+        assertThat(answer.get("cameras")).extracting(n -> n.get("cameraId").asText()).containsExactly(DRIFTS, IDLE, POOR, STOPS);
     }
 
     @Test
@@ -170,13 +173,48 @@ class CameraHealthIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void aCameraSendingLowConfidenceReadsIsFlaggedPoorOnceItHasEnoughReads() throws Exception {
+        assertThat(metric("anpr_camera_poor_reads")).isEqualTo(0);
+        for (int i = 0; i < 9; i++) { // 4 of 9 below low-confidence (60): 44 %, but fewer than quality-min-reads (10)
+            send(POOR, Instant.now(), i < 4 ? 40 : 90);
+        }
+        await(POOR + " 9 reads").atMost(Duration.ofSeconds(20)).until(() -> camera(POOR).get("qualityReads").asInt() == 9);
+        Thread.sleep(1000); // several evaluations
+        assertThat(camera(POOR).get("poorReads").asBoolean()).as("9 reads: not judged").isFalse();
+
+        send(POOR, Instant.now(), 40); // 10 reads, 5 low: 50 % > 30 %
+        await(POOR + " poor").atMost(Duration.ofSeconds(20)).until(() -> camera(POOR).get("poorReads").asBoolean());
+        JsonNode c = camera(POOR);
+        assertThat(c.get("lowConfidenceReads").asInt()).isEqualTo(5);
+        assertThat(c.get("poorReadShare").asDouble()).isEqualTo(0.5);
+        assertThat(c.get("state").asText()).as("a flag beside the state").isIn("ok", "silent");
+        assertThat(metric("anpr_camera_poor_reads")).isEqualTo(1);
+        assertThat(JSON.readTree(asOps("/api/v1/cameras/health").body()).get("poorReads").asLong()).isEqualTo(1);
+        assertThat(JSON.readTree(asOps("/actuator/health").body()).at("/components/cameras/details/poorReads").asLong())
+                .isEqualTo(1);
+        assertThat(camera(STOPS).get("poorReads").asBoolean()).isFalse();
+        assertThat(metric("anpr_camera_quiet")).as("no baseline learned in a test: never judged").isEqualTo(0);
+
+        for (int i = 0; i < 10; i++) { // good reads push the low ones out of the last 20: 5 of 20 = 25 %
+            send(POOR, Instant.now(), 90);
+        }
+        await(POOR + " ok").atMost(Duration.ofSeconds(20)).until(() -> !camera(POOR).get("poorReads").asBoolean());
+        assertThat(metric("anpr_camera_poor_reads")).isEqualTo(0);
+    }
+
     // --- helpers -------------------------------------------------------------------------------------------------
 
     void send(String camera, Instant captured) throws Exception {
+        send(camera, captured, 90);
+    }
+
+    void send(String camera, Instant captured, int confidence) throws Exception {
         String plate = "CH1 " + (char) ('A' + (int) (Math.random() * 26)) + (int) (Math.random() * 1000);
         String read = """
-                {"vrm":"%s","captureTimeUtc":"%s","cameraId":"%s","confidencePct":90,"direction":"TOWARDS","countryCode":"GBR"}"""
-                .formatted(plate, captured.truncatedTo(ChronoUnit.MILLIS), camera);
+                {"vrm":"%s","captureTimeUtc":"%s","cameraId":"%s","confidencePct":%d,"direction":"TOWARDS","countryCode":"GBR"}"""
+                .formatted(plate, captured.truncatedTo(ChronoUnit.MILLIS), camera, confidence);
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri("/ingest/nas-json")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(read)).build(),
                 HttpResponse.BodyHandlers.ofString());

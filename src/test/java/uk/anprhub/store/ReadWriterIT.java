@@ -95,6 +95,19 @@ class ReadWriterIT {
             assertThat(c.committedAt()).isNotNull();
             assertThat(c.toString()).doesNotContain(r.read().vrm());
             assertThat(told.poll(500, TimeUnit.MILLISECONDS)).as("a duplicate is not passed on").isNull();
+            assertThat(c.confidencePct()).isNull();
+            assertThat(c.vrmBestGuess()).isFalse();
+
+            // camera health's share of poor reads: the read's confidence and whether it is the vendor's best guess
+            NasRead q = read("rw-listen-q-" + System.nanoTime(), null).read();
+            NasRead poor = new NasRead(null, q.idempotencyKey(), q.vrm(), q.vrm() + "?", q.captureTimeUtc(), q.captureTimeRaw(),
+                    q.timeSource(), q.receivedTimeUtc(), q.feedId(), q.sourceId(), q.cameraId(), null, null, null, null, null,
+                    42, null, null, null, null, null, null, null, null, q.ingest(), List.of("vrm-best-guess"));
+            assertThat(writer.submit(message(), List.of(new Normalised(poor, null, null))).get(10, TimeUnit.SECONDS).stored())
+                    .isEqualTo(1);
+            CommitListener.Committed p = told.poll(10, TimeUnit.SECONDS);
+            assertThat(p.confidencePct()).isEqualTo(42);
+            assertThat(p.vrmBestGuess()).isTrue();
         }
     }
 
