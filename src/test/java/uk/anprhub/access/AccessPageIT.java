@@ -100,8 +100,9 @@ class AccessPageIT extends AccessHub {
             HtmlSelect purpose = (HtmlSelect) ui.getElementById("national-purpose");
             purpose.setSelectedAttribute("crime-investigation", true);
             ui.getElementById("national-go").click();
+            // the matcher form: a timeout says what the page showed instead
             await("NAS results on the page").atMost(Duration.ofSeconds(30)).until(() ->
-                    ui.getElementById("national-status").getTextContent().startsWith("1 result"));
+                    ui.getElementById("national-status").getTextContent(), org.hamcrest.Matchers.startsWith("1 result"));
             assertThat(ui.querySelector("#national-table tr.national-row").getTextContent()).contains(vrm, "NAT-CAM-7", readId);
 
             // without a purpose the hub refuses, and the page says which field is missing

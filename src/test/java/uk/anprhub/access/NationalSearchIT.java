@@ -179,9 +179,14 @@ class NationalSearchIT extends AccessHub {
     @Test
     void nasRefusingTheForcesCredentialsIsABadGatewayNotTheInvestigatorsFault() throws Exception {
         NAS.searchCredentials("force-01", "rotated-yesterday");
-        HttpResponse<String> r = postJson("investigator", "/api/v1/national/search", search(vrm, Instant.now().minus(Duration.ofDays(2)), "CASE-N5"));
-        assertThat(r.statusCode()).isEqualTo(502);
-        assertThat(json(r).get("detail").asText()).contains("credentials");
+        try {
+            HttpResponse<String> r = postJson("investigator", "/api/v1/national/search", search(vrm, Instant.now().minus(Duration.ofDays(2)), "CASE-N5"));
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(json(r).get("detail").asText()).contains("credentials");
+        } finally {
+            // the simulator is shared by every test of AccessHub (AccessPageIT searches through it afterwards)
+            NAS.searchCredentials("force-01", "force-search-secret");
+        }
     }
 
     private static boolean refused(int port) {
