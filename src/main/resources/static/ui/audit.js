@@ -4,14 +4,9 @@
 
 (() => {
   const section = document.getElementById('audit');
-  const pad = n => (n < 10 ? '0' : '') + n;
-  // <input type=datetime-local> speaks local time without a zone; the API speaks ISO-8601 instants
-  const local = d => d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
-  const instant = v => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
-    return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]).toISOString() : '';
-  };
-  const field = (label, input) => Hub.el('label', {}, label + ' ', input);
+  const local = Hub.localTime;
+  const instant = Hub.instant;
+  const field = Hub.field;
   const clear = e => { while (e.firstChild) e.removeChild(e.firstChild); };
   const cells = (tag, values, attrs) => {
     const tr = Hub.el('tr', attrs || {});

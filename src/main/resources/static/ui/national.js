@@ -5,13 +5,9 @@
 
 (() => {
   const section = document.getElementById('national');
-  const pad = n => (n < 10 ? '0' : '') + n;
-  const local = d => d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
-  const instant = v => {
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
-    return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]).toISOString() : null;
-  };
-  const field = (label, input) => Hub.el('label', {}, label + ' ', input);
+  const local = Hub.localTime;
+  const instant = Hub.instant;
+  const field = Hub.field;
   const clear = e => { while (e.firstChild) e.removeChild(e.firstChild); };
   const cells = (tag, values, attrs) => {
     const tr = Hub.el('tr', attrs || {});

@@ -50,6 +50,23 @@ const Hub = {
     n.hidden = !text;
   },
 
+  /** A Date as an <input type=datetime-local> value (local time, no zone). */
+  localTime(d) {
+    const pad = n => (n < 10 ? '0' : '') + n;
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+  },
+
+  /** A datetime-local value as the ISO-8601 instant the API speaks; null when empty or malformed. */
+  instant(v) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(v || '');
+    return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]).toISOString() : null;
+  },
+
+  /** A labelled form control. */
+  field(label, input) {
+    return Hub.el('label', {}, label + ' ', input);
+  },
+
   has(role) {
     return !!this.me && this.me.roles.includes(role);
   },
