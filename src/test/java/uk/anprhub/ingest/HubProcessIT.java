@@ -136,8 +136,9 @@ class HubProcessIT {
         Files.writeString(cams.resolve("broken.yaml"), "cameras:\n  - cameraId: [oops\n");
         Process badCameras = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.cameras.location=" + cams),
                 Map.of("ANPR_DATA_DIR", dir.resolve("d1").toString()), dir.resolve("cameras.log"));
+        // ANPR_DEMO=false: what a production install says; without it the launcher picks demo mode on a checkout
         Process noRegistry = launch(List.of("run", "--server.port=" + FreePorts.next()),
-                Map.of("ANPR_DATA_DIR", dir.resolve("d3").toString()), dir.resolve("no-registry.log"));
+                Map.of("ANPR_DATA_DIR", dir.resolve("d3").toString(), "ANPR_DEMO", "false"), dir.resolve("no-registry.log"));
         Process badDb = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.db.start-timeout=3s", DEMO_CAMERAS),
                 Map.of("ANPR_DATA_DIR", dir.resolve("d2").toString(), "ANPR_DB_URL", "jdbc:postgresql://localhost:" + FreePorts.next() + "/anpr",
                         "ANPR_DB_PASSWORD", "not-in-the-log"), dir.resolve("db.log"));
