@@ -8,12 +8,8 @@
   const local = Hub.localTime;
   const instant = Hub.instant;
   const field = Hub.field;
-  const clear = e => { while (e.firstChild) e.removeChild(e.firstChild); };
-  const cells = (tag, values, attrs) => {
-    const tr = Hub.el('tr', attrs || {});
-    values.forEach(v => tr.append(Hub.el(tag, tag === 'th' ? {scope: 'col'} : {}, v === undefined || v === null ? '' : String(v))));
-    return tr;
-  };
+  const clear = Hub.clear;
+  const cells = Hub.row;
 
   function build(policy) {
     const now = new Date();

@@ -62,6 +62,18 @@ const Hub = {
     return m ? new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]).toISOString() : null;
   },
 
+  /** Removes every child of an element. */
+  clear(e) {
+    while (e.firstChild) e.removeChild(e.firstChild);
+  },
+
+  /** A table row of text cells ('th' cells are column headers); null or undefined shows empty. */
+  row(tag, values, attrs) {
+    const tr = Hub.el('tr', attrs || {});
+    values.forEach(v => tr.append(Hub.el(tag, tag === 'th' ? {scope: 'col'} : {}, v === undefined || v === null ? '' : String(v))));
+    return tr;
+  },
+
   /** A labelled form control. */
   field(label, input) {
     return Hub.el('label', {}, label + ' ', input);
