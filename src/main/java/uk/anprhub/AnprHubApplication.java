@@ -1,34 +1,16 @@
 package uk.anprhub;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import uk.anprhub.cli.Launcher;
+import uk.anprhub.core.HubProperties;
 
-/** The hub server. {@link Launcher} is the command-line entry; {@code run} lands here. */
+/**
+ * The hub server's Spring configuration root: component scanning starts here. The jar's entry point is
+ * {@code cli.Launcher} ({@code bin/anpr-hub <command>}); its {@code run} command starts this application.
+ */
 @SpringBootApplication
 @EnableScheduling
 @EnableConfigurationProperties(HubProperties.class)
 public class AnprHubApplication {
-
-    public static void main(String[] args) {
-        Launcher.main(args);
-    }
-
-    /**
-     * The server: waits for an external database first ({@code anpr.db.start-timeout}); start-up failures ops can fix
-     * are one line each ({@code StartupFailureReporter}). Spring's own log lines that repeat the failure's whole cause
-     * chain before that report are off by default (each can be turned back on with {@code --logging.level.X=...}).
-     */
-    public static void run(String[] args) {
-        SpringApplication app = new SpringApplication(AnprHubApplication.class);
-        app.addListeners(new uk.anprhub.cli.DatabaseWait());
-        app.setDefaultProperties(java.util.Map.of(
-                "logging.level.org.springframework.boot.web.embedded.tomcat.TomcatStarter", "OFF",
-                "logging.level.org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext", "ERROR",
-                "logging.level.org.springframework.boot.web.servlet.context.AnnotationConfigServletWebServerApplicationContext", "ERROR",
-                "logging.level.org.springframework.boot.autoconfigure.logging.ConditionEvaluationReportLogger", "WARN"));
-        app.run(args);
-    }
 }

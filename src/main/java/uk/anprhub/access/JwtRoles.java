@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * A verified token's account and roles: the roles from the configured claim, only those that are the hub's own
- * ({@code SecurityConfiguration.ROLES}) become {@code ROLE_x}; anything else the provider sends (its own groups,
+ * ({@code Roles.ALL}) become {@code ROLE_x}; anything else the provider sends (its own groups,
  * scopes) is ignored, so a token without a hub role reaches nothing.
  */
 public final class JwtRoles implements Converter<Jwt, AbstractAuthenticationToken> {

@@ -29,8 +29,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.client.RestTemplate;
-import uk.anprhub.ops.AuditLog;
-import uk.anprhub.ops.SecurityConfiguration;
+import uk.anprhub.audit.AuditLog;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +39,7 @@ import java.util.Map;
 
 /**
  * Bearer JWTs from the force's identity provider on the API ({@link OidcProperties}): present only when an issuer or
- * key set is configured. {@link SecurityConfiguration} applies the customizer to its API chain; Basic and the /ui/
+ * key set is configured. {@code ops.SecurityConfiguration} applies the customizer to its API chain; Basic and the /ui/
  * page's session keep working beside it. A refused token is audited as a failed login ({@code login.failed},
  * {@code kind: bearer}, the account the token claims and why it was refused) and answered 401 with the RFC 6750
  * challenge.
@@ -97,7 +96,7 @@ class OidcConfiguration {
     @Conditional(Enabled.class)
     Customizer<OAuth2ResourceServerConfigurer<HttpSecurity>> bearerTokens(JwtDecoder decoder, OidcProperties props, AuditLog audit) {
         JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);
-        provider.setJwtAuthenticationConverter(new JwtRoles(props, List.of(SecurityConfiguration.ROLES)));
+        provider.setJwtAuthenticationConverter(new JwtRoles(props, List.of(Roles.ALL)));
         ProviderManager manager = new ProviderManager(provider);
         AuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
         AuthenticationEntryPoint failures = (request, response, e) -> {

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import java.util.LinkedHashMap;
 import java.util.List;

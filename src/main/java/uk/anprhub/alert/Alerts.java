@@ -1,5 +1,7 @@
 package uk.anprhub.alert;
 
+import uk.anprhub.access.Roles;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -7,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import uk.anprhub.camerahealth.CameraStateChanged;
 import uk.anprhub.hotlist.HotlistIndex;
 import uk.anprhub.hotlist.Hotlists;
-import uk.anprhub.ops.SecurityConfiguration;
 
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class Alerts {
     }
 
     static boolean ops(Set<String> roles) {
-        return roles.contains(SecurityConfiguration.OPS);
+        return roles.contains(Roles.OPS);
     }
 
     private Counter counter(String listId) {

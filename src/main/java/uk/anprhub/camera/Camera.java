@@ -1,6 +1,6 @@
 package uk.anprhub.camera;
 
-import uk.anprhub.read.NasRead.Direction;
+import uk.anprhub.model.NasRead.Direction;
 
 import java.time.ZoneId;
 import java.util.Map;

@@ -6,9 +6,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
-import uk.anprhub.Home;
-import uk.anprhub.HubProperties;
-import uk.anprhub.cli.StartupProblem;
+import uk.anprhub.core.Home;
+import uk.anprhub.core.HubProperties;
+import uk.anprhub.core.StartupProblem;
 
 import java.io.IOException;
 import java.nio.file.Path;

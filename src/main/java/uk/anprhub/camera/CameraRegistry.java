@@ -6,9 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.descriptor.DescriptorSchema;
-import uk.anprhub.read.NasRead.Direction;
-import uk.anprhub.read.TimePatterns;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.model.NasRead.Direction;
+import uk.anprhub.model.TimePatterns;
+import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package uk.anprhub.cli;
 
+import uk.anprhub.core.StartupProblem;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;

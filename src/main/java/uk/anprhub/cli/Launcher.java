@@ -2,6 +2,8 @@ package uk.anprhub.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import uk.anprhub.simulator.camera.CameraSimCommand;
+import uk.anprhub.simulator.nas.NasSimCommand;
 
 /**
  * {@code bin/anpr-hub <command>}: one picocli command per subcommand of the contract. Adding a command is one
@@ -9,8 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "anpr-hub", mixinStandardHelpOptions = true, version = "anpr-hub 0.1",
         description = "ANPR Hub: the force's management server between ANPR cameras and the National ANPR Service.",
-        subcommands = {RunCommand.class, NormaliseCommand.class, uk.anprhub.sim.CameraSimCommand.class, HashPasswordCommand.class,
-                uk.anprhub.nassim.NasSimCommand.class, uk.anprhub.delivery.ReplayCommand.class, uk.anprhub.audit.AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, NormaliseCommand.class, CameraSimCommand.class, HashPasswordCommand.class,
+                NasSimCommand.class, ReplayCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher implements Runnable {
 
     @CommandLine.Spec

@@ -10,7 +10,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.delivery.DeliveryProperties;
 import uk.anprhub.transport.ftp.FtpProperties;
 import uk.anprhub.transport.tcp.TcpProperties;

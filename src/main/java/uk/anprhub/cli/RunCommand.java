@@ -2,6 +2,7 @@ package uk.anprhub.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.springframework.boot.SpringApplication;
 import picocli.CommandLine.Unmatched;
 import uk.anprhub.AnprHubApplication;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -46,12 +48,28 @@ final class RunCommand implements Callable<Integer> {
             args.add("--spring.config.additional-location=file:" + Path.of(config).toAbsolutePath());
         }
         try {
-            AnprHubApplication.run(args.toArray(String[]::new));
+            startServer(args.toArray(String[]::new));
         } catch (RuntimeException e) {
             // Spring Boot has reported it already (one line for the known kinds, else its stack trace): not twice
             return 1;
         }
         started = true;
         return 0;
+    }
+
+    /**
+     * The server: waits for an external database first ({@code anpr.db.start-timeout}); start-up failures ops can fix
+     * are one line each ({@link StartupFailureReporter}). Spring's own log lines that repeat the failure's whole cause
+     * chain before that report are off by default (each can be turned back on with {@code --logging.level.X=...}).
+     */
+    private static void startServer(String[] args) {
+        SpringApplication app = new SpringApplication(AnprHubApplication.class);
+        app.addListeners(new DatabaseWait());
+        app.setDefaultProperties(Map.of(
+                "logging.level.org.springframework.boot.web.embedded.tomcat.TomcatStarter", "OFF",
+                "logging.level.org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext", "ERROR",
+                "logging.level.org.springframework.boot.web.servlet.context.AnnotationConfigServletWebServerApplicationContext", "ERROR",
+                "logging.level.org.springframework.boot.autoconfigure.logging.ConditionEvaluationReportLogger", "WARN"));
+        app.run(args);
     }
 }

@@ -1,5 +1,7 @@
 package uk.anprhub.cli;
 
+import uk.anprhub.core.StartupProblem;
+
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.SpringBootExceptionReporter;
 import org.springframework.boot.web.server.PortInUseException;

@@ -1,5 +1,8 @@
 package uk.anprhub.connector;
 
+import uk.anprhub.connector.decode.Decoded;
+import uk.anprhub.connector.decode.Decoder;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,9 +10,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.schibsted.spt.data.jslt.Expression;
 import com.schibsted.spt.data.jslt.JsltException;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.VendorRead;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package uk.anprhub.connector;
 
+import uk.anprhub.connector.decode.Decoder;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -3,8 +3,8 @@ package uk.anprhub.connector;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
-import uk.anprhub.Home;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.Home;
+import uk.anprhub.core.HubProperties;
 
 @Configuration(proxyBeanMethods = false)
 public class ConnectorConfiguration {

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import java.time.Instant;
 import java.util.List;

@@ -9,7 +9,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.ImageStore;
 
 import javax.sql.DataSource;

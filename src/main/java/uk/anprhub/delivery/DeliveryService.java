@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.jdbc.core.JdbcTemplate;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.ImageStore;
 
 import javax.sql.DataSource;

@@ -6,7 +6,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import javax.management.JMException;
 import javax.management.MBeanOperationInfo;

@@ -1,6 +1,6 @@
 package uk.anprhub.delivery;
 
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

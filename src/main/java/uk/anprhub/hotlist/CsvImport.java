@@ -118,7 +118,7 @@ final class CsvImport {
         for (int i = 0; i < names.size(); i++) {
             String c = names.get(i);
             if (!COLUMNS.contains(c)) {
-                problems.add("line 1: unknown column '" + uk.anprhub.ops.AuditLog.printable(c, 40) + "' (known: " + COLUMNS + ")");
+                problems.add("line 1: unknown column '" + uk.anprhub.audit.AuditLog.printable(c, 40) + "' (known: " + COLUMNS + ")");
             } else if (col.put(c, i) != null) {
                 problems.add("line 1: column " + c + " given twice");
             }

@@ -1,5 +1,7 @@
 package uk.anprhub.hotlist;
 
+import uk.anprhub.access.Roles;
+
 import java.time.Instant;
 
 /**
@@ -28,8 +30,8 @@ public record Hotlist(String id, String owner, String description, String hitRol
         if (description != null && description.length() > Entry.MAX_TEXT) {
             throw new IllegalArgumentException("description is longer than " + Entry.MAX_TEXT + " characters");
         }
-        if (hitRole == null || !java.util.Arrays.asList(uk.anprhub.ops.SecurityConfiguration.ROLES).contains(hitRole)) {
-            throw new IllegalArgumentException("hitRole must be one of " + String.join(", ", uk.anprhub.ops.SecurityConfiguration.ROLES));
+        if (hitRole == null || !java.util.Arrays.asList(Roles.ALL).contains(hitRole)) {
+            throw new IllegalArgumentException("hitRole must be one of " + String.join(", ", Roles.ALL));
         }
         int days = hitRetentionDays == null ? 30 : hitRetentionDays;
         if (days < 1 || days > 3650) {

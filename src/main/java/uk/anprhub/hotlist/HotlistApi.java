@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import java.io.IOException;
 import java.util.ArrayList;

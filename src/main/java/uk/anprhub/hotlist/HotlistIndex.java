@@ -1,6 +1,6 @@
 package uk.anprhub.hotlist;
 
-import uk.anprhub.read.Confusions;
+import uk.anprhub.model.Confusions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -4,7 +4,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationListener;
-import uk.anprhub.cli.StartupProblem;
+import uk.anprhub.core.StartupProblem;
 
 import java.util.List;
 

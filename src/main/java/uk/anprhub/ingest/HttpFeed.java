@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.message.RawMessage;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import uk.anprhub.ingest.IngestResult.Problem;
-import uk.anprhub.read.Normaliser;
+import uk.anprhub.normalise.Normaliser;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

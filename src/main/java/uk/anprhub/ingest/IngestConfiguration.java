@@ -9,11 +9,11 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.model.ValidationPolicy;
 import uk.anprhub.store.QuarantineStore;
 import uk.anprhub.store.ReadWriter;
 

@@ -3,7 +3,7 @@ package uk.anprhub.ingest;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import uk.anprhub.read.ReadLimits;
+import uk.anprhub.model.ReadLimits;
 
 /**
  * Bounds on one message ({@code anpr.ingest.*}), so a hostile or broken camera costs bounded work and storage.

@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.message.RawMessage;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;

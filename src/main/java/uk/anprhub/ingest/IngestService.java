@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.message.RawMessage;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,10 +10,10 @@ import org.slf4j.LoggerFactory;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.ingest.IngestResult.Problem;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.Normaliser.Normalised;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.normalise.Normaliser.Normalised;
+import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.VendorRead;
 import uk.anprhub.store.QuarantineStore;
 import uk.anprhub.store.ReadWriter;
 import uk.anprhub.store.StoreBusyException;

@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.connector.ConnectorCatalog;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.message.RawMessage;
+
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -15,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.QuarantineStore;
 
 import java.io.IOException;

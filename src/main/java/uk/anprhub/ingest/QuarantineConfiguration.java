@@ -5,7 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.QuarantineStore;
 
 /**

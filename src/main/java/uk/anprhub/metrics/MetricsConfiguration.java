@@ -15,7 +15,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.ingest.IngestMetrics;
 

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
 import uk.anprhub.access.AccessProperties;
 import uk.anprhub.access.Justification;
 import uk.anprhub.access.MissingJustificationException;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package uk.anprhub.ops;
 
+import uk.anprhub.audit.AuditLog;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

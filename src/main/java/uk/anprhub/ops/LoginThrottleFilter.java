@@ -1,5 +1,8 @@
 package uk.anprhub.ops;
 
+import uk.anprhub.access.LoginThrottle;
+import uk.anprhub.audit.AuditLog;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,10 @@
 package uk.anprhub.ops;
 
+import uk.anprhub.access.Roles;
+
+import uk.anprhub.access.LoginThrottle;
+import uk.anprhub.audit.AuditLog;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jolokia.server.core.restrictor.RestrictorFactory;
@@ -29,7 +34,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.HeaderWriter;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.console.ConsolePages;
 import uk.anprhub.ingest.FeedPaths;
 
@@ -52,17 +57,6 @@ import java.util.List;
 public class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
-    public static final String OPS = "ops";
-    /** Searches the local store and NAS, views images, exports evidence. */
-    public static final String INVESTIGATOR = "investigator";
-    /** Authorises national searches beyond the standard window. */
-    public static final String SUPERVISOR = "supervisor";
-    /** Reads the audit log, nothing else. */
-    public static final String AUDITOR = "auditor";
-    /** Keeps the hotlists (vehicle-of-interest lists). */
-    public static final String HOTLIST_MANAGER = "hotlist-manager";
-    /** Every role; an account with none of them reaches nothing. Roles do not imply each other. */
-    public static final String[] ROLES = {OPS, INVESTIGATOR, SUPERVISOR, AUDITOR, HOTLIST_MANAGER};
     /** For answers that are data, never a page: nothing may load, frame or run. */
     static final String STRICT_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     /** The hub's own pages (login, start page): their stylesheet and logo, no script. */
@@ -169,8 +163,8 @@ public class SecurityConfiguration {
                                 "/actuator/info", "/error").permitAll()
                         .requestMatchers(ConsolePages.PUBLIC).permitAll()   // the login page and its stylesheet
                         .requestMatchers("/").authenticated()               // the start page: links, no data
-                        .requestMatchers("/ui", "/ui/**").hasAnyRole(ROLES) // the page shows each role its own parts
-                        .anyRequest().hasRole(OPS))
+                        .requestMatchers("/ui", "/ui/**").hasAnyRole(Roles.ALL) // the page shows each role its own parts
+                        .anyRequest().hasRole(Roles.OPS))
                 .formLogin(f -> f.loginPage(ConsolePages.LOGIN).permitAll())
                 .httpBasic(b -> b.authenticationEntryPoint(noChallenge()))
                 // pages go to the login page; Hawtio's background requests get a bare 401, on which Hawtio itself
@@ -193,13 +187,13 @@ public class SecurityConfiguration {
      * cameras). Roles do not imply each other.
      */
     static void apiRoles(AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry a) {
-        a.requestMatchers("/api/v1/national/authorisations", "/api/v1/national/authorisations/**").hasRole(SUPERVISOR)
-                .requestMatchers("/api/v1/reads/**", "/api/v1/national/**").hasRole(INVESTIGATOR)
-                .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole(AUDITOR)
-                .requestMatchers("/api/v1/hotlists", "/api/v1/hotlists/**").hasRole(HOTLIST_MANAGER)
+        a.requestMatchers("/api/v1/national/authorisations", "/api/v1/national/authorisations/**").hasRole(Roles.SUPERVISOR)
+                .requestMatchers("/api/v1/reads/**", "/api/v1/national/**").hasRole(Roles.INVESTIGATOR)
+                .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole(Roles.AUDITOR)
+                .requestMatchers("/api/v1/hotlists", "/api/v1/hotlists/**").hasRole(Roles.HOTLIST_MANAGER)
                 // every role may listen and acknowledge; the stream filters hits by the lists the caller may see
-                .requestMatchers("/api/v1/alerts", "/api/v1/alerts/**", "/api/v1/me").hasAnyRole(ROLES)
-                .anyRequest().hasRole(OPS);
+                .requestMatchers("/api/v1/alerts", "/api/v1/alerts/**", "/api/v1/me").hasAnyRole(Roles.ALL)
+                .anyRequest().hasRole(Roles.OPS);
     }
 
     /** 401 without {@code WWW-Authenticate: Basic}: a browser shows no password dialog and caches nothing. */

@@ -1,6 +1,6 @@
 package uk.anprhub.search;
 
-import uk.anprhub.read.Confusions;
+import uk.anprhub.model.Confusions;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,11 +15,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.access.AccessProperties;
 import uk.anprhub.access.Justification;
 import uk.anprhub.access.MissingJustificationException;
-import uk.anprhub.ops.AuditLog;
+import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.ImageStore;
 
 import java.io.IOException;

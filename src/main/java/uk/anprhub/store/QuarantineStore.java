@@ -2,7 +2,7 @@ package uk.anprhub.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.sql.Timestamp;
 import java.time.Instant;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.NasRead;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.model.NasRead;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.normalise.Normaliser.Normalised;
 
 import javax.sql.DataSource;
 import java.sql.Array;

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 
 import javax.sql.DataSource;
 import java.io.IOException;

@@ -18,7 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.NasSimulator;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

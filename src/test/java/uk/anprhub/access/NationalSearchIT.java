@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import uk.anprhub.nassim.Faults;
+import uk.anprhub.simulator.nas.Faults;
 import uk.anprhub.support.TestReads;
 
 import java.net.http.HttpRequest;

@@ -12,8 +12,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import uk.anprhub.nassim.Faults;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.Faults;
+import uk.anprhub.simulator.nas.NasSimulator;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.TestReads;
 

@@ -3,12 +3,12 @@ package uk.anprhub.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.Connector;
-import uk.anprhub.connector.OfflineRun;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.ValidationPolicy;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.normalise.OfflineRun;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.ValidationPolicy;
+import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Files;

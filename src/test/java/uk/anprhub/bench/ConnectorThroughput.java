@@ -3,10 +3,10 @@ package uk.anprhub.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.connector.OfflineRun;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.normalise.OfflineRun;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.model.VendorRead;
 
 import java.io.BufferedReader;
 import java.io.IOException;

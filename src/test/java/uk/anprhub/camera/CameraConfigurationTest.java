@@ -4,8 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import uk.anprhub.HubProperties;
-import uk.anprhub.cli.StartupProblem;
+import uk.anprhub.core.HubProperties;
+import uk.anprhub.core.StartupProblem;
 
 import java.nio.file.Path;
 

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import uk.anprhub.read.NasRead.Direction;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.model.NasRead.Direction;
+import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Files;

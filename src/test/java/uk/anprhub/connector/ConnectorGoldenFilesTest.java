@@ -1,5 +1,7 @@
 package uk.anprhub.connector;
 
+import uk.anprhub.normalise.OfflineRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import uk.anprhub.camera.CameraRegistry;
-import uk.anprhub.read.CanonicalSchema;
-import uk.anprhub.read.NasRead;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.model.CanonicalSchema;
+import uk.anprhub.model.NasRead;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.ValidationPolicy;
 
 import java.io.IOException;
 import java.nio.file.Files;

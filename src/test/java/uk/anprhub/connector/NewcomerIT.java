@@ -1,5 +1,8 @@
 package uk.anprhub.connector;
 
+import uk.anprhub.connector.decode.Decoder;
+import uk.anprhub.normalise.OfflineRun;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -9,10 +12,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.descriptor.DescriptorSchema;
-import uk.anprhub.read.NasRead;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.RejectedException;
-import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.model.NasRead;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.ValidationPolicy;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.TestDatabase;
 

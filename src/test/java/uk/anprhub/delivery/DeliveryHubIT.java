@@ -1,5 +1,7 @@
 package uk.anprhub.delivery;
 
+import uk.anprhub.cli.ReplayCommand;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
@@ -14,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import picocli.CommandLine;
-import uk.anprhub.nassim.Faults;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.Faults;
+import uk.anprhub.simulator.nas.NasSimulator;
 import uk.anprhub.support.TestReads;
 
 import java.io.ByteArrayOutputStream;

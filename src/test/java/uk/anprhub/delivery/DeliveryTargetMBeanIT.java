@@ -28,7 +28,7 @@ class DeliveryTargetMBeanIT extends HubIT {
     @Autowired
     DeliveryService delivery;
     @Autowired
-    uk.anprhub.ops.AuditLog audit;
+    uk.anprhub.audit.AuditLog audit;
 
     ObjectName nas;
     long auditBefore;

@@ -1,7 +1,7 @@
 package uk.anprhub.faults;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.NasSimulator;
 
 import java.sql.Timestamp;
 import java.time.Instant;

@@ -186,7 +186,7 @@ class IngestHttpIT extends HubIT {
         // What the store keeps is the canonical read of the contract.
         for (String body : jdbc.queryForList("select body::text from nas_read where read_id = any(?::uuid[])", String.class,
                 (Object) ids.stream().map(UUID::toString).toArray(String[]::new))) {
-            assertThat(uk.anprhub.read.CanonicalSchema.errors(JSON.readTree(body))).isEmpty();
+            assertThat(uk.anprhub.model.CanonicalSchema.errors(JSON.readTree(body))).isEmpty();
         }
     }
 

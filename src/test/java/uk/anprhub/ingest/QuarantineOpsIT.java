@@ -1,5 +1,7 @@
 package uk.anprhub.ingest;
 
+import uk.anprhub.message.RawMessage;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

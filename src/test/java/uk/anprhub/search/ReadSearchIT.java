@@ -1,6 +1,6 @@
 package uk.anprhub.search;
 
-import uk.anprhub.read.Confusions;
+import uk.anprhub.model.Confusions;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import uk.anprhub.support.HubIT;

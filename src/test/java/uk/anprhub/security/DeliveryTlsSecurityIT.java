@@ -57,7 +57,7 @@ class DeliveryTlsSecurityIT extends TlsHub {
         assertThatThrownBy(() -> HTTPS.send(HttpRequest.newBuilder(URI.create(SIM.nasUrl() + "/_stats")).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
         HttpClient withCertificate = HttpClient.newBuilder()
-                .sslContext(uk.anprhub.nassim.NasSimCommand.sslContext(PKI.client(), PKI.trust(), PKI.password())).build();
+                .sslContext(uk.anprhub.simulator.nas.NasSimCommand.sslContext(PKI.client(), PKI.trust(), PKI.password())).build();
         assertThat(statusOf(withCertificate, SIM.nasUrl() + "/_stats")).isEqualTo(200);
     }
 

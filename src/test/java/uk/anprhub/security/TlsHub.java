@@ -13,8 +13,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import uk.anprhub.nassim.NasSimCommand;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.NasSimCommand;
+import uk.anprhub.simulator.nas.NasSimulator;
 import uk.anprhub.support.TestReads;
 
 import java.io.IOException;

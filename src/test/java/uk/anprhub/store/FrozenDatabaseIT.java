@@ -2,7 +2,7 @@ package uk.anprhub.store;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import uk.anprhub.HubProperties;
+import uk.anprhub.core.HubProperties;
 import uk.anprhub.support.HubIT;
 import uk.anprhub.support.TestReads;
 

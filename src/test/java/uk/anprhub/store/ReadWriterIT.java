@@ -7,9 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.NasRead;
-import uk.anprhub.read.Normaliser.Normalised;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.model.NasRead;
+import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.support.TestDatabase;
 import uk.anprhub.support.TestReads;
 

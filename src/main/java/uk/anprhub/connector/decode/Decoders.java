@@ -1,6 +1,5 @@
 package uk.anprhub.connector.decode;
 
-import uk.anprhub.connector.Decoder;
 
 import java.util.Locale;
 import java.util.Map;

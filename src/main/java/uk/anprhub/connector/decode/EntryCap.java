@@ -3,7 +3,7 @@ package uk.anprhub.connector.decode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RejectedException;
 
 import java.io.IOException;
 

@@ -13,10 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
 
 import java.io.IOException;
 import java.util.Map;

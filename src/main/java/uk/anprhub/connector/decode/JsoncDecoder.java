@@ -3,9 +3,7 @@ package uk.anprhub.connector.decode;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.util.Map;
 

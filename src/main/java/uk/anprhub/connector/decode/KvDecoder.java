@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -3,11 +3,9 @@ package uk.anprhub.connector.decode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoded.Attachment;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.connector.decode.Decoded.Attachment;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -2,10 +2,8 @@ package uk.anprhub.connector.decode;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
 
 import java.nio.charset.Charset;
 import java.util.ArrayList;

@@ -11,10 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.fasterxml.jackson.dataformat.xml.deser.FromXmlParser;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.connector.Decoder;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.RejectedException;
 
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import uk.anprhub.ingest.IngestResult;
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package uk.anprhub.transport.ftp;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ops.AuditLog;
-import uk.anprhub.ops.LoginThrottle;
+import uk.anprhub.audit.AuditLog;
+import uk.anprhub.access.LoginThrottle;
 
 import java.net.InetAddress;
 import java.time.Clock;

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.ingest.IngestResult;
 import uk.anprhub.ingest.IngestService;
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

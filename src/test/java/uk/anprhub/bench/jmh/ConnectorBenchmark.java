@@ -15,9 +15,9 @@ import org.openjdk.jmh.infra.Blackhole;
 import uk.anprhub.bench.ConnectorSamples;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Path;

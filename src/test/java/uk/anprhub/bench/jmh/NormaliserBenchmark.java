@@ -12,11 +12,11 @@ import org.openjdk.jmh.annotations.State;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.connector.Decoded;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.ValidationPolicy;
-import uk.anprhub.read.VendorRead;
+import uk.anprhub.connector.decode.Decoded;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.model.ValidationPolicy;
+import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

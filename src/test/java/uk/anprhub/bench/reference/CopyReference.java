@@ -11,7 +11,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-import uk.anprhub.read.NasRead;
+import uk.anprhub.model.NasRead;
 import uk.anprhub.store.FileImageStore;
 import uk.anprhub.store.Partitions;
 

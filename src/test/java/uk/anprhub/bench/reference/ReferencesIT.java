@@ -7,7 +7,7 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import plaincamel.PlainCamelApp;
-import uk.anprhub.nassim.NasSimulator;
+import uk.anprhub.simulator.nas.NasSimulator;
 import uk.anprhub.support.TestDatabase;
 
 import java.net.URI;

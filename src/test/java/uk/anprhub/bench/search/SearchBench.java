@@ -1,6 +1,6 @@
 package uk.anprhub.bench.search;
 
-import uk.anprhub.read.Confusions;
+import uk.anprhub.model.Confusions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;

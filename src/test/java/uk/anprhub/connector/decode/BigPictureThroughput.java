@@ -3,10 +3,10 @@ package uk.anprhub.connector.decode;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.connector.OfflineRun;
-import uk.anprhub.ingest.RawMessage;
-import uk.anprhub.read.Normaliser;
-import uk.anprhub.read.ValidationPolicy;
+import uk.anprhub.normalise.OfflineRun;
+import uk.anprhub.message.RawMessage;
+import uk.anprhub.normalise.Normaliser;
+import uk.anprhub.model.ValidationPolicy;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,7 @@ package uk.anprhub.connector.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import uk.anprhub.read.RejectedException;
+import uk.anprhub.message.RejectedException;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package uk.anprhub.connector.decode;
 
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

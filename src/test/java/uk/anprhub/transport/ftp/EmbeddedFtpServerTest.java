@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import uk.anprhub.ingest.IngestResult;
-import uk.anprhub.ingest.RawMessage;
+import uk.anprhub.message.RawMessage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

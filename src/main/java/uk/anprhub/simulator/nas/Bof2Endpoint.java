@@ -1,0 +1,88 @@
+package uk.anprhub.simulator.nas;
+
+import com.sun.net.httpserver.HttpExchange;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for the legacy BOF2 {@code InputCaptureWebService.sendCapture} (SOAP 1.1): answers a
+ * {@code sendCaptureResponse} with {@code OK}, or a SOAP {@code Client} fault (HTTP 500) for a capture it refuses.
+ * BOF2 captures carry no read id, so a capture is identified by camera, VRM and capture time.
+ */
+final class Bof2Endpoint {
+
+    private static final String OK = """
+            <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>\
+            <bof:sendCaptureResponse xmlns:bof="urn:anpr-hub:bof2:inputcapturewebservice"><return>OK</return></bof:sendCaptureResponse>\
+            </soapenv:Body></soapenv:Envelope>""";
+    private static final String FAULT = """
+            <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>\
+            <soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>%s</faultstring></soapenv:Fault>\
+            </soapenv:Body></soapenv:Envelope>""";
+
+    private final Ledger ledger;
+    private final Supplier<Faults> faults;
+
+    Bof2Endpoint(Ledger ledger, Supplier<Faults> faults) {
+        this.ledger = ledger;
+        this.faults = faults;
+    }
+
+    void handle(HttpExchange x, byte[] body) throws IOException {
+        Document doc;
+        try {
+            doc = parser().parse(new ByteArrayInputStream(body));
+        } catch (Exception e) {
+            fault(x, "malformed request");
+            return;
+        }
+        String vrm = text(doc, "vrm");
+        String camera = text(doc, "cameraId");
+        String time = text(doc, "dateTime");
+        if (vrm == null || camera == null || time == null) {
+            ledger.reject();
+            fault(x, "missing " + (vrm == null ? "vrm" : camera == null ? "cameraId" : "dateTime"));
+            return;
+        }
+        Pattern p = faults.get().rejectVrmPattern();
+        if (p != null && p.matcher(vrm).find()) {
+            ledger.reject();
+            fault(x, "vrm-rejected: matches " + p.pattern());
+            return;
+        }
+        ledger.accept(camera + "|" + vrm + "|" + time);
+        NasSimulator.send(x, 200, OK.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void fault(HttpExchange x, String why) throws IOException {
+        NasSimulator.send(x, 500, FAULT.formatted(why.replace("&", "&amp;").replace("<", "&lt;")).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(Document doc, String name) {
+        NodeList nodes = doc.getElementsByTagNameNS("*", name);
+        if (nodes.getLength() == 0) {
+            return null;
+        }
+        String t = nodes.item(0).getTextContent().trim();
+        return t.isEmpty() ? null : t;
+    }
+
+    private static DocumentBuilder parser() throws ParserConfigurationException {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        f.setExpandEntityReferences(false);
+        return f.newDocumentBuilder();
+    }
+}
