@@ -1,6 +1,5 @@
 package uk.anprhub.core;
 
-
 /**
  * A reason the hub cannot start that ops can act on: printed as one line (what, where, what to do) by
  * {@code cli.StartupFailureReporter}, without a stack trace.

@@ -1,6 +1,5 @@
 package uk.anprhub.connector.decode;
 
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;

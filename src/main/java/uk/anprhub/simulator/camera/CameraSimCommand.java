@@ -1,6 +1,5 @@
 package uk.anprhub.simulator.camera;
 
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.anprhub.core.Home;

@@ -1,6 +1,5 @@
 package uk.anprhub.simulator.nas;
 
-
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.jks.JksSslStoreBundle;
 import org.springframework.boot.ssl.jks.JksSslStoreDetails;
