@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationListener;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
 
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -109,7 +112,7 @@ public final class EmbeddedFtpServer implements SmartLifecycle,
         factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setUserManager(new FtpAccounts(props.accounts(), homes, (int) props.idleTimeout().toSeconds(),
                 props.maxLoginsPerUser(), guard));
-        factory.setFileSystem(new InboxFileSystemFactory(props.maxFileSize().toBytes(), props.fsync(), inbox));
+        factory.setFileSystem(new InboxFileSystemFactory(props.maxFileSize().toBytes(), props.fsync(), inbox.uploads()));
         Map<String, org.apache.ftpserver.ftplet.Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("anpr-ready", new DefaultFtplet() {
             @Override
@@ -122,7 +125,7 @@ public final class EmbeddedFtpServer implements SmartLifecycle,
                 return FtpletResult.DISCONNECT;
             }
         });
-        ftplets.put("anpr-inbox", new UploadFtplet(inbox, byUser,
+        ftplets.put("anpr-inbox", new UploadFtplet(inbox.uploads(), inbox.limits(), byUser,
                 tls.mode() == FtpProperties.TlsMode.EXPLICIT && tls.required()));
         factory.setFtplets(ftplets);
         server = factory.createServer();
@@ -153,6 +156,16 @@ public final class EmbeddedFtpServer implements SmartLifecycle,
         }
         f.setSslProtocol("TLSv1.3", "TLSv1.2");
         return f.createSslConfiguration();
+    }
+
+    /**
+     * Apache FtpServer logs every upload's file name at INFO; names carry plates (personal data). Unless the
+     * operator set that logger's level, it logs warnings only.
+     */
+    static void quietCommandLog(Environment env, LoggingSystem logging) {
+        if (logging != null && !env.containsProperty("logging.level.org.apache.ftpserver.command")) {
+            logging.setLogLevel("org.apache.ftpserver.command", LogLevel.WARN);
+        }
     }
 
     @Override

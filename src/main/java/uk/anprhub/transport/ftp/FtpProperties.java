@@ -84,6 +84,21 @@ public record FtpProperties(
         ignore = ignore == null ? List.of() : List.copyOf(ignore);
     }
 
+    /** {@code dir}, else {@code <dataDir>/ftp}; absolute. */
+    public Path dirOr(Path dataDir) {
+        return (dir != null ? dir : dataDir.resolve("ftp")).toAbsolutePath().normalize();
+    }
+
+    /** {@code archive-dir}, else {@code <dataDir>/ftp-archive}; absolute. */
+    public Path archiveDirOr(Path dataDir) {
+        return (archiveDir != null ? archiveDir : dataDir.resolve("ftp-archive")).toAbsolutePath().normalize();
+    }
+
+    /** {@code retention-days}, else the hub's. */
+    public int retentionDaysOr(int hubDays) {
+        return retentionDays != null ? retentionDays : hubDays;
+    }
+
     public enum TlsMode { NONE, EXPLICIT, IMPLICIT }
 
     /**

@@ -1,7 +1,8 @@
 package uk.anprhub.transport.ftp;
 
 import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
-import org.apache.ftpserver.ftplet.FileSystemFactory;
+import org.apache.ftpserver.filesystem.nativefs.impl.NativeFileSystemView;
+import org.apache.ftpserver.filesystem.nativefs.impl.NativeFtpFile;
 import org.apache.ftpserver.ftplet.FileSystemView;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpFile;
@@ -9,36 +10,35 @@ import org.apache.ftpserver.ftplet.User;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 
 /**
- * Apache FtpServer's native file system (each account jailed in its home) with two changes for uploads: a file
- * may not grow beyond the maximum size (the transfer fails, the inbox is told), and a completed upload is forced
- * to disk before the server answers 226, so a file the camera was told is stored survives a power cut.
+ * Apache FtpServer's native file system (each account jailed in its home, the home created at login) with one
+ * change, to uploads: a file may not grow beyond the maximum size (the transfer fails, the {@link UploadTracker} is
+ * told), and a completed upload is forced to disk before the server answers 226, so a file the camera was told is
+ * stored survives a power cut. Everything else is the native view's and file's own behaviour.
  */
-final class InboxFileSystemFactory implements FileSystemFactory {
+final class InboxFileSystemFactory extends NativeFileSystemFactory {
 
-    private final NativeFileSystemFactory delegate = new NativeFileSystemFactory();
     private final long maxFileSize;
     private final boolean fsync;
-    private final FtpInbox inbox;
+    private final UploadTracker uploads;
 
-    InboxFileSystemFactory(long maxFileSize, boolean fsync, FtpInbox inbox) {
+    InboxFileSystemFactory(long maxFileSize, boolean fsync, UploadTracker uploads) {
         this.maxFileSize = maxFileSize;
         this.fsync = fsync;
-        this.inbox = inbox;
-        delegate.setCreateHome(true);
+        this.uploads = uploads;
+        setCreateHome(true);
     }
 
     @Override
     public FileSystemView createFileSystemView(User user) throws FtpException {
-        return new View(delegate.createFileSystemView(user));
+        super.createFileSystemView(user); // checks the home and creates it if missing; its plain view is not used
+        return new View(user, isCaseInsensitive());
     }
 
     /** The physical path of a file of this file system, or null. */
@@ -47,63 +47,37 @@ final class InboxFileSystemFactory implements FileSystemFactory {
         return p instanceof File f ? f.toPath().toAbsolutePath().normalize() : null;
     }
 
-    private final class View implements FileSystemView {
-        private final FileSystemView v;
+    /** The native view (paths resolved and jailed by it), handing out {@link LimitedFile}s for the files commands name. */
+    private final class View extends NativeFileSystemView {
+        private final User user;
 
-        View(FileSystemView v) {
-            this.v = v;
+        View(User user, boolean caseInsensitive) throws FtpException {
+            super(user, caseInsensitive);
+            this.user = user;
         }
 
         @Override
-        public FtpFile getHomeDirectory() throws FtpException {
-            return wrap(v.getHomeDirectory());
-        }
-
-        @Override
-        public FtpFile getWorkingDirectory() throws FtpException {
-            return wrap(v.getWorkingDirectory());
-        }
-
-        @Override
-        public boolean changeWorkingDirectory(String dir) throws FtpException {
-            return v.changeWorkingDirectory(dir);
-        }
-
-        @Override
-        public FtpFile getFile(String file) throws FtpException {
-            return wrap(v.getFile(file));
-        }
-
-        @Override
-        public boolean isRandomAccessible() throws FtpException {
-            return v.isRandomAccessible();
-        }
-
-        @Override
-        public void dispose() {
-            v.dispose();
+        public FtpFile getFile(String file) {
+            FtpFile f = super.getFile(file);
+            return f == null ? null : new LimitedFile(f.getAbsolutePath(), (File) f.getPhysicalFile(), user);
         }
     }
 
-    private FtpFile wrap(FtpFile f) {
-        return f == null ? null : new LimitedFile(f);
-    }
+    /** A native file whose output stream is size-limited and fsyncing; move, equals etc. are the native ones. */
+    private final class LimitedFile extends NativeFtpFile {
 
-    private final class LimitedFile implements FtpFile {
-        private final FtpFile f;
-
-        LimitedFile(FtpFile f) {
-            this.f = f;
+        LimitedFile(String virtualPath, File file, User user) {
+            super(virtualPath, file, user);
         }
 
         @Override
         public OutputStream createOutputStream(long offset) throws IOException {
-            if (!f.isWritable()) {
+            if (!isWritable()) {
                 throw new IOException("No write permission");
             }
-            Path path = physical(f);
+            Path path = physical(this);
             if (offset > maxFileSize) {
-                inbox.markTooLarge(path);
+                uploads.markTooLarge(path);
                 throw new IOException("the file exceeds the maximum size");
             }
             boolean created = !path.toFile().exists();
@@ -116,121 +90,6 @@ final class InboxFileSystemFactory implements FileSystemFactory {
                 throw e;
             }
             return new LimitedOutputStream(raf, path, offset, created);
-        }
-
-        @Override
-        public InputStream createInputStream(long offset) throws IOException {
-            return f.createInputStream(offset);
-        }
-
-        @Override
-        public boolean move(FtpFile destination) {
-            return f.move(destination instanceof LimitedFile l ? l.f : destination);
-        }
-
-        @Override
-        public String getAbsolutePath() {
-            return f.getAbsolutePath();
-        }
-
-        @Override
-        public String getName() {
-            return f.getName();
-        }
-
-        @Override
-        public boolean isHidden() {
-            return f.isHidden();
-        }
-
-        @Override
-        public boolean isDirectory() {
-            return f.isDirectory();
-        }
-
-        @Override
-        public boolean isFile() {
-            return f.isFile();
-        }
-
-        @Override
-        public boolean doesExist() {
-            return f.doesExist();
-        }
-
-        @Override
-        public boolean isReadable() {
-            return f.isReadable();
-        }
-
-        @Override
-        public boolean isWritable() {
-            return f.isWritable();
-        }
-
-        @Override
-        public boolean isRemovable() {
-            return f.isRemovable();
-        }
-
-        @Override
-        public String getOwnerName() {
-            return f.getOwnerName();
-        }
-
-        @Override
-        public String getGroupName() {
-            return f.getGroupName();
-        }
-
-        @Override
-        public int getLinkCount() {
-            return f.getLinkCount();
-        }
-
-        @Override
-        public long getLastModified() {
-            return f.getLastModified();
-        }
-
-        @Override
-        public boolean setLastModified(long time) {
-            return f.setLastModified(time);
-        }
-
-        @Override
-        public long getSize() {
-            return f.getSize();
-        }
-
-        @Override
-        public Object getPhysicalFile() {
-            return f.getPhysicalFile();
-        }
-
-        @Override
-        public boolean mkdir() {
-            return f.mkdir();
-        }
-
-        @Override
-        public boolean delete() {
-            return f.delete();
-        }
-
-        @Override
-        public List<? extends FtpFile> listFiles() {
-            return f.listFiles();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof LimitedFile l ? f.equals(l.f) : f.equals(o);
-        }
-
-        @Override
-        public int hashCode() {
-            return f.hashCode();
         }
     }
 
@@ -252,7 +111,7 @@ final class InboxFileSystemFactory implements FileSystemFactory {
         private void check(int len) throws IOException {
             if (size + len > maxFileSize) {
                 cut = true;
-                inbox.markTooLarge(path);
+                uploads.markTooLarge(path);
                 throw new IOException("the file exceeds the maximum size of " + maxFileSize + " bytes");
             }
             size += len;

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Tells the {@link FtpInbox} about uploads: before STOR/APPE (refuse with 452 when too many files wait, wait
+ * Tells the inbox's {@link UploadTracker} about uploads: before STOR/APPE (refuse with 452 when too many files wait, wait
  * while the same file is being ingested), after them (taken only when the server answered 226, i.e. the upload
  * completed), renames (RNTO: a camera that uploads under a temporary name) and deletes. Also enforces TLS before
  * login and for data when {@code anpr.ftp.tls.required}, and the account's quota of waiting files and bytes (452).
@@ -25,12 +25,14 @@ final class UploadFtplet extends DefaultFtplet {
     private static final String UPLOAD = "anpr.upload";
     private static final String RENAME_FROM = "anpr.renameFrom";
 
-    private final FtpInbox inbox;
+    private final UploadTracker uploads;
+    private final UploadLimits limits;
     private final Map<String, FtpInbox.Account> accounts;
     private final boolean requireTls;
 
-    UploadFtplet(FtpInbox inbox, Map<String, FtpInbox.Account> accounts, boolean requireTls) {
-        this.inbox = inbox;
+    UploadFtplet(UploadTracker uploads, UploadLimits limits, Map<String, FtpInbox.Account> accounts, boolean requireTls) {
+        this.uploads = uploads;
+        this.limits = limits;
         this.accounts = accounts;
         this.requireTls = requireTls;
     }
@@ -41,7 +43,7 @@ final class UploadFtplet extends DefaultFtplet {
         // Commands of a session run one after the other: an upload this session still "has" was cut short.
         if (session.getAttribute(UPLOAD) != null) {
             session.removeAttribute(UPLOAD);
-            inbox.sessionDone(session.getSessionId());
+            uploads.sessionDone(session.getSessionId());
         }
         if (requireTls && !session.isSecure() && (command.equals("USER") || command.equals("PASS"))) {
             session.write(new DefaultFtpReply(534, "TLS required: send AUTH TLS first"));
@@ -58,12 +60,14 @@ final class UploadFtplet extends DefaultFtplet {
                 if (file == null || account == null) {
                     return FtpletResult.DEFAULT; // let the server answer (bad name, no permission)
                 }
-                if (inbox.overQuota(account)) { // 452: insufficient storage, transient (the camera retries later)
+                if (limits.overQuota(account)) { // 452: insufficient storage, transient (the camera retries later)
                     session.write(new DefaultFtpReply(FtpReply.REPLY_452_REQUESTED_ACTION_NOT_TAKEN,
                             "Quota of this account's folder reached; try again later"));
                     return FtpletResult.SKIP;
                 }
-                switch (inbox.beginUpload(file, session.getSessionId())) {
+                UploadAdmission admission = limits.lowOnSpace(file) ? UploadAdmission.FULL
+                        : uploads.begin(file, session.getSessionId());
+                switch (admission) {
                     case FULL -> {
                         session.write(new DefaultFtpReply(FtpReply.REPLY_452_REQUESTED_ACTION_NOT_TAKEN,
                                 "Too many files waiting to be stored; try again later"));
@@ -74,12 +78,12 @@ final class UploadFtplet extends DefaultFtplet {
                                 "File busy; try again later"));
                         return FtpletResult.SKIP;
                     }
-                    default -> session.setAttribute(UPLOAD, file);
+                    case ADMITTED -> session.setAttribute(UPLOAD, file);
                 }
             }
             case "RNTO" -> {
                 Path from = InboxFileSystemFactory.physical(session.getRenameFrom());
-                if (from != null && !inbox.beforeChange(from)) {
+                if (from != null && !uploads.beforeChange(from)) {
                     session.write(new DefaultFtpReply(FtpReply.REPLY_450_REQUESTED_FILE_ACTION_NOT_TAKEN, "File busy; try again later"));
                     return FtpletResult.SKIP;
                 }
@@ -89,7 +93,7 @@ final class UploadFtplet extends DefaultFtplet {
             }
             case "DELE" -> {
                 Path file = file(session, request);
-                if (file != null && !inbox.beforeChange(file)) {
+                if (file != null && !uploads.beforeChange(file)) {
                     session.write(new DefaultFtpReply(FtpReply.REPLY_450_REQUESTED_FILE_ACTION_NOT_TAKEN, "File busy; try again later"));
                     return FtpletResult.SKIP;
                 }
@@ -109,7 +113,7 @@ final class UploadFtplet extends DefaultFtplet {
                 Object file = session.getAttribute(UPLOAD);
                 session.removeAttribute(UPLOAD);
                 if (file instanceof Path p) {
-                    inbox.endUpload(p, session.getSessionId(), account(session),
+                    uploads.end(p, session.getSessionId(), account(session),
                             code == FtpReply.REPLY_226_CLOSING_DATA_CONNECTION || code == FtpReply.REPLY_250_REQUESTED_FILE_ACTION_OKAY,
                             remote(session));
                 }
@@ -120,13 +124,13 @@ final class UploadFtplet extends DefaultFtplet {
                 Path to = file(session, request);
                 FtpInbox.Account account = account(session);
                 if (code == FtpReply.REPLY_250_REQUESTED_FILE_ACTION_OKAY && from instanceof Path f && to != null && account != null) {
-                    inbox.renamed(f, to, account, remote(session));
+                    uploads.renamed(f, to, account, remote(session));
                 }
             }
             case "DELE" -> {
                 Path file = file(session, request);
                 if (code == FtpReply.REPLY_250_REQUESTED_FILE_ACTION_OKAY && file != null) {
-                    inbox.deleted(file);
+                    uploads.deleted(file);
                 }
             }
             default -> {
@@ -137,7 +141,7 @@ final class UploadFtplet extends DefaultFtplet {
 
     @Override
     public FtpletResult onDisconnect(FtpSession session) {
-        inbox.sessionDone(session.getSessionId());
+        uploads.sessionDone(session.getSessionId());
         return FtpletResult.DEFAULT;
     }
 

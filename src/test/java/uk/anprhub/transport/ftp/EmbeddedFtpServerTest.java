@@ -99,7 +99,7 @@ class EmbeddedFtpServerTest {
         m.put("anpr.ftp.accounts[0].feed", "hikvision-ftp");
         m.putAll(extra);
         FtpProperties props = new Binder(new MapConfigurationPropertySource(m)).bind("anpr.ftp", FtpProperties.class).get();
-        List<FtpInbox.Account> accounts = FtpConfiguration.accounts(props, dir.resolve("ftp"), null);
+        List<FtpInbox.Account> accounts = InboxAccounts.from(props, dir.resolve("ftp"), null);
         inbox = new FtpInbox(stub, accounts, dir.resolve("archive"), Clock.systemUTC(), props, 7, new SimpleMeterRegistry());
         inbox.start();
         server = new EmbeddedFtpServer(props, inbox, new LoginGuard(props.logins(), Clock.systemUTC(), (a, d) -> { }));
@@ -275,7 +275,7 @@ class EmbeddedFtpServerTest {
         Map<String, String> m = Map.of("anpr.ftp.accounts[0].user", "cam1", "anpr.ftp.accounts[0].password-hash", "plain",
                 "anpr.ftp.accounts[0].feed", "hikvision-ftp");
         FtpProperties props = new Binder(new MapConfigurationPropertySource(m)).bind("anpr.ftp", FtpProperties.class).get();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FtpConfiguration.accounts(props, dir, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InboxAccounts.from(props, dir, null))
                 .hasMessageContaining("bcrypt");
     }
 
