@@ -1,19 +1,11 @@
 package uk.anprhub.camera;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.descriptor.DescriptorSchema;
-import uk.anprhub.model.NasRead.Direction;
-import uk.anprhub.model.TimePatterns;
-import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -32,8 +23,6 @@ import java.util.stream.Stream;
 public final class CameraRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(CameraRegistry.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final Path location;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
@@ -69,7 +58,7 @@ public final class CameraRegistry {
         for (Path file : files) {
             List<Camera> parsed;
             try {
-                parsed = parse(file);
+                parsed = CameraFiles.parse(file);
             } catch (IOException | RuntimeException e) { // bad YAML, bad direction...: say which file to fix
                 String message = e.getMessage() == null ? e.toString() : e.getMessage();
                 throw new IOException(message.contains(file.getFileName().toString()) ? message : file + ": " + message, e);
@@ -100,9 +89,9 @@ public final class CameraRegistry {
         }
     }
 
-    /** Finds the camera a vendor read came from (contract section 4.1); see {@link #lookup}. */
-    public Optional<Camera> find(String vendor, VendorRead.Device device) {
-        return Optional.ofNullable(lookup(vendor, device).camera());
+    /** Finds the camera a read came from (contract section 4.1); see {@link #lookup}. */
+    public Optional<Camera> find(CameraIdentity identity) {
+        return Optional.ofNullable(lookup(identity).camera());
     }
 
     /**
@@ -112,23 +101,23 @@ public final class CameraRegistry {
      * or a camera that disagrees, is no camera: a weaker identity never picks a sibling (a read filed under another
      * camera is wrong evidence).
      */
-    public Lookup lookup(String vendor, VendorRead.Device device) {
-        if (device == null) {
+    public Lookup lookup(CameraIdentity identity) {
+        if (identity == null) {
             return Lookup.none("the message carries no camera identity");
         }
         Snapshot s = snapshot.get();
-        String[] read = identities(device);
-        if (device.cameraId() != null) {
-            Entry entry = s.entries.get(device.cameraId());
+        String[] read = identities(identity);
+        if (identity.cameraId() != null) {
+            Entry entry = s.entries.get(identity.cameraId());
             if (entry == null) {
-                return Lookup.none("cameraId " + device.cameraId() + " is not in the registry");
+                return Lookup.none("cameraId " + identity.cameraId() + " is not in the registry");
             }
             Camera camera = entry.camera();
             String clash = clash(read, entry.ids());
             return clash == null ? Lookup.of(camera)
                     : Lookup.none("cameraId names " + camera.cameraId() + " but " + clash);
         }
-        String v = vendor.toLowerCase(Locale.ROOT);
+        String v = identity.vendor().toLowerCase(Locale.ROOT);
         for (int kind : STRENGTH) {
             if (read[kind] == null) {
                 continue;
@@ -185,7 +174,7 @@ public final class CameraRegistry {
     /** Strongest first; the channel only qualifies an IP (one server, several camera numbers). */
     private static final int[] STRENGTH = {0, 1, 2, 4, 5, 6};
 
-    private static String[] identities(VendorRead.Device d) {
+    private static String[] identities(CameraIdentity d) {
         return new String[]{blank(d.serial()), mac(blank(d.mac())), blank(d.ip()), channelOrNull(d.channel()),
                 blank(d.ftpFolder()), blank(d.mqttName()), blank(d.name())};
     }
@@ -246,77 +235,6 @@ public final class CameraRegistry {
         return stamp;
     }
 
-    static List<Camera> parse(Path file) throws IOException {
-        JsonNode root = YAML.readTree(file.toFile());
-        JsonNode list = root == null ? null : root.get("cameras");
-        if (list == null || !list.isArray()) {
-            throw new IOException(file + ": expected a top-level 'cameras:' list");
-        }
-        DescriptorSchema.CAMERA_REGISTRY.checkKeys(file.toString(), root); // a typo (timezone:) refuses the file
-        List<Camera> cameras = new ArrayList<>();
-        int i = 0;
-        for (JsonNode c : list) {
-            String where = file.getFileName() + " camera #" + (++i);
-            String id = required(c, "cameraId", where);
-            JsonNode d = c.path("device");
-            JsonNode site = c.path("site");
-            Map<String, Direction> directions = new HashMap<>();
-            c.path("directions").fields().forEachRemaining(e -> directions.put(e.getKey().toLowerCase(Locale.ROOT),
-                    Direction.valueOf(e.getValue().asText().toUpperCase(Locale.ROOT))));
-            ZoneId zone;
-            try {
-                zone = c.hasNonNull("timeZone") ? ZoneId.of(c.get("timeZone").asText()) : null;
-            } catch (RuntimeException e) {
-                throw new IOException(where + ": unknown timeZone " + c.get("timeZone").asText());
-            }
-            Map<String, String> timeFormats = new HashMap<>();
-            JsonNode formats = c.path("timeFormats");
-            if (!formats.isMissingNode() && !formats.isNull() && !formats.isObject()) {
-                throw new IOException(where + " (" + id + "): timeFormats must be a map of connector id to pattern");
-            }
-            for (var e : iterable(formats.fields())) {
-                String connector = e.getKey();
-                if (!CONNECTOR_ID.matcher(connector).matches()) {
-                    throw new IOException(where + " (" + id + "): timeFormats key '" + connector
-                            + "' is not a connector id (lower case letters, digits and dashes)");
-                }
-                String pattern = e.getValue().isValueNode() ? e.getValue().asText() : null;
-                String problem = TimePatterns.problem(pattern);
-                if (problem != null) {
-                    throw new IOException(where + " (" + id + "): timeFormats." + connector + " '" + pattern + "' "
-                            + problem);
-                }
-                timeFormats.put(connector, pattern);
-            }
-            cameras.add(new Camera(id, required(c, "sourceId", where), required(c, "feedId", where),
-                    required(c, "vendor", where).toLowerCase(Locale.ROOT),
-                    new Camera.Device(text(d, "serial"), mac(text(d, "mac")), text(d, "ip"), text(d, "channel"),
-                            text(d, "ftpFolder"), text(d, "mqttName"), text(d, "name")),
-                    site.hasNonNull("latitude") ? site.get("latitude").asDouble() : null,
-                    site.hasNonNull("longitude") ? site.get("longitude").asDouble() : null,
-                    zone, directions, timeFormats));
-        }
-        DescriptorSchema.CAMERA_REGISTRY.check(file.toString(), root); // what the checks above did not already say
-        return cameras;
-    }
-
-    private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
-        return () -> it;
-    }
-
-    private static String required(JsonNode node, String field, String where) throws IOException {
-        String value = text(node, field);
-        if (value == null || value.isBlank()) {
-            throw new IOException(where + ": '" + field + "' is required");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
     /** "01" and "1" name the same channel. */
     static String channel(String channel) {
         String c = channel.trim();
@@ -331,7 +249,7 @@ public final class CameraRegistry {
         return String.valueOf(Integer.parseInt(c));
     }
 
-    private static String mac(String mac) {
+    static String mac(String mac) {
         return mac == null ? null : mac.toLowerCase(Locale.ROOT).replace('-', ':');
     }
 

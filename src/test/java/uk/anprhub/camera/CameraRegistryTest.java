@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import uk.anprhub.model.NasRead.Direction;
-import uk.anprhub.model.VendorRead;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,13 +100,21 @@ class CameraRegistryTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10 + (long) (Math.random() * 1000))));
     }
 
-    private static VendorRead.Device device(String cameraId, String serial, String mac, String ip, String channel,
-                                            String name, String ftpFolder, String mqttName) {
-        return new VendorRead.Device(cameraId, serial, mac, ip, channel, name, ftpFolder, mqttName, null);
+    /** The identities a read's device carries (in the order of a vendor read's device); the vendor comes with the lookup. */
+    private record ReadIds(String cameraId, String serial, String mac, String ip, String channel, String name,
+                           String ftpFolder, String mqttName) {
+        CameraIdentity of(String vendor) {
+            return new CameraIdentity(vendor, cameraId, serial, mac, ip, channel, ftpFolder, mqttName, name);
+        }
     }
 
-    private Optional<String> find(String vendor, VendorRead.Device device) {
-        return registry.find(vendor, device).map(Camera::cameraId);
+    private static ReadIds device(String cameraId, String serial, String mac, String ip, String channel,
+                                  String name, String ftpFolder, String mqttName) {
+        return new ReadIds(cameraId, serial, mac, ip, channel, name, ftpFolder, mqttName);
+    }
+
+    private Optional<String> find(String vendor, ReadIds device) {
+        return registry.find(device.of(vendor)).map(Camera::cameraId);
     }
 
     @Test
@@ -120,7 +127,7 @@ class CameraRegistryTest {
 
     @Test
     void readsEveryFieldOfACamera() {
-        Camera c = registry.find("hikvision", device("HIK-1", null, null, null, null, null, null, null)).orElseThrow();
+        Camera c = registry.find(device("HIK-1", null, null, null, null, null, null, null).of("hikvision")).orElseThrow();
         assertThat(c.sourceId()).isEqualTo("SRC-A");
         assertThat(c.feedId()).isEqualTo("MPS");
         assertThat(c.vendor()).isEqualTo("hikvision"); // lower-cased
@@ -129,7 +136,7 @@ class CameraRegistryTest {
         assertThat(c.longitude()).isEqualTo(-0.2196);
         assertThat(c.timeZone()).isEqualTo(ZoneId.of("Europe/London"));
 
-        Camera bare = registry.find("hikvision", device("HIK-3", null, null, null, null, null, null, null)).orElseThrow();
+        Camera bare = registry.find(device("HIK-3", null, null, null, null, null, null, null).of("hikvision")).orElseThrow();
         assertThat(bare.timeZone()).isNull();
         assertThat(bare.latitude()).isNull();
         assertThat(bare.directions()).isEmpty();
@@ -137,7 +144,7 @@ class CameraRegistryTest {
 
     @Test
     void directionsMapHasLowerCaseWordsAndCanonicalDirections() {
-        Camera c = registry.find("hikvision", device("HIK-1", null, null, null, null, null, null, null)).orElseThrow();
+        Camera c = registry.find(device("HIK-1", null, null, null, null, null, null, null).of("hikvision")).orElseThrow();
         assertThat(c.directions()).isEqualTo(Map.of("forward", Direction.TOWARDS, "reverse", Direction.AWAY, "1", Direction.UNKNOWN));
     }
 
@@ -158,7 +165,7 @@ class CameraRegistryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("identities")
-    void findsByEachIdentity(String what, VendorRead.Device device, String vendor, String cameraId) {
+    void findsByEachIdentity(String what, ReadIds device, String vendor, String cameraId) {
         assertThat(find(vendor, device)).contains(cameraId);
     }
 
@@ -234,11 +241,11 @@ class CameraRegistryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("identityRule")
-    void theStrongestIdentityDecidesAndNoneMayDisagree(String what, VendorRead.Device device, String cameraId) throws IOException {
+    void theStrongestIdentityDecidesAndNoneMayDisagree(String what, ReadIds device, String cameraId) throws IOException {
         CameraRegistry vms = new CameraRegistry(write("vms.yaml", VMS));
         vms.reload();
 
-        CameraRegistry.Lookup lookup = vms.lookup("vms", device);
+        CameraRegistry.Lookup lookup = vms.lookup(device.of("vms"));
 
         if (cameraId == null) {
             assertThat(lookup.camera()).as(what).isNull();
@@ -252,19 +259,19 @@ class CameraRegistryTest {
     void aFailedLookupSaysWhichIdentityAndWhy() throws IOException {
         CameraRegistry vms = new CameraRegistry(write("vms.yaml", VMS));
         vms.reload();
-        assertThat(vms.lookup("vms", device(null, null, null, "10.1.0.1", "3", null, null, null)).problem())
+        assertThat(vms.lookup(device(null, null, null, "10.1.0.1", "3", null, null, null).of("vms")).problem())
                 .contains("ip 10.1.0.1 names VMS-1 (and 1 more)").contains("channel 3");
-        assertThat(vms.lookup("vms", device(null, "VS-9", "00:00:5e:00:53:01", null, null, null, null, null)).problem())
+        assertThat(vms.lookup(device(null, "VS-9", "00:00:5e:00:53:01", null, null, null, null, null).of("vms")).problem())
                 .contains("serial VS-9 names no vms camera").contains("weaker identity");
-        assertThat(vms.lookup("vms", device(null, null, null, "10.1.0.1", null, null, null, null)).problem())
+        assertThat(vms.lookup(device(null, null, null, "10.1.0.1", null, null, null, null).of("vms")).problem())
                 .contains("2 cameras (VMS-1, VMS-2)");
-        assertThat(vms.lookup("vms", device(null, "VS-1", null, null, null, "Gate Out", null, null)).problem())
+        assertThat(vms.lookup(device(null, "VS-1", null, null, null, "Gate Out", null, null).of("vms")).problem())
                 .contains("VMS-1").contains("name Gate Out");
     }
 
     @Test
     void identitiesAreScopedByVendor() {
-        VendorRead.Device sameSerial = device(null, "SAME-SERIAL", null, null, null, null, null, null);
+        ReadIds sameSerial = device(null, "SAME-SERIAL", null, null, null, null, null, null);
         assertThat(find("hikvision", sameSerial)).contains("HIK-1");
         assertThat(find("axis", sameSerial)).contains("AXIS-1");
         assertThat(find("dahua", sameSerial)).isEmpty();
@@ -274,7 +281,7 @@ class CameraRegistryTest {
 
     @Test
     void aCameraIdIsFoundWhateverTheVendor() {
-        VendorRead.Device byId = device("HIK-1", null, null, null, null, null, null, null);
+        ReadIds byId = device("HIK-1", null, null, null, null, null, null, null);
         assertThat(find("hikvision", byId)).contains("HIK-1");
         assertThat(find("nas", byId)).contains("HIK-1");
         assertThat(find("axis", byId)).contains("HIK-1");
@@ -283,7 +290,7 @@ class CameraRegistryTest {
 
     @Test
     void nothingToMatchIsNotFound() {
-        assertThat(registry.find("hikvision", null)).isEmpty();
+        assertThat(registry.find(null)).isEmpty();
         assertThat(find("hikvision", device(null, null, null, null, null, null, null, null))).isEmpty();
         assertThat(find("hikvision", device(null, "NOPE", null, "10.9.9.9", null, "nobody", null, null))).isEmpty();
     }
@@ -297,7 +304,7 @@ class CameraRegistryTest {
         for (String mac : List.of("aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF", "Aa:Bb:Cc:Dd:Ee:Ff")) {
             assertThat(find("hikvision", device(null, null, mac, null, null, null, null, null))).as(mac).contains("HIK-2");
         }
-        assertThat(registry.find("hikvision", device("HIK-2", null, null, null, null, null, null, null)).orElseThrow()
+        assertThat(registry.find(device("HIK-2", null, null, null, null, null, null, null).of("hikvision")).orElseThrow()
                 .device().mac()).isEqualTo("aa:bb:cc:dd:ee:ff");
     }
 
@@ -428,10 +435,10 @@ class CameraRegistryTest {
                       genetec-sharpv-ftp: "dd/MM/yyyy HH:mm:ss.SSSXXX"
                 """);
         registry.reload();
-        Camera c = registry.find("genetec", device(null, null, null, null, null, "SHARP-DMY", null, null)).orElseThrow();
+        Camera c = registry.find(device(null, null, null, null, null, "SHARP-DMY", null, null).of("genetec")).orElseThrow();
         assertThat(c.timeFormats()).isEqualTo(Map.of("genetec-sharp-json", "d/M/yyyy H:mm:ss",
                 "genetec-sharpv-ftp", "dd/MM/yyyy HH:mm:ss.SSSXXX"));
-        assertThat(registry.find("hikvision", device("HIK-1", null, null, null, null, null, null, null)).orElseThrow()
+        assertThat(registry.find(device("HIK-1", null, null, null, null, null, null, null).of("hikvision")).orElseThrow()
                 .timeFormats()).isEmpty();
     }
 
@@ -447,20 +454,20 @@ class CameraRegistryTest {
     void theLocationMayBeASingleFile() throws IOException {
         CameraRegistry single = new CameraRegistry(dir.resolve("others.yml"));
         assertThat(single.reload()).isEqualTo(2);
-        assertThat(single.find("frigate", device(null, null, null, null, null, "Front gate", null, null))).isPresent();
+        assertThat(single.find(device(null, null, null, null, null, "Front gate", null, null).of("frigate"))).isPresent();
     }
 
     @Test
     void anEmptyFolderIsAnEmptyRegistry(@TempDir Path empty) throws IOException {
         CameraRegistry none = new CameraRegistry(empty);
         assertThat(none.reload()).isZero();
-        assertThat(none.find("axis", device(null, "SAME-SERIAL", null, null, null, null, null, null))).isEmpty();
+        assertThat(none.find(device(null, "SAME-SERIAL", null, null, null, null, null, null).of("axis"))).isEmpty();
     }
 
     @Test
     void aRegistryInCodeRefusesDuplicates() {
         Camera a = new Camera("C-1", "S", "F", "axis", null, null, null, null, null);
-        assertThat(CameraRegistry.of(List.of(a)).find("nas", device("C-1", null, null, null, null, null, null, null))).contains(a);
+        assertThat(CameraRegistry.of(List.of(a)).find(device("C-1", null, null, null, null, null, null, null).of("nas"))).contains(a);
         assertThatThrownBy(() -> CameraRegistry.of(List.of(a, a))).hasMessageContaining("C-1");
     }
 }

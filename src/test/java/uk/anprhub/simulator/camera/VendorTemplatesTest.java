@@ -131,7 +131,7 @@ class VendorTemplatesTest {
 
     @Test
     void replacesWholeTokensOnly() {
-        assertThat(VendorTemplates.replace("\"AB12CDE\" xAB12CDE AB12CDEx _AB12CDE_", "AB12CDE", "ZZ99ZZZ"))
+        assertThat(TokenText.replace("\"AB12CDE\" xAB12CDE AB12CDEx _AB12CDE_", "AB12CDE", "ZZ99ZZZ"))
                 .isEqualTo("\"ZZ99ZZZ\" xAB12CDE AB12CDEx _ZZ99ZZZ_");
     }
 }
