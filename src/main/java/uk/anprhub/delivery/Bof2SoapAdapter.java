@@ -50,9 +50,9 @@ final class Bof2SoapAdapter implements WireAdapter {
     }
 
     @Override
-    public Outcome send(List<Claimed> batch) throws InterruptedException {
+    public SendResult send(List<Claimed> batch) throws InterruptedException {
         Semaphore inFlight = new Semaphore(Math.max(1, http.concurrency()));
-        List<CompletableFuture<Outcome.RecordResult>> calls = new ArrayList<>(batch.size());
+        List<CompletableFuture<SendResult.RecordResult>> calls = new ArrayList<>(batch.size());
         for (Claimed c : batch) {
             inFlight.acquire();
             StreamedBody body;
@@ -73,14 +73,14 @@ final class Bof2SoapAdapter implements WireAdapter {
                         inFlight.release();
                     }));
         }
-        List<Outcome.RecordResult> results = new ArrayList<>(batch.size());
-        for (CompletableFuture<Outcome.RecordResult> call : calls) {
+        List<SendResult.RecordResult> results = new ArrayList<>(batch.size());
+        for (CompletableFuture<SendResult.RecordResult> call : calls) {
             results.add(call.join());
         }
         String auth = null;
         int retry = 0;
-        for (Outcome.RecordResult r : results) {
-            if (r.verdict() == Outcome.Verdict.RETRY) {
+        for (SendResult.RecordResult r : results) {
+            if (r.status() == SendResult.RecordStatus.RETRY) {
                 retry++;
                 if (r.reason().startsWith("auth:")) {
                     auth = r.reason();
@@ -88,38 +88,38 @@ final class Bof2SoapAdapter implements WireAdapter {
             }
         }
         if (auth != null) {
-            return new Outcome.AuthFailed(auth.substring("auth:".length()).trim());
+            return new SendResult.AuthFailed(auth.substring("auth:".length()).trim());
         }
         if (retry == results.size()) {
             String first = results.get(0).reason();
-            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
+            return new SendResult.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
                     || first.startsWith("tls"));
         }
-        return new Outcome.Results(results);
+        return new SendResult.PerRecord(results);
     }
 
-    private Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
+    private SendResult.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
         if (e != null) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof HttpTimeoutException ? "timeout" : client.failure(cause);
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, why, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, why, null);
         }
         client.answered();
         int s = r.statusCode();
         if (s == 200) {
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.DELIVERED, null, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.DELIVERED, null, null);
         }
         if (s == 401 || s == 403) {
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "auth: HTTP " + s, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, "auth: HTTP " + s, null);
         }
         Matcher code = FAULT_CODE.matcher(r.body());
         boolean clientFault = s == 400 || (s == 500 && code.find() && code.group(1).endsWith("Client"));
         if (clientFault) {
             Matcher text = FAULT_STRING.matcher(r.body());
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.REJECTED,
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.REJECTED,
                     text.find() ? text.group(1) : "HTTP " + s, HttpClients.snippet(r.body()));
         }
-        return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "HTTP " + s, null);
+        return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, "HTTP " + s, null);
     }
 
     /**

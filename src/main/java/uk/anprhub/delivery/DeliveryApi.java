@@ -61,7 +61,7 @@ class DeliveryApi {
 
     /** {@code from}/{@code to}: capture time (ISO-8601); {@code reason}: prefix; {@code status}: DEAD, REPLAYED or ALL. */
     @GetMapping("/dead-letters")
-    List<DeadLetters.Entry> deadLetters(@RequestParam(defaultValue = "nas") String target,
+    List<DeadLetter> deadLetters(@RequestParam(defaultValue = "nas") String target,
                                         @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                                         @RequestParam(required = false) String camera, @RequestParam(required = false) String reason,
                                         @RequestParam(defaultValue = "DEAD") String status,

@@ -323,7 +323,7 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
-    public List<DeadLetters.Entry> deadLetters(DeadLetters.Filter filter, int limit) {
+    public List<DeadLetter> deadLetters(DeadLetters.Filter filter, int limit) {
         worker(filter.target());
         return deadLetters.list(filter, limit);
     }

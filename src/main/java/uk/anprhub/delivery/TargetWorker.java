@@ -300,7 +300,7 @@ public final class TargetWorker implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        Outcome outcome;
+        SendResult outcome;
         try {
             outcome = adapter.send(batch);
         } catch (RuntimeException | Error e) {
@@ -312,7 +312,7 @@ public final class TargetWorker implements AutoCloseable {
         long took = System.nanoTime() - start;
         boolean slow = took > cfg.http().requestTimeout().toNanos() / 2;
         tls(outcome);
-        if (outcome instanceof Outcome.Transient t) {
+        if (outcome instanceof SendResult.Transient t) {
             permit.error(took, new TransientFailure(t.reason()));
             if (t.retryAfter() != null && t.retryAfter().compareTo(Duration.ZERO) > 0) {
                 breaker.transitionToOpenStateUntil(Instant.now().plus(t.retryAfter())); // the target said when
@@ -324,18 +324,18 @@ public final class TargetWorker implements AutoCloseable {
             }
             log.debug("Delivery target {}: batch of {} failed transiently: {}", id, batch.size(), t.reason());
             batch.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
-        } else if (outcome instanceof Outcome.AuthFailed a) {
+        } else if (outcome instanceof SendResult.AuthFailed a) {
             permit.success(took); // reachable; the fault is ours
             failure("auth");
             failures.failed(a.reason());
             batch.forEach(c -> v.release(c, a.reason()));
             authFailed(a.reason());
-        } else if (outcome instanceof Outcome.BatchRejected r) {
+        } else if (outcome instanceof SendResult.BatchRejected r) {
             permit.success(took);
             failure("batch-rejected");
             bisect(batch, r, v, deadline - cfg.http().requestTimeout().toNanos());
-        } else if (outcome instanceof Outcome.Results r) {
-            if (r.results().stream().allMatch(x -> x.verdict() == Outcome.Verdict.RETRY)) {
+        } else if (outcome instanceof SendResult.PerRecord r) {
+            if (r.results().stream().allMatch(x -> x.status() == SendResult.RecordStatus.RETRY)) {
                 permit.error(took, new TransientFailure("no record answered"));
                 failures.failed("no record answered");
             } else {
@@ -382,7 +382,7 @@ public final class TargetWorker implements AutoCloseable {
     }
 
     /** Halves a refused batch until each refused part is one record: the poison; the rest is delivered. */
-    private void bisect(List<Claimed> batch, Outcome.BatchRejected why, Verdicts v, long deadline) throws InterruptedException {
+    private void bisect(List<Claimed> batch, SendResult.BatchRejected why, Verdicts v, long deadline) throws InterruptedException {
         if (batch.size() == 1) {
             v.dead(batch.get(0), why.reason(), why.response());
             return;
@@ -397,15 +397,15 @@ public final class TargetWorker implements AutoCloseable {
                 half.forEach(c -> v.retry(c, "bisection out of time", null));
                 continue;
             }
-            Outcome o = adapter.send(half);
-            if (o instanceof Outcome.Results r) {
+            SendResult o = adapter.send(half);
+            if (o instanceof SendResult.PerRecord r) {
                 v.add(half, r);
-            } else if (o instanceof Outcome.BatchRejected r) {
+            } else if (o instanceof SendResult.BatchRejected r) {
                 bisect(half, r, v, deadline);
-            } else if (o instanceof Outcome.Transient t) {
+            } else if (o instanceof SendResult.Transient t) {
                 failure(t.unanswered() ? "unanswered" : "transient");
                 half.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
-            } else if (o instanceof Outcome.AuthFailed a) {
+            } else if (o instanceof SendResult.AuthFailed a) {
                 half.forEach(c -> v.release(c, a.reason()));
                 authFailed(a.reason());
             }
@@ -427,14 +427,14 @@ public final class TargetWorker implements AutoCloseable {
      * delivery resumes by itself once the certificates are right), but shown at once in health and logged once per
      * reason, where an outage only logs when the breaker opens.
      */
-    private void tls(Outcome outcome) {
-        if (outcome instanceof Outcome.Transient t && t.reason().startsWith("tls:")) {
+    private void tls(SendResult outcome) {
+        if (outcome instanceof SendResult.Transient t && t.reason().startsWith("tls:")) {
             if (!t.reason().equals(tlsProblem)) {
                 log.warn("Delivery target {}: TLS handshake failed ({}) — reads stay queued; check the target's "
                         + "http.ssl-bundle (client certificate, trust store) and what the target accepts", id, t.reason());
             }
             tlsProblem = t.reason();
-        } else if (!(outcome instanceof Outcome.Transient) && tlsProblem != null) {
+        } else if (!(outcome instanceof SendResult.Transient) && tlsProblem != null) {
             log.info("Delivery target {}: TLS handshake succeeds again", id);
             tlsProblem = null;
         } // a plain outage says nothing about the certificates: keep what we knew

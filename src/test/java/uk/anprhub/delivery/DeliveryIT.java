@@ -352,7 +352,7 @@ class DeliveryIT {
         DeliveryService s = service("anpr.delivery.targets.nas.batch-size", "64");
         s.drain("nas", () -> true);
         assertThat(nas.stat("uniqueReadIds")).isEqualTo(62);
-        List<DeadLetters.Entry> poison = s.deadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), 10);
+        List<DeadLetter> poison = s.deadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), 10);
         assertThat(poison).hasSize(2);
         assertThat(poison.get(0).response()).contains("batch refused");
         assertThat(nas.stat("requests")).as("1 + bisection, not one request per read").isLessThanOrEqualTo(1 + 2 * 2 * 6);
