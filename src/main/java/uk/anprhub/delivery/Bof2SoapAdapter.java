@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import uk.anprhub.store.ImageStore;
 
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +32,8 @@ import java.util.regex.Pattern;
 final class Bof2SoapAdapter implements WireAdapter {
 
     static final String NAMESPACE = "urn:anpr-hub:bof2:inputcapturewebservice";
+    private static final String SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/";
+    private static final XMLOutputFactory XML = XMLOutputFactory.newDefaultFactory();
     private static final Pattern FAULT_CODE = Pattern.compile("<(?:\\w+:)?faultcode>([^<]*)</");
     private static final Pattern FAULT_STRING = Pattern.compile("<(?:\\w+:)?faultstring>([^<]*)</");
 
@@ -50,9 +55,9 @@ final class Bof2SoapAdapter implements WireAdapter {
     }
 
     @Override
-    public Outcome send(List<Claimed> batch) throws InterruptedException {
+    public SendResult send(List<Claimed> batch) throws InterruptedException {
         Semaphore inFlight = new Semaphore(Math.max(1, http.concurrency()));
-        List<CompletableFuture<Outcome.RecordResult>> calls = new ArrayList<>(batch.size());
+        List<CompletableFuture<SendResult.RecordResult>> calls = new ArrayList<>(batch.size());
         for (Claimed c : batch) {
             inFlight.acquire();
             StreamedBody body;
@@ -73,14 +78,14 @@ final class Bof2SoapAdapter implements WireAdapter {
                         inFlight.release();
                     }));
         }
-        List<Outcome.RecordResult> results = new ArrayList<>(batch.size());
-        for (CompletableFuture<Outcome.RecordResult> call : calls) {
+        List<SendResult.RecordResult> results = new ArrayList<>(batch.size());
+        for (CompletableFuture<SendResult.RecordResult> call : calls) {
             results.add(call.join());
         }
         String auth = null;
         int retry = 0;
-        for (Outcome.RecordResult r : results) {
-            if (r.verdict() == Outcome.Verdict.RETRY) {
+        for (SendResult.RecordResult r : results) {
+            if (r.status() == SendResult.RecordStatus.RETRY) {
                 retry++;
                 if (r.reason().startsWith("auth:")) {
                     auth = r.reason();
@@ -88,43 +93,44 @@ final class Bof2SoapAdapter implements WireAdapter {
             }
         }
         if (auth != null) {
-            return new Outcome.AuthFailed(auth.substring("auth:".length()).trim());
+            return new SendResult.AuthFailed(auth.substring("auth:".length()).trim());
         }
         if (retry == results.size()) {
             String first = results.get(0).reason();
-            return new Outcome.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
+            return new SendResult.Transient(first, null, first.startsWith("timeout") || first.startsWith("connection")
                     || first.startsWith("tls"));
         }
-        return new Outcome.Results(results);
+        return new SendResult.PerRecord(results);
     }
 
-    private Outcome.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
+    private SendResult.RecordResult classify(Claimed c, HttpResponse<String> r, Throwable e) {
         if (e != null) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof HttpTimeoutException ? "timeout" : client.failure(cause);
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, why, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, why, null);
         }
         client.answered();
         int s = r.statusCode();
         if (s == 200) {
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.DELIVERED, null, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.DELIVERED, null, null);
         }
         if (s == 401 || s == 403) {
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "auth: HTTP " + s, null);
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, "auth: HTTP " + s, null);
         }
         Matcher code = FAULT_CODE.matcher(r.body());
         boolean clientFault = s == 400 || (s == 500 && code.find() && code.group(1).endsWith("Client"));
         if (clientFault) {
             Matcher text = FAULT_STRING.matcher(r.body());
-            return new Outcome.RecordResult(c.readId(), Outcome.Verdict.REJECTED,
+            return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.REJECTED,
                     text.find() ? text.group(1) : "HTTP " + s, HttpClients.snippet(r.body()));
         }
-        return new Outcome.RecordResult(c.readId(), Outcome.Verdict.RETRY, "HTTP " + s, null);
+        return new SendResult.RecordResult(c.readId(), SendResult.RecordStatus.RETRY, "HTTP " + s, null);
     }
 
     /**
-     * The 17 positional parameters, document/literal; absent values are empty elements. The pictures are streamed
-     * from their files as base64 while sending ({@link StreamedBody}).
+     * The 17 positional parameters, document/literal; absent values are empty elements. Written with StAX (the JDK's
+     * own writer, whatever else is on the classpath), which escapes the text; the pictures are streamed from their
+     * files as base64 while sending ({@link StreamedBody}).
      */
     StreamedBody envelope(Claimed c) {
         JsonNode r;
@@ -135,65 +141,73 @@ final class Bof2SoapAdapter implements WireAdapter {
         }
         JsonNode ptz = r.path("ptz");
         String direction = r.path("direction").asText("");
-        StringBuilder x = new StringBuilder(1024).append("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:bof="%s">
-                <soapenv:Header/><soapenv:Body><bof:sendCapture>""".formatted(NAMESPACE));
-        param(x, "signature", credentials.signature());
-        param(x, "user", credentials.user());
-        param(x, "vrm", r.path("vrm").asText(null));
-        param(x, "orgId", r.path("feedId").asText(null));
-        param(x, "systemId", r.path("sourceId").asText(null));
-        param(x, "cameraId", r.path("cameraId").asText(null));
         StreamedBody.Builder body = StreamedBody.builder();
-        image(body, x, c, r, "plateImage", "plate");
-        image(body, x, c, r, "overviewImage", "overview");
-        param(x, "dateTime", r.path("captureTimeUtc").asText(null));
-        param(x, "latitude", number(r.path("latitude")));
-        param(x, "longitude", number(r.path("longitude")));
-        param(x, "cameraPreset", ptz.path("preset").asText(null));
-        param(x, "cameraPan", number(ptz.path("pan")));
-        param(x, "cameraTilt", number(ptz.path("tilt")));
-        param(x, "cameraZoom", number(ptz.path("zoom")));
-        param(x, "confidence", number(r.path("confidencePct")));
-        param(x, "towardCamera", direction.equals("TOWARDS") ? "true" : direction.equals("AWAY") ? "false" : null);
-        x.append("</bof:sendCapture></soapenv:Body></soapenv:Envelope>");
-        return body.text(x.toString()).build();
+        try {
+            XMLStreamWriter x = XML.createXMLStreamWriter(body, "UTF-8");
+            x.writeStartDocument("UTF-8", "1.0");
+            x.writeCharacters("\n"); // the line breaks BOF2 has always been sent, kept so the bytes stay the same
+            x.writeStartElement("soapenv", "Envelope", SOAP_ENV);
+            x.writeNamespace("soapenv", SOAP_ENV);
+            x.writeNamespace("bof", NAMESPACE);
+            x.writeCharacters("\n");
+            x.writeEmptyElement("soapenv", "Header", SOAP_ENV);
+            x.writeStartElement("soapenv", "Body", SOAP_ENV);
+            x.writeStartElement("bof", "sendCapture", NAMESPACE);
+            param(x, "signature", credentials.signature());
+            param(x, "user", credentials.user());
+            param(x, "vrm", r.path("vrm").asText(null));
+            param(x, "orgId", r.path("feedId").asText(null));
+            param(x, "systemId", r.path("sourceId").asText(null));
+            param(x, "cameraId", r.path("cameraId").asText(null));
+            image(body, x, c, r, "plateImage", "plate");
+            image(body, x, c, r, "overviewImage", "overview");
+            param(x, "dateTime", r.path("captureTimeUtc").asText(null));
+            param(x, "latitude", number(r.path("latitude")));
+            param(x, "longitude", number(r.path("longitude")));
+            param(x, "cameraPreset", ptz.path("preset").asText(null));
+            param(x, "cameraPan", number(ptz.path("pan")));
+            param(x, "cameraTilt", number(ptz.path("tilt")));
+            param(x, "cameraZoom", number(ptz.path("zoom")));
+            param(x, "confidence", number(r.path("confidencePct")));
+            param(x, "towardCamera", direction.equals("TOWARDS") ? "true" : direction.equals("AWAY") ? "false" : null);
+            x.writeEndElement(); // sendCapture
+            x.writeEndElement(); // Body
+            x.writeEndElement(); // Envelope
+            x.writeEndDocument();
+            x.close(); // flushes; leaves the body open
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write the BOF2 envelope", e);
+        }
+        return body.build();
     }
 
     /** {@code <field>base64</field>} with the picture streamed, or an empty element when none is stored. */
-    private void image(StreamedBody.Builder body, StringBuilder x, Claimed c, JsonNode read, String field, String kind) {
+    private void image(StreamedBody.Builder body, XMLStreamWriter x, Claimed c, JsonNode read, String field, String kind)
+            throws XMLStreamException {
         LocalDate day = c.capturedAt().atOffset(ZoneOffset.UTC).toLocalDate();
         long size = read.path(field).hasNonNull("sha256") ? images.size(day, c.readId(), kind) : -1;
         if (size < 0) {
             param(x, field, null);
             return;
         }
-        x.append('<').append(field).append('>');
-        body.text(x.toString()).base64(() -> images.open(day, c.readId(), kind), size);
-        x.setLength(0);
-        x.append("</").append(field).append('>');
+        x.writeStartElement(field);
+        x.writeCharacters(""); // ends the start tag
+        x.flush(); // everything so far is in the body before the picture
+        body.base64(() -> images.open(day, c.readId(), kind), size);
+        x.writeEndElement();
     }
 
     private static String number(JsonNode n) {
         return n.isNumber() ? n.asText() : null;
     }
 
-    private static void param(StringBuilder x, String name, String value) {
+    private static void param(XMLStreamWriter x, String name, String value) throws XMLStreamException {
         if (value == null || value.isEmpty()) {
-            x.append('<').append(name).append("/>");
+            x.writeEmptyElement(name);
             return;
         }
-        x.append('<').append(name).append('>');
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '<' -> x.append("&lt;");
-                case '>' -> x.append("&gt;");
-                case '&' -> x.append("&amp;");
-                default -> x.append(ch);
-            }
-        }
-        x.append("</").append(name).append('>');
+        x.writeStartElement(name);
+        x.writeCharacters(value);
+        x.writeEndElement();
     }
 }

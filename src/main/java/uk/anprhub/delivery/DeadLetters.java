@@ -13,11 +13,6 @@ import java.util.UUID;
 /** The dead-letter table: queries by time, camera and reason, and the two kinds of replay. */
 public final class DeadLetters {
 
-    /** One dead letter, with the target's own answer ({@code response}) kept verbatim. */
-    public record Entry(long id, String target, UUID readId, Instant capturedAt, String cameraId, Instant failedAt,
-                        int attempts, String reason, String response, String status, Instant replayedAt, UUID replayId) {
-    }
-
     /**
      * Which dead letters (every field optional but the target).
      *
@@ -65,11 +60,11 @@ public final class DeadLetters {
         this.jdbc = jdbc;
     }
 
-    public List<Entry> list(Filter f, int limit) {
+    public List<DeadLetter> list(Filter f, int limit) {
         List<Object> args = new ArrayList<>();
         String sql = "select * from dead_letter" + f.where(args) + " order by failed_at desc, id desc limit ?";
         args.add(limit);
-        return jdbc.query(sql, (rs, n) -> entry(rs), args.toArray());
+        return jdbc.query(sql, (rs, n) -> deadLetter(rs), args.toArray());
     }
 
     /** Re-queues the matching dead letters (status DEAD only); returns how many reads were queued again. */
@@ -114,9 +109,9 @@ public final class DeadLetters {
         return queued;
     }
 
-    private static Entry entry(ResultSet rs) throws SQLException {
+    private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
         Timestamp replayed = rs.getTimestamp("replayed_at");
-        return new Entry(rs.getLong("id"), rs.getString("target"), rs.getObject("read_id", UUID.class),
+        return new DeadLetter(rs.getLong("id"), rs.getString("target"), rs.getObject("read_id", UUID.class),
                 rs.getTimestamp("captured_at").toInstant(), rs.getString("camera_id"), rs.getTimestamp("failed_at").toInstant(),
                 rs.getInt("attempts"), rs.getString("reason"), rs.getString("response"), rs.getString("status"),
                 replayed == null ? null : replayed.toInstant(), rs.getObject("replay_id", UUID.class));

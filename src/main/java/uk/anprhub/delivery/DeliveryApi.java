@@ -31,37 +31,37 @@ class DeliveryApi {
     }
 
     @GetMapping("/targets")
-    List<DeliveryService.Status> targets() {
+    List<TargetStatus> targets() {
         return delivery.status();
     }
 
     @GetMapping("/targets/{target}")
-    DeliveryService.Status target(@PathVariable String target) {
+    TargetStatus target(@PathVariable String target) {
         return delivery.status(target);
     }
 
     @PostMapping("/targets/{target}/pause")
-    DeliveryService.Status pause(@PathVariable String target, @RequestParam(required = false) String why) {
+    TargetStatus pause(@PathVariable String target, @RequestParam(required = false) String why) {
         delivery.pause(target, AuditLog.requireWhy(why));
         return delivery.status(target);
     }
 
     @PostMapping("/targets/{target}/resume")
-    DeliveryService.Status resume(@PathVariable String target, @RequestParam(required = false) String why) {
+    TargetStatus resume(@PathVariable String target, @RequestParam(required = false) String why) {
         delivery.resume(target, why);
         return delivery.status(target);
     }
 
     /** Closes the target's breaker and sends at the next poll instead of waiting out the breaker's open time; audited. */
     @PostMapping("/targets/{target}/probe")
-    DeliveryService.Status probe(@PathVariable String target, java.security.Principal who) {
+    TargetStatus probe(@PathVariable String target, java.security.Principal who) {
         delivery.probeNow(target, who == null ? "system" : who.getName());
         return delivery.status(target);
     }
 
     /** {@code from}/{@code to}: capture time (ISO-8601); {@code reason}: prefix; {@code status}: DEAD, REPLAYED or ALL. */
     @GetMapping("/dead-letters")
-    List<DeadLetters.Entry> deadLetters(@RequestParam(defaultValue = "nas") String target,
+    List<DeadLetter> deadLetters(@RequestParam(defaultValue = "nas") String target,
                                         @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                                         @RequestParam(required = false) String camera, @RequestParam(required = false) String reason,
                                         @RequestParam(defaultValue = "DEAD") String status,
@@ -70,7 +70,7 @@ class DeliveryApi {
     }
 
     @PostMapping("/replay/dead-letters")
-    DeliveryService.Replay replayDeadLetters(@RequestParam(defaultValue = "nas") String target,
+    Replay replayDeadLetters(@RequestParam(defaultValue = "nas") String target,
                                              @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
                                              @RequestParam(required = false) String camera, @RequestParam(required = false) String reason,
                                              @RequestParam(required = false) String why) {
@@ -78,14 +78,14 @@ class DeliveryApi {
     }
 
     @PostMapping("/replay/range")
-    DeliveryService.Replay replayRange(@RequestParam(defaultValue = "nas") String target, @RequestParam Instant from,
+    Replay replayRange(@RequestParam(defaultValue = "nas") String target, @RequestParam Instant from,
                                        @RequestParam Instant to, @RequestParam(required = false) String camera,
                                        @RequestParam(required = false) String why) {
         return delivery.resend(target, from, to, camera, AuditLog.requireWhy(why));
     }
 
-    @ExceptionHandler(DeliveryService.UnknownTargetException.class)
-    ResponseEntity<Map<String, String>> unknown(DeliveryService.UnknownTargetException e) {
+    @ExceptionHandler(UnknownTargetException.class)
+    ResponseEntity<Map<String, String>> unknown(UnknownTargetException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "unknown-target", "detail", e.getMessage()));
     }
 

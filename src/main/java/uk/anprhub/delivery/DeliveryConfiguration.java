@@ -24,10 +24,16 @@ public class DeliveryConfiguration {
     DeliveryService deliveryService(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
                                     MeterRegistry meters, Clock clock, AuditLog audit, SslBundles sslBundles,
                                     @Value("${anpr.nas.url:http://localhost:9090/nas/v1}") String nasUrl) {
-        DeliveryService service = DeliveryService.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit,
+        DeliveryService service = DeliveryFactory.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit,
                 sslBundles);
         service.start();
         return service;
+    }
+
+    /** Queues every stored read for the enabled targets, in the read's own transaction (called by the store's writer). */
+    @Bean
+    Outbox deliveryOutbox() {
+        return new Outbox();
     }
 
     /** The workers run as Camel routes only when delivery is enabled on this instance. */

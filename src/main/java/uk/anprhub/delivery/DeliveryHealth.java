@@ -28,7 +28,7 @@ final class DeliveryHealth {
         Map<String, HealthContributor> targets = new LinkedHashMap<>();
         for (String id : delivery.workers().keySet()) {
             targets.put(id, (HealthIndicator) () -> {
-                DeliveryService.Status s = delivery.status(id);
+                TargetStatus s = delivery.status(id);
                 Health.Builder b = s.healthy() && !s.paused() ? Health.up() : Health.status(DEGRADED);
                 if (!s.healthy()) {
                     b.withDetail("problem", s.problem());

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * it resumes; pausing through the API suspends it, so both views agree. Wiring only: the work is in
  * {@link TargetWorker}.
  */
-public final class DeliveryRoutes extends RouteBuilder implements DeliveryService.RouteControl {
+public final class DeliveryRoutes extends RouteBuilder implements RouteControl {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryRoutes.class);
     private final DeliveryService delivery;

@@ -95,7 +95,7 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
             this.id = id;
         }
 
-        private DeliveryService.Status status() {
+        private TargetStatus status() {
             return delivery.status(id);
         }
 
@@ -165,7 +165,7 @@ public final class DeliveryTargetMBeans implements AutoCloseable {
         @Override
         public String replayDeadLetters(String why) {
             String w = AuditLog.requireWhy(why);
-            DeliveryService.Replay[] r = new DeliveryService.Replay[1];
+            Replay[] r = new Replay[1];
             asCaller(() -> r[0] = delivery.replayDeadLetters(new DeadLetters.Filter(id, null, null, null, null, "DEAD"), w));
             return "queued " + r[0].queued() + " read(s), replay " + r[0].replayId();
         }

@@ -47,7 +47,7 @@ final class NasJsonAdapter implements WireAdapter {
     }
 
     @Override
-    public Outcome send(List<Claimed> batch) throws InterruptedException {
+    public SendResult send(List<Claimed> batch) throws InterruptedException {
         StreamedBody body = body(batch);
         Duration timeout = HttpClients.timeout(http, body.length());
         HttpResponse<String> r;
@@ -58,9 +58,9 @@ final class NasJsonAdapter implements WireAdapter {
             r = client.http().send(req.build(), HttpResponse.BodyHandlers.ofString());
             client.answered();
         } catch (HttpTimeoutException e) {
-            return new Outcome.Transient("timeout after " + timeout.toMillis() + " ms", null, true);
+            return new SendResult.Transient("timeout after " + timeout.toMillis() + " ms", null, true);
         } catch (IOException e) {
-            return new Outcome.Transient(client.failure(e), null, true);
+            return new SendResult.Transient(client.failure(e), null, true);
         }
         int s = r.statusCode();
         if (s == 200) {
@@ -68,39 +68,39 @@ final class NasJsonAdapter implements WireAdapter {
         }
         String why = "HTTP " + s;
         if (s == 401 || s == 403) {
-            return new Outcome.AuthFailed(why);
+            return new SendResult.AuthFailed(why);
         }
         if (s == 400 || s == 413 || s == 422) {
-            return new Outcome.BatchRejected(why, HttpClients.snippet(r.body()));
+            return new SendResult.BatchRejected(why, HttpClients.snippet(r.body()));
         }
-        return new Outcome.Transient(why, HttpClients.retryAfter(r), false); // 408, 429, 5xx, and 404 etc. (misconfiguration)
+        return new SendResult.Transient(why, HttpClients.retryAfter(r), false); // 408, 429, 5xx, and 404 etc. (misconfiguration)
     }
 
-    private Outcome results(List<Claimed> batch, String body) {
+    private SendResult results(List<Claimed> batch, String body) {
         Map<String, JsonNode> byId = new HashMap<>();
         try {
             JsonNode answer = json.readTree(body);
             if (answer == null || !answer.isArray()) {
-                return new Outcome.Transient("200 without a result array", null, false);
+                return new SendResult.Transient("200 without a result array", null, false);
             }
             answer.forEach(n -> byId.put(n.path("readId").asText(), n));
         } catch (IOException e) {
-            return new Outcome.Transient("unreadable 200 answer", null, false);
+            return new SendResult.Transient("unreadable 200 answer", null, false);
         }
-        List<Outcome.RecordResult> out = new ArrayList<>(batch.size());
+        List<SendResult.RecordResult> out = new ArrayList<>(batch.size());
         for (Claimed c : batch) {
             JsonNode n = byId.get(c.readId().toString());
             String status = n == null ? "" : n.path("status").asText();
             UUID id = c.readId();
             switch (status) {
-                case "ACCEPTED", "DUPLICATE" -> out.add(new Outcome.RecordResult(id, Outcome.Verdict.DELIVERED, null, null));
-                case "REJECTED" -> out.add(new Outcome.RecordResult(id, Outcome.Verdict.REJECTED,
+                case "ACCEPTED", "DUPLICATE" -> out.add(new SendResult.RecordResult(id, SendResult.RecordStatus.DELIVERED, null, null));
+                case "REJECTED" -> out.add(new SendResult.RecordResult(id, SendResult.RecordStatus.REJECTED,
                         n.path("reason").asText("rejected"), n.toString()));
-                default -> out.add(new Outcome.RecordResult(id, Outcome.Verdict.RETRY,
+                default -> out.add(new SendResult.RecordResult(id, SendResult.RecordStatus.RETRY,
                         n == null ? "no result for the record" : "unknown status " + status, null));
             }
         }
-        return new Outcome.Results(out);
+        return new SendResult.PerRecord(out);
     }
 
     /**

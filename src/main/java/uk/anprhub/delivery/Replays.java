@@ -18,15 +18,15 @@ final class Replays {
         this.audit = audit;
     }
 
-    DeliveryService.Replay deadLetters(DeadLetters.Filter filter, String why) {
+    Replay deadLetters(DeadLetters.Filter filter, String why) {
         requireWhy(why);
         UUID id = UUID.randomUUID();
         int n = deadLetters.requeue(filter, id);
         record(id, filter.target(), "dead-letters", filter(filter.from(), filter.to(), filter.cameraId(), filter.reason()), why, n);
-        return new DeliveryService.Replay(id, filter.target(), "dead-letters", n);
+        return new Replay(id, filter.target(), "dead-letters", n);
     }
 
-    DeliveryService.Replay range(String target, Instant from, Instant to, String cameraId, String why) {
+    Replay range(String target, Instant from, Instant to, String cameraId, String why) {
         requireWhy(why);
         if (from == null || to == null || !from.isBefore(to)) {
             throw new IllegalArgumentException("from and to are required, from before to");
@@ -34,7 +34,7 @@ final class Replays {
         UUID id = UUID.randomUUID();
         int n = deadLetters.resend(target, from, to, cameraId, id);
         record(id, target, "range", filter(from, to, cameraId, null), why, n);
-        return new DeliveryService.Replay(id, target, "range", n);
+        return new Replay(id, target, "range", n);
     }
 
     private void record(UUID id, String target, String kind, Map<String, Object> filter, String why, int count) {

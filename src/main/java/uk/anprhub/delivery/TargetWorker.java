@@ -1,12 +1,7 @@
 package uk.anprhub.delivery;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,21 +12,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+// Over 300 lines on purpose: claim, send, classify and bisect share one breaker permit and one re-queue per batch (breaker, meters, recording are split out).
 /**
  * Delivers one target's backlog: {@code workers} loops each claim a batch, send it through the wire adapter behind
- * the target's circuit breaker, and record the outcome. While the breaker is open no row is even claimed; in
- * half-open one small probe batch goes. Transient failures re-queue with exponential back-off + jitter (at least
- * Retry-After); only records the target refuses individually become dead letters; a batch refused as a whole is
- * bisected; 401/403 pause the target.
+ * the target's circuit breaker ({@link TargetBreaker}), and record the outcome ({@link BatchRecorder}). While the
+ * breaker is open no row is even claimed; in half-open one small probe batch goes. Transient failures re-queue with
+ * exponential back-off + jitter (at least Retry-After); only records the target refuses individually become dead
+ * letters; a batch refused as a whole is bisected; 401/403 pause the target.
  * <p>
  * A worker survives anything: every breaker permission is given back or reported whatever is thrown (an
  * {@code Error} included), a half-open probe that never reports back times out after the lease, and a loop that
@@ -46,16 +41,14 @@ public final class TargetWorker implements AutoCloseable {
     private final DeliveryProperties.Target cfg;
     private final WireAdapter adapter;
     private final DeliveryStore store;
-    private final CircuitBreaker breaker;
+    private final BatchRecorder recorder;
+    private final TargetBreaker breaker;
+    private final TargetMeters meters;
     private final ExecutorService pool;
-    private final Counter delivered;
-    private final Counter deadLettered;
-    private final MeterRegistry meters;
     private final Pacer pacer;
     private final Duration lease;
     private final InFlightWindow window;
     private final FailureLog failures;
-    private final Timer requests;
     private volatile Consumer<String> onAuthFailure;
     private volatile long backOffUntilNanos;
     private volatile int workerErrors;
@@ -73,42 +66,18 @@ public final class TargetWorker implements AutoCloseable {
         this.cfg = cfg;
         this.adapter = adapter;
         this.store = store;
-        this.meters = meters;
         this.lease = cfg.leaseFor(id);
+        this.recorder = new BatchRecorder(id, store, lease);
         this.failures = new FailureLog(id, url == null ? "(no url)" : TargetUrls.redact(url), Clock.systemUTC(),
                 Duration.ofMinutes(1), Duration.ofMinutes(5));
-        this.breaker = CircuitBreaker.of("delivery-" + id, CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(cfg.breaker().window()).minimumNumberOfCalls(cfg.breaker().minimumCalls())
-                .failureRateThreshold(50).permittedNumberOfCallsInHalfOpenState(1)
-                .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialRandomBackoff(cfg.breaker().openWait(), 2.0, 0.3,
-                        cfg.breaker().maxOpenWait()))
-                // a probe that never reports back (a thread lost to an Error) must not hold the breaker for ever
-                .maxWaitDurationInHalfOpenState(lease)
-                .writableStackTraceEnabled(false).build());
-        breaker.getEventPublisher().onStateTransition(e -> {
-            // An outage logs once when it starts and once when it ends, not at every probe.
-            switch (e.getStateTransition().getToState()) {
-                case OPEN -> {
-                    if (e.getStateTransition().getFromState() == CircuitBreaker.State.CLOSED) {
-                        log.warn("Delivery target {} ({}): circuit breaker open — target failing ({}), probing now and then",
-                                id, failures.url(), failures.lastError());
-                    }
-                }
-                case CLOSED -> log.info("Delivery target {}: circuit breaker closed — target answering again", id);
-                default -> log.debug("Delivery target {}: circuit breaker {}", id, e.getStateTransition());
-            }
-        });
+        this.breaker = new TargetBreaker(id, cfg.breaker(), lease, failures.url(), failures::lastError, meters);
+        this.meters = new TargetMeters(id, meters);
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(Math.max(1, cfg.workers()), r -> {
             Thread t = new Thread(r, "delivery-" + id + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.delivered = Counter.builder("anpr_reads_delivered").description("reads acknowledged by a delivery target")
-                .tag("target", id).register(meters);
-        this.deadLettered = Counter.builder("anpr_delivery_dead_lettered").description("reads moved to the dead-letter store")
-                .tag("target", id).register(meters);
         this.onAuthFailure = this::pauseLocally;
         this.pacer = new Pacer(cfg.maxRate());
         this.window = new InFlightWindow(cfg.batchSize(), cfg.breaker().probeSize());
@@ -116,12 +85,6 @@ public final class TargetWorker implements AutoCloseable {
             log.warn("Delivery target {}: lease {} is under {} (the request timeout {} per round of sends, and as long again):"
                     + " a slow batch may be sent twice", id, lease, cfg.defaultLease(id), cfg.http().requestTimeout());
         }
-        this.requests = Timer.builder("anpr_delivery_request").description("time of one batch send to the target")
-                .tag("target", id).publishPercentileHistogram().register(meters);
-        Gauge.builder("anpr_delivery_breaker_open", breaker, b -> b.getState() == CircuitBreaker.State.CLOSED
-                        || b.getState() == CircuitBreaker.State.DISABLED ? 0 : 1)
-                .description("1 while the target's circuit breaker is not closed (open or probing)").tag("target", id)
-                .register(meters);
     }
 
     public String id() {
@@ -133,7 +96,7 @@ public final class TargetWorker implements AutoCloseable {
     }
 
     public CircuitBreaker.State breakerState() {
-        return breaker.getState();
+        return breaker.state();
     }
 
     /** How long a claimed batch is held before another worker may send it (see {@link DeliveryProperties.Target#leaseFor}). */
@@ -148,7 +111,7 @@ public final class TargetWorker implements AutoCloseable {
 
     /** Reads delivered by this instance since start. */
     long deliveredCount() {
-        return (long) delivered.count();
+        return meters.deliveredCount();
     }
 
     /** Closes the breaker and forgets any back-off: the next poll sends a full window at once. */
@@ -206,7 +169,7 @@ public final class TargetWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 workerError(e.getCause()); // cannot happen (the loop catches everything): say so if it does
             }
         }
@@ -227,15 +190,15 @@ public final class TargetWorker implements AutoCloseable {
     /** Claims and sends one batch; false when the loop should wait for the next poll. */
     private boolean step() throws InterruptedException {
         int size = Math.min(window.batchSize(), cfg.batchSize());
-        if (!breaker.tryAcquirePermission()) {
+        TargetBreaker.Permit permit = breaker.tryAcquire();
+        if (permit == null) {
             return false; // open: the next poll after the breaker's wait sends the probe
         }
-        Permit permit = new Permit(breaker);
         List<Claimed> batch = List.of();
         boolean done = false;
         String requeue = "worker error";
         try {
-            boolean probe = breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+            boolean probe = breaker.halfOpen();
             if (probe) {
                 size = Math.min(cfg.breaker().probeSize(), size);
             }
@@ -271,7 +234,7 @@ public final class TargetWorker implements AutoCloseable {
         } finally {
             permit.release(); // no verdict reached the breaker (nothing claimed, a throw): give the permission back
             if (!done && !batch.isEmpty()) {
-                release(batch, requeue); // offered again at once, not after the lease
+                recorder.release(batch, requeue); // offered again at once, not after the lease
             }
         }
     }
@@ -282,14 +245,14 @@ public final class TargetWorker implements AutoCloseable {
         Duration wait = Verdicts.backoff(cfg.retry(), n, null);
         backOffUntilNanos = System.nanoTime() + wait.toNanos();
         window.trouble();
-        failure("worker-error");
+        meters.failure("worker-error");
         failures.failed("worker error: " + e.getClass().getName());
         StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
         log.error("Delivery target {}: worker failed with {} at {} ({} in a row); its batch is re-queued, delivery carries on in {} ms",
                 id, e.getClass().getName(), at, n, wait.toMillis());
     }
 
-    private void deliver(List<Claimed> claimed, Permit permit, long deadline) throws InterruptedException, SQLException {
+    private void deliver(List<Claimed> claimed, TargetBreaker.Permit permit, long deadline) throws InterruptedException, SQLException {
         List<Claimed> gone = claimed.stream().filter(c -> c.body() == null).toList();
         if (!gone.isEmpty()) {
             store.forget(id, gone); // retention deleted the read between queueing and claiming
@@ -300,42 +263,42 @@ public final class TargetWorker implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        Outcome outcome;
+        SendResult result;
         try {
-            outcome = adapter.send(batch);
+            result = adapter.send(batch);
         } catch (RuntimeException | Error e) {
             permit.error(System.nanoTime() - start, e); // counts as a failed call: a half-open breaker opens again
             throw e;
         } finally {
-            requests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            meters.request(System.nanoTime() - start);
         }
         long took = System.nanoTime() - start;
         boolean slow = took > cfg.http().requestTimeout().toNanos() / 2;
-        tls(outcome);
-        if (outcome instanceof Outcome.Transient t) {
+        tls(result);
+        if (result instanceof SendResult.Transient t) {
             permit.error(took, new TransientFailure(t.reason()));
             if (t.retryAfter() != null && t.retryAfter().compareTo(Duration.ZERO) > 0) {
-                breaker.transitionToOpenStateUntil(Instant.now().plus(t.retryAfter())); // the target said when
+                breaker.openUntil(Instant.now().plus(t.retryAfter())); // the target said when
             }
-            failure(t.reason().startsWith("tls:") ? "tls" : t.unanswered() ? "unanswered" : "transient");
+            meters.failure(t.reason().startsWith("tls:") ? "tls" : t.unanswered() ? "unanswered" : "transient");
             failures.failed(t.reason());
             if (t.unanswered() || slow) {
                 window.trouble(); // the target may have taken it: what is in flight now is what a crash re-sends
             }
             log.debug("Delivery target {}: batch of {} failed transiently: {}", id, batch.size(), t.reason());
             batch.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
-        } else if (outcome instanceof Outcome.AuthFailed a) {
+        } else if (result instanceof SendResult.AuthFailed a) {
             permit.success(took); // reachable; the fault is ours
-            failure("auth");
+            meters.failure("auth");
             failures.failed(a.reason());
             batch.forEach(c -> v.release(c, a.reason()));
             authFailed(a.reason());
-        } else if (outcome instanceof Outcome.BatchRejected r) {
+        } else if (result instanceof SendResult.BatchRejected r) {
             permit.success(took);
-            failure("batch-rejected");
+            meters.failure("batch-rejected");
             bisect(batch, r, v, deadline - cfg.http().requestTimeout().toNanos());
-        } else if (outcome instanceof Outcome.Results r) {
-            if (r.results().stream().allMatch(x -> x.verdict() == Outcome.Verdict.RETRY)) {
+        } else if (result instanceof SendResult.PerRecord r) {
+            if (r.results().stream().allMatch(x -> x.status() == SendResult.RecordStatus.RETRY)) {
                 permit.error(took, new TransientFailure("no record answered"));
                 failures.failed("no record answered");
             } else {
@@ -349,40 +312,15 @@ public final class TargetWorker implements AutoCloseable {
             }
             v.add(batch, r);
         }
-        complete(v, deadline);
-        delivered.increment(v.delivered().size());
-        deadLettered.increment(v.dead().size());
+        recorder.complete(v, deadline);
+        meters.recorded(v);
         if (!v.dead().isEmpty()) {
             log.info("Delivery target {}: {} read(s) dead-lettered (first reason: {})", id, v.dead().size(), v.dead().get(0).reason());
         }
     }
 
-    /**
-     * Records the verdicts, retrying while the lease lasts: a database that is away for a moment must not leave a batch
-     * the target already took to be sent again when the lease ends. Safe to repeat: every update needs status PENDING.
-     */
-    private void complete(Verdicts v, long deadline) throws SQLException, InterruptedException {
-        long waitMillis = 250;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                store.complete(id, v.delivered(), v.retries(), v.dead());
-                return;
-            } catch (SQLException e) {
-                if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) - deadline > 0) {
-                    throw e; // the lease is nearly over: another worker may take the batch; the caller says so
-                }
-                if (attempt == 1) {
-                    log.warn("Delivery target {}: verdicts of a sent batch not recorded (SQLState {}); retrying until the lease ends",
-                            id, e.getSQLState());
-                }
-                Thread.sleep(waitMillis);
-                waitMillis = Math.min(waitMillis * 2, 5_000);
-            }
-        }
-    }
-
     /** Halves a refused batch until each refused part is one record: the poison; the rest is delivered. */
-    private void bisect(List<Claimed> batch, Outcome.BatchRejected why, Verdicts v, long deadline) throws InterruptedException {
+    private void bisect(List<Claimed> batch, SendResult.BatchRejected why, Verdicts v, long deadline) throws InterruptedException {
         if (batch.size() == 1) {
             v.dead(batch.get(0), why.reason(), why.response());
             return;
@@ -397,28 +335,18 @@ public final class TargetWorker implements AutoCloseable {
                 half.forEach(c -> v.retry(c, "bisection out of time", null));
                 continue;
             }
-            Outcome o = adapter.send(half);
-            if (o instanceof Outcome.Results r) {
+            SendResult o = adapter.send(half);
+            if (o instanceof SendResult.PerRecord r) {
                 v.add(half, r);
-            } else if (o instanceof Outcome.BatchRejected r) {
+            } else if (o instanceof SendResult.BatchRejected r) {
                 bisect(half, r, v, deadline);
-            } else if (o instanceof Outcome.Transient t) {
-                failure(t.unanswered() ? "unanswered" : "transient");
+            } else if (o instanceof SendResult.Transient t) {
+                meters.failure(t.unanswered() ? "unanswered" : "transient");
                 half.forEach(c -> v.retry(c, t.reason(), t.retryAfter()));
-            } else if (o instanceof Outcome.AuthFailed a) {
+            } else if (o instanceof SendResult.AuthFailed a) {
                 half.forEach(c -> v.release(c, a.reason()));
                 authFailed(a.reason());
             }
-        }
-    }
-
-    /** Re-queues a batch that got no verdict, at once; if even that fails the lease brings it back. */
-    private void release(List<Claimed> batch, String why) {
-        try {
-            store.complete(id, List.of(), batch.stream().map(c -> new DeliveryStore.Retry(c, Duration.ZERO, why)).toList(), List.of());
-        } catch (Throwable e) {
-            log.warn("Delivery target {}: could not re-queue {} claimed read(s) ({}); they return after the lease ({})", id,
-                    batch.size(), e.getClass().getSimpleName(), lease);
         }
     }
 
@@ -427,14 +355,14 @@ public final class TargetWorker implements AutoCloseable {
      * delivery resumes by itself once the certificates are right), but shown at once in health and logged once per
      * reason, where an outage only logs when the breaker opens.
      */
-    private void tls(Outcome outcome) {
-        if (outcome instanceof Outcome.Transient t && t.reason().startsWith("tls:")) {
+    private void tls(SendResult result) {
+        if (result instanceof SendResult.Transient t && t.reason().startsWith("tls:")) {
             if (!t.reason().equals(tlsProblem)) {
                 log.warn("Delivery target {}: TLS handshake failed ({}) — reads stay queued; check the target's "
                         + "http.ssl-bundle (client certificate, trust store) and what the target accepts", id, t.reason());
             }
             tlsProblem = t.reason();
-        } else if (!(outcome instanceof Outcome.Transient) && tlsProblem != null) {
+        } else if (!(result instanceof SendResult.Transient) && tlsProblem != null) {
             log.info("Delivery target {}: TLS handshake succeeds again", id);
             tlsProblem = null;
         } // a plain outage says nothing about the certificates: keep what we knew
@@ -447,44 +375,9 @@ public final class TargetWorker implements AutoCloseable {
         }
     }
 
-    private void failure(String kind) {
-        meters.counter("anpr_delivery_send_failures", "target", id, "kind", kind).increment();
-    }
-
     @Override
     public void close() {
         pool.shutdownNow();
-    }
-
-    /**
-     * One breaker permission: reported exactly once — as a success, an error, or (when nothing was sent, or a throw
-     * came first) given back — so no path, not even an {@code Error}, can keep it and hold the breaker half-open.
-     */
-    private static final class Permit {
-        private final CircuitBreaker breaker;
-        private final AtomicBoolean used = new AtomicBoolean();
-
-        Permit(CircuitBreaker breaker) {
-            this.breaker = breaker;
-        }
-
-        void success(long nanos) {
-            if (used.compareAndSet(false, true)) {
-                breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            }
-        }
-
-        void error(long nanos, Throwable e) {
-            if (used.compareAndSet(false, true)) {
-                breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
-            }
-        }
-
-        void release() {
-            if (used.compareAndSet(false, true)) {
-                breaker.releasePermission();
-            }
-        }
     }
 
     /** Marks a transient failure for the breaker (no stack trace: it is not a bug). */

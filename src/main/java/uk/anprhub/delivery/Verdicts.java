@@ -47,14 +47,14 @@ final class Verdicts {
     }
 
     /** Per-record answers; a record the target did not answer is retried. */
-    void add(List<Claimed> batch, Outcome.Results r) {
-        Map<UUID, Outcome.RecordResult> byId = new HashMap<>();
+    void add(List<Claimed> batch, SendResult.PerRecord r) {
+        Map<UUID, SendResult.RecordResult> byId = new HashMap<>();
         r.results().forEach(x -> byId.put(x.readId(), x));
         for (Claimed c : batch) {
-            Outcome.RecordResult x = byId.get(c.readId());
-            if (x == null || x.verdict() == Outcome.Verdict.RETRY) {
+            SendResult.RecordResult x = byId.get(c.readId());
+            if (x == null || x.status() == SendResult.RecordStatus.RETRY) {
                 retry(c, x == null ? "no result" : x.reason(), null);
-            } else if (x.verdict() == Outcome.Verdict.DELIVERED) {
+            } else if (x.status() == SendResult.RecordStatus.DELIVERED) {
                 delivered.add(c);
             } else {
                 dead(c, x.reason(), x.response());

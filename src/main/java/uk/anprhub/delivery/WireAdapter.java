@@ -6,5 +6,5 @@ import java.util.List;
 public interface WireAdapter {
 
     /** Sends the batch (never empty) and classifies the answer; never throws for a network or HTTP failure. */
-    Outcome send(List<Claimed> batch) throws InterruptedException;
+    SendResult send(List<Claimed> batch) throws InterruptedException;
 }

@@ -154,10 +154,11 @@ public class StoreConfiguration {
 
     @Bean(destroyMethod = "close")
     ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props,
-                          io.micrometer.core.instrument.MeterRegistry meters, DbLimits limits) {
+                          io.micrometer.core.instrument.MeterRegistry meters, DbLimits limits,
+                          org.springframework.beans.factory.ObjectProvider<InsertedReadsHook> hooks) {
         HubProperties.Store s = props.store();
         ReadWriter writer = new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(),
-                s.maxPendingReads(), limits.commitBound());
+                s.maxPendingReads(), limits.commitBound(), hooks.orderedStream().toList()); // the delivery outbox
         io.micrometer.core.instrument.Gauge.builder("anpr_store_pending_reads", writer, ReadWriter::pendingReads)
                 .description("reads accepted and waiting for their group commit").register(meters);
         return writer;

@@ -56,6 +56,7 @@ class DeliveryIT {
     static NasSimulator nas;
     static NasSimulator bof2;
     final List<DeliveryService> services = new ArrayList<>();
+    final List<Polling> pollers = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,13 +92,14 @@ class DeliveryIT {
 
     @org.junit.jupiter.api.AfterEach
     void closeServices() {
+        pollers.forEach(Polling::close);
         services.forEach(DeliveryService::close);
     }
 
     /** A delivery "instance": its own workers, breaker and HTTP client, on the shared database. */
     DeliveryService service(String... keyValues) {
         MeterRegistry meters = new SimpleMeterRegistry();
-        DeliveryService s = DeliveryService.create(DeliveryProperties.bind(properties(keyValues)), ds, images, MAPPER, meters, Clock.systemUTC(),
+        DeliveryService s = DeliveryFactory.create(DeliveryProperties.bind(properties(keyValues)), ds, images, MAPPER, meters, Clock.systemUTC(),
                 nas.nasUrl(), new AuditLog(jdbc, MAPPER), new org.springframework.boot.ssl.DefaultSslBundleRegistry());
         services.add(s);
         return s;
@@ -176,6 +178,11 @@ class DeliveryIT {
         }
     }
 
+    /** Polls the service's targets as the hub's routes do, until the test ends. */
+    void poll(DeliveryService s) {
+        pollers.add(Polling.start(s));
+    }
+
     @Test
     void aReadWhoseTransactionCommitsLaterWithALowerIdIsNotSkipped() throws Exception {
         DeliveryService s = service();
@@ -217,8 +224,8 @@ class DeliveryIT {
         insertReads(n, "TW");
         DeliveryService a = service("anpr.delivery.targets.nas.batch-size", "100");
         DeliveryService b = service("anpr.delivery.targets.nas.batch-size", "100");
-        a.startPolling();
-        b.startPolling();
+        poll(a);
+        poll(b);
         await(Duration.ofSeconds(60), () -> pending("nas") == 0, "backlog drained");
         assertThat(nas.stat("uniqueReadIds")).isEqualTo(n);
         assertThat(nas.stat("accepted")).isEqualTo(n);
@@ -238,7 +245,7 @@ class DeliveryIT {
         nas.faults(Faults.NONE.withMode(Faults.Mode.DOWN));
         insertReads(n, "OU");
         DeliveryService s = service();
-        s.startPolling();
+        poll(s);
         Thread.sleep(2500);
         long requestsWhileDown = nas.stat("requests");
         assertThat(s.worker("nas").breakerState().name()).isIn("OPEN", "HALF_OPEN");
@@ -273,7 +280,7 @@ class DeliveryIT {
         int batch = 100;
         DeliveryService s = service("anpr.delivery.targets.nas.batch-size", String.valueOf(batch),
                 "anpr.delivery.targets.nas.workers", "4");
-        s.startPolling();
+        poll(s);
         AtomicBoolean chaos = new AtomicBoolean(true);
         Thread monkey = new Thread(() -> {
             List<Faults> cycle = List.of(
@@ -291,7 +298,7 @@ class DeliveryIT {
         }, "chaos-monkey");
         monkey.start();
         long t0 = System.nanoTime();
-        try (ReadWriter writer = new ReadWriter(ds, images, MAPPER, 2, 500, Duration.ofMillis(2), 20_000)) {
+        try (ReadWriter writer = new ReadWriter(ds, images, MAPPER, 2, 500, Duration.ofMillis(2), 20_000, null, List.of(new Outbox()))) {
             List<CompletableFuture<ReadWriter.Stored>> acks = new ArrayList<>();
             for (int i = 0; i < n; i += 10) {
                 List<Normalised> reads = new ArrayList<>();
@@ -352,13 +359,13 @@ class DeliveryIT {
         DeliveryService s = service("anpr.delivery.targets.nas.batch-size", "64");
         s.drain("nas", () -> true);
         assertThat(nas.stat("uniqueReadIds")).isEqualTo(62);
-        List<DeadLetters.Entry> poison = s.deadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), 10);
+        List<DeadLetter> poison = s.deadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), 10);
         assertThat(poison).hasSize(2);
         assertThat(poison.get(0).response()).contains("batch refused");
         assertThat(nas.stat("requests")).as("1 + bisection, not one request per read").isLessThanOrEqualTo(1 + 2 * 2 * 6);
 
         nas.faults(Faults.NONE.merge(MAPPER.createObjectNode().putNull("badBatchVrmPattern")));
-        DeliveryService.Replay replay = s.replayDeadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), "schema fixed");
+        Replay replay = s.replayDeadLetters(new DeadLetters.Filter("nas", null, null, null, "HTTP 400", null), "schema fixed");
         assertThat(replay.queued()).isEqualTo(2);
         s.drain("nas", () -> true);
         assertThat(nas.stat("uniqueReadIds")).isEqualTo(64);
@@ -372,7 +379,7 @@ class DeliveryIT {
     void dualRunningBothTargetsGetEveryReadAndOneDownDoesNotSlowTheOther() throws Exception {
         DeliveryService s = service("anpr.delivery.targets.bof2.enabled", "true",
                 "anpr.delivery.targets.bof2.url", bof2.bof2Url(), "anpr.delivery.targets.bof2.bof2.signature", "test-signature");
-        s.startPolling();
+        poll(s);
         long t0 = System.nanoTime();
         insertReads(1000, "DA");
         await(Duration.ofSeconds(30), () -> pending("nas") == 0, "nas drained");
@@ -404,7 +411,7 @@ class DeliveryIT {
         insertReads(3000, "MR");
         DeliveryService s = service("anpr.delivery.targets.nas.max-rate", "2000", "anpr.delivery.targets.nas.batch-size", "100");
         long t0 = System.nanoTime();
-        s.startPolling();
+        poll(s);
         await(Duration.ofSeconds(30), () -> pending("nas") == 0, "drained");
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertThat(3000 / seconds).as("reads/s").isLessThan(2000 * 1.1);
@@ -418,7 +425,7 @@ class DeliveryIT {
         insertReads(300, "LR");
         DeliveryService s = service("anpr.delivery.targets.nas.batch-size", String.valueOf(batch),
                 "anpr.delivery.targets.nas.http.request-timeout", "300ms");
-        s.startPolling();
+        poll(s);
         Thread.sleep(1500); // every send times out; NAS still takes each batch after 800 ms
         nas.faults(Faults.NONE);
         await(Duration.ofSeconds(30), () -> pending("nas") == 0, "drained");
@@ -451,7 +458,7 @@ class DeliveryIT {
             }
             return real.send(batch);
         }, "anpr.delivery.targets.nas.lease", "5m"); // the old default: recovery must not wait for it
-        s.startPolling();
+        poll(s);
         await(Duration.ofSeconds(30), () -> s.worker("nas").breakerState().name().equals("OPEN"), "breaker open while NAS is down");
         armed.set(true); // the next send is the half-open probe
         await(Duration.ofSeconds(30), () -> thrown.get() == 1, "the probe met the Error");
@@ -479,10 +486,10 @@ class DeliveryIT {
             throw new IllegalStateException("unreachable");
         }, "anpr.delivery.targets.nas.workers", "1", "anpr.delivery.targets.nas.batch-size", "50",
                 "anpr.delivery.targets.nas.http.request-timeout", "2s");
-        stuck.startPolling();
+        poll(stuck);
         await(Duration.ofSeconds(10), () -> claimedAt.get() != 0, "the doomed worker claimed a batch");
         DeliveryService healthy = service("anpr.delivery.targets.nas.http.request-timeout", "2s");
-        healthy.startPolling();
+        poll(healthy);
         await(Duration.ofSeconds(10), () -> pending("nas") == 50, "everything but the abandoned claim delivered");
         await(Duration.ofSeconds(30), () -> pending("nas") == 0, "the abandoned claim re-sent after its lease");
         double seconds = (System.nanoTime() - claimedAt.get()) / 1e9;

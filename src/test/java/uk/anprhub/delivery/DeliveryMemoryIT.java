@@ -57,6 +57,7 @@ class DeliveryMemoryIT {
     static FileImageStore images;
     static NasSimulator nas;
     final List<DeliveryService> services = new ArrayList<>();
+    final List<Polling> pollers = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,6 +88,7 @@ class DeliveryMemoryIT {
 
     @AfterEach
     void closeServices() {
+        pollers.forEach(Polling::close);
         services.forEach(DeliveryService::close);
     }
 
@@ -105,7 +107,7 @@ class DeliveryMemoryIT {
         for (int i = 0; i < keyValues.length; i += 2) {
             p.put(t + keyValues[i], keyValues[i + 1]);
         }
-        DeliveryService s = DeliveryService.create(DeliveryProperties.bind(p), ds, images, MAPPER, new SimpleMeterRegistry(),
+        DeliveryService s = DeliveryFactory.create(DeliveryProperties.bind(p), ds, images, MAPPER, new SimpleMeterRegistry(),
                 Clock.systemUTC(), nas.nasUrl(), new AuditLog(jdbc, MAPPER), new DefaultSslBundleRegistry());
         services.add(s);
         return s;
@@ -116,6 +118,11 @@ class DeliveryMemoryIT {
      * request carries more than two of the 1 MB reads, the big one goes alone, every read arrives once. (Before:
      * one claim of up to batch-size reads, one request of ~28 MB.)
      */
+    /** Polls the service's targets as the hub's routes do, until the test ends. */
+    void poll(DeliveryService s) {
+        pollers.add(Polling.start(s));
+    }
+
     @Test
     void batchesAreBoundedByBytesAndEveryReadArrivesOnce() throws Exception {
         store(20, MB);
@@ -123,7 +130,7 @@ class DeliveryMemoryIT {
         assertThat(new DeliveryStore(ds).claim("nas", 200, 3 * MB, Duration.ZERO).reads())
                 .as("a claim stops at the byte budget").hasSize(2);
 
-        service("max-batch-bytes", "3MB").startPolling();
+        poll(service("max-batch-bytes", "3MB"));
 
         await().atMost(60, TimeUnit.SECONDS).until(() -> pending() == 0);
         assertThat(nas.stat("accepted")).isEqualTo(21);
@@ -154,7 +161,7 @@ class DeliveryMemoryIT {
         store(1, MB);
         nas.faults(Faults.NONE.withMode(Faults.Mode.SLOW).merge(MAPPER.createObjectNode().put("latencyMs", 2000)));
         DeliveryService s = service("http.request-timeout", "1s", "http.min-bytes-per-second", "256KB");
-        s.startPolling();
+        poll(s);
 
         await().atMost(30, TimeUnit.SECONDS).until(() -> pending() == 0);
         assertThat(nas.stat("accepted")).isEqualTo(1);
@@ -208,7 +215,7 @@ class DeliveryMemoryIT {
                     new NasRead.ImageRef("image/jpeg", Normaliser.sha256(picture), (long) bytes, null), null, null, null,
                     new NasRead.Ingest("test", "nas-json", "test", null), null), picture, null));
         }
-        try (ReadWriter writer = new ReadWriter(ds, images, MAPPER, 1, 500, Duration.ofMillis(2), 1_000)) {
+        try (ReadWriter writer = new ReadWriter(ds, images, MAPPER, 1, 500, Duration.ofMillis(2), 1_000, null, List.of(new Outbox()))) {
             writer.submit(new RawMessage("{}".getBytes(), "test", "nas-json", "test", "application/json", Map.of(), null, null,
                     null, Instant.now()), reads).get(30, TimeUnit.SECONDS);
         }

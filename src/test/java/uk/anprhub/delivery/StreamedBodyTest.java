@@ -114,9 +114,9 @@ class StreamedBodyTest {
             DeliveryProperties.Target t = DeliveryProperties.bind(Map.of("anpr.delivery.targets.nas.url",
                     "http://127.0.0.1:" + server.getAddress().getPort() + "/nas/v1")).targets().get("nas");
             WireAdapter adapter = WireAdapters.create("nas", t, images, JSON, "http://unused", new DefaultSslBundleRegistry());
-            Outcome o = adapter.send(batch);
-            assertThat(o).isInstanceOf(Outcome.Results.class);
-            assertThat(((Outcome.Results) o).results()).allMatch(x -> x.verdict() == Outcome.Verdict.DELIVERED).hasSize(3);
+            SendResult o = adapter.send(batch);
+            assertThat(o).isInstanceOf(SendResult.PerRecord.class);
+            assertThat(((SendResult.PerRecord) o).results()).allMatch(x -> x.status() == SendResult.RecordStatus.DELIVERED).hasSize(3);
         } finally {
             server.stop(0);
         }

@@ -112,10 +112,10 @@ public final class StreamingHarness {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long t0 = System.nanoTime();
-        Outcome o = adapter.send(batch);
+        SendResult o = adapter.send(batch);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        long delivered = o instanceof Outcome.Results r
-                ? r.results().stream().filter(x -> x.verdict() == Outcome.Verdict.DELIVERED).count() : 0;
+        long delivered = o instanceof SendResult.PerRecord r
+                ? r.results().stream().filter(x -> x.status() == SendResult.RecordStatus.DELIVERED).count() : 0;
         long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(m -> m.getType() == MemoryType.HEAP)
                 .mapToLong(m -> m.getPeakUsage().getUsed()).sum();
         server.stop(0);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TargetUrlsTest {
 
     static void create(Map<String, ?> props, String nasUrl) {
-        DeliveryService.create(DeliveryProperties.bind(props), null, null, null, new SimpleMeterRegistry(), Clock.systemUTC(),
+        DeliveryFactory.create(DeliveryProperties.bind(props), null, null, null, new SimpleMeterRegistry(), Clock.systemUTC(),
                 nasUrl, null, null);
     }
 

@@ -111,6 +111,47 @@ class ReadWriterIT {
         }
     }
 
+    /**
+     * Issue 16 item 2: rows of another package (the delivery outbox) are written by a hook in the reads' own
+     * transaction: told only the reads inserted (not the duplicates), and a hook that fails rolls the reads back and
+     * fails their senders, so no read is acknowledged without its rows.
+     */
+    @Test
+    void hooksWriteInTheReadsTransactionSeeOnlyNewReadsAndTheirFailureRollsTheReadsBack() throws Exception {
+        List<InsertedReadsHook.InsertedRead> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+        InsertedReadsHook hook = (c, reads) -> {
+            try (Statement st = c.createStatement()) {
+                assertThat(c.getAutoCommit()).as("inside the transaction").isFalse();
+                st.execute("select 1");
+            }
+            if (fail.get()) {
+                throw new java.sql.SQLException("hook refused", "57000");
+            }
+            told.addAll(reads);
+        };
+        try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 1, 100,
+                Duration.ofMillis(1), 100, null, List.of(hook))) {
+            Normalised a = read("rw-hook-a-" + System.nanoTime(), null);
+            Normalised b = read("rw-hook-b-" + System.nanoTime(), null);
+            ReadWriter.Stored first = writer.submit(message(), List.of(a)).get(10, TimeUnit.SECONDS);
+            ReadWriter.Stored second = writer.submit(message(), List.of(a, b)).get(10, TimeUnit.SECONDS);
+            assertThat(second.duplicates()).isEqualTo(1);
+            assertThat(told).extracting(InsertedReadsHook.InsertedRead::readId)
+                    .containsExactly(first.readIds().get(0), second.readIds().get(1));
+            assertThat(told.get(0).capturedAt()).isEqualTo(a.read().captureTimeUtc());
+            assertThat(told.get(0).rowId()).isEqualTo(jdbc.queryForObject("select id from nas_read where read_id = ?", Long.class,
+                    first.readIds().get(0)));
+
+            fail.set(true);
+            String key = "rw-hook-c-" + System.nanoTime();
+            assertThatThrownBy(() -> writer.submit(message(), List.of(read(key, null))).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.sql.SQLException.class);
+            assertThat(jdbc.queryForObject("select count(*) from nas_read where idempotency_key = ?", Long.class, key))
+                    .as("rolled back with the hook").isZero();
+        }
+    }
+
     @Test
     void aSenderIsAnsweredOnlyAfterTheCommitAndTheBoundRefusesInsteadOfQueueing() throws Exception {
         try (ReadWriter writer = new ReadWriter(db.dataSource(), new FileImageStore(images), MAPPER, 1, 100,
