@@ -13,7 +13,7 @@ import uk.anprhub.core.HubProperties;
 import uk.anprhub.camera.Camera;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.audit.AuditLog;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestService;
 import uk.anprhub.message.RawMessage;
 
@@ -50,13 +50,13 @@ public class FtpConfiguration {
         int retentionDays = props.retentionDays() != null ? props.retentionDays() : hub.retention().days();
         FtpInbox.Ingest sink = new FtpInbox.Ingest() {
             @Override
-            public IngestResult ingest(RawMessage message) {
+            public IngestOutcome ingest(RawMessage message) {
                 return ingest.ingest(message);
             }
 
             @Override
-            public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
-                return ingest.refuse(message, reason, detail, status);
+            public IngestOutcome refuse(RawMessage message, uk.anprhub.message.Reason reason, String detail) {
+                return ingest.refuse(message, reason, detail);
             }
 
             @Override

@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,19 +31,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The hub side of FTP uploads: which files are ready, ingesting them with a bounded pool of workers, and moving
- * each to {@code done/} or {@code failed/} only once {@link IngestResult#settled()} (reads committed, or message
+ * each to {@code done/} or {@code failed/} only once {@link FtpOutcomes#settled settled} (reads committed, or message
  * quarantined). A file whose message could not be settled (store down or behind: 503) stays where the camera
  * put it and is retried with back-off; nothing is deleted or moved before the commit.
  *
@@ -61,10 +60,10 @@ public final class FtpInbox implements SmartLifecycle {
 
     /** What the inbox needs from the ingest core (the hub passes {@code IngestService}). */
     public interface Ingest {
-        IngestResult ingest(RawMessage message);
+        IngestOutcome ingest(RawMessage message);
 
         /** Quarantine a message refused before decoding (too large). */
-        IngestResult refuse(RawMessage message, String reason, String detail, int status);
+        IngestOutcome refuse(RawMessage message, Reason reason, String detail);
 
         /** The camera ids (a trailing {@code *}: prefix) the account may post reads for; empty: none. */
         default List<String> allowedCameras(Account account) {
@@ -486,8 +485,8 @@ public final class FtpInbox implements SmartLifecycle {
             return;
         }
         RawMessage message = message(entry, payload);
-        IngestResult result = ingest.ingest(message);
-        if (!result.settled()) {
+        IngestOutcome result = ingest.ingest(message);
+        if (!FtpOutcomes.settled(result)) {
             retry(entry, result);
             return;
         }
@@ -496,11 +495,11 @@ public final class FtpInbox implements SmartLifecycle {
             requeue(entry);
             return;
         }
-        if (result.acknowledged()) {
+        if (FtpOutcomes.done(result)) {
             archive(entry, "done", null);
             done.increment();
         } else {
-            archive(entry, "failed", reasonText(result));
+            archive(entry, "failed", FtpOutcomes.reasonText((IngestOutcome.Quarantined) result));
             failed.increment();
         }
     }
@@ -520,27 +519,11 @@ public final class FtpInbox implements SmartLifecycle {
             evidence = in.readNBytes(EVIDENCE_BYTES);
         }
         String detail = "the upload exceeds the limit of " + maxFileSize + " bytes";
-        IngestResult r = ingest.refuse(message(entry, evidence), "too-large", detail, 413);
-        String reason = r.settled() ? reasonText(r)
+        IngestOutcome r = ingest.refuse(message(entry, evidence), Reason.TOO_LARGE, detail);
+        String reason = r instanceof IngestOutcome.Quarantined q ? FtpOutcomes.reasonText(q)
                 : "too-large\n" + detail + "\n(no quarantine row: the store was unavailable)\n";
         archive(entry, "failed", reason);
         failed.increment();
-    }
-
-    private static String reasonText(IngestResult r) {
-        StringBuilder s = new StringBuilder();
-        s.append(r.error() == null ? "rejected" : r.error()).append('\n');
-        if (r.detail() != null) {
-            s.append(r.detail()).append('\n');
-        }
-        if (r.quarantined() != null) {
-            String ids = r.quarantined().stream().map(IngestResult.Problem::quarantineId).filter(Objects::nonNull)
-                    .map(String::valueOf).collect(Collectors.joining(", "));
-            if (!ids.isEmpty()) {
-                s.append("quarantine id: ").append(ids).append('\n');
-            }
-        }
-        return s.toString();
     }
 
     private static boolean changedSince(Path file, BasicFileAttributes before) {
@@ -649,7 +632,7 @@ public final class FtpInbox implements SmartLifecycle {
     }
 
     /** Not settled: the file stays; every worker backs off (doubling up to retry-max), then the file is retried. */
-    private void retry(Entry entry, IngestResult result) {
+    private void retry(Entry entry, IngestOutcome result) {
         retried.increment();
         long delayMs;
         synchronized (lock) {
@@ -659,8 +642,8 @@ public final class FtpInbox implements SmartLifecycle {
             int doublings = Math.min(consecutiveFailures - 1, 20);
             delayMs = Math.min(retryMax.toMillis(), retryInitial.toMillis() << doublings);
             if (consecutiveFailures == 1) {
-                log.warn("FTP inbox: the store did not take a file of folder {} ({}: {}); files stay in place and are retried",
-                        entry.account.folder(), result == null ? "error" : result.error(), result == null ? "" : result.detail());
+                log.warn("FTP inbox: the store did not take a file of folder {} ({}); files stay in place and are retried",
+                        entry.account.folder(), result == null ? "error: " : FtpOutcomes.why(result));
             } else {
                 log.debug("FTP inbox: still not accepted ({} attempts), next try in {} ms", consecutiveFailures, delayMs);
             }
