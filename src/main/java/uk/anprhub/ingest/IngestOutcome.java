@@ -2,6 +2,8 @@ package uk.anprhub.ingest;
 
 import uk.anprhub.message.Reason;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,11 +16,13 @@ public sealed interface IngestOutcome {
     /**
      * The message's valid reads are committed ({@code duplicates} of them were already stored); reads of it that were
      * refused are quarantined and listed in {@code quarantined} (empty when none).
+     *
+     * @param readIds the id of each valid read in order, null for a duplicate
      */
     record Stored(int received, int stored, int duplicates, List<UUID> readIds, List<Problem> quarantined)
             implements IngestOutcome {
         public Stored {
-            readIds = List.copyOf(readIds);
+            readIds = Collections.unmodifiableList(new ArrayList<>(readIds)); // nulls allowed: duplicates
             quarantined = List.copyOf(quarantined);
         }
     }

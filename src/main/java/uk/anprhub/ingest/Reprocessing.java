@@ -41,6 +41,22 @@ public final class Reprocessing {
             return remaining == 0;
         }
 
+        /** The totals as the API answers them (and the audit row records them), in this order. */
+        public Map<String, Object> fields() {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("matched", matched);
+            out.put("reprocessed", reprocessed);
+            out.put("recovered", recovered);
+            out.put("stored", stored);
+            out.put("stillFailing", stillFailing);
+            out.put("stillFailingByReason", stillFailingByReason);
+            out.put("remaining", remaining);
+            out.put("next", next);
+            out.put("limit", limit);
+            out.put("complete", complete());
+            return out;
+        }
+
         /** One line for a log, an audit row or a JMX answer. */
         public String text() {
             return "matched " + matched + ", reprocessed " + reprocessed + ", recovered " + recovered + ", reads stored "

@@ -22,10 +22,11 @@ class HttpAnswerTest {
 
     @Test
     void storedAndNothingToStoreAre200() throws Exception {
-        HttpAnswer stored = HttpAnswer.of(new IngestOutcome.Stored(2, 1, 1, List.of(ID), List.of()));
+        HttpAnswer stored = HttpAnswer.of(new IngestOutcome.Stored(2, 1, 1, java.util.Arrays.asList(ID, null), List.of()));
         assertThat(stored.status()).isEqualTo(200);
         assertThat(stored.retryAfterSeconds()).isNull();
-        assertThat(body(stored)).isEqualTo("{\"received\":2,\"stored\":1,\"duplicates\":1,\"readIds\":[\"" + ID + "\"]}");
+        assertThat(body(stored)).as("a duplicate's id is null").isEqualTo("{\"received\":2,\"stored\":1,\"duplicates\":1,"
+                + "\"readIds\":[\"" + ID + "\",null]}");
 
         HttpAnswer partly = HttpAnswer.of(new IngestOutcome.Stored(2, 1, 0, List.of(ID),
                 List.of(new Problem(1, Reason.MISSING_VRM, "no plate", 5L))));
