@@ -32,6 +32,15 @@ public final class HttpAdmission {
                 .description("HTTP camera requests admitted and not yet answered").register(meters);
     }
 
+    /** The admission the limits allow, said once in the log. */
+    static HttpAdmission of(HttpLoadLimits load, long maxBody, MeterRegistry meters) {
+        long budget = load.bytesInFlight(maxBody);
+        org.slf4j.LoggerFactory.getLogger(HttpAdmission.class).info(
+                "HTTP ingest: at most {} camera requests and {} MB of bodies in flight; reads not at the store {} s after their body get 503",
+                load.maxRequestsInFlight(), budget >> 20, load.answerWithin().toSeconds());
+        return new HttpAdmission(budget, load.maxRequestsInFlight(), load.answerWithin(), meters);
+    }
+
     public long maxBytes() {
         return maxBytes;
     }

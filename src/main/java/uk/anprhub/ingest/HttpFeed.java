@@ -1,6 +1,7 @@
 package uk.anprhub.ingest;
 
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,13 +19,14 @@ import java.util.Set;
 
 /**
  * The HTTP side of {@code POST /ingest/{feedId}}: request to {@link RawMessage} (with the size limit) and
- * {@link IngestResult} to the answer of the contract.
+ * {@link IngestOutcome} to the answer of the contract ({@link HttpAnswer}).
  */
 public final class HttpFeed {
 
     /** Never kept with a message: credentials and hop-by-hop noise. */
     private static final Set<String> DROPPED = Set.of("authorization", "cookie", "proxy-authorization", "x-api-key",
             "connection", "keep-alive", "transfer-encoding", "accept-encoding", "content-length");
+    /** An outcome decided before the ingest core (a refused sender, a body too large): the core is not asked. */
     static final String RESULT = "AnprIngestResult";
     /** The request's {@link HttpAdmission.Ticket}, for the deadline check before the reads go to the store. */
     static final String TICKET = "AnprHttpTicket";
@@ -52,7 +54,7 @@ public final class HttpFeed {
         Message in = exchange.getIn();
         HttpServletRequest request = in instanceof PlatformHttpMessage p ? p.getRequest() : null;
         String feed = in.getHeader("feedId", String.class);
-        IngestResult denied = request == null ? null : authorise(feed, request);
+        IngestOutcome denied = request == null ? null : authorise(feed, request);
         String contentType = request != null && request.getAttribute(IngestRequestFilter.ORIGINAL_CONTENT_TYPE) != null
                 ? (String) request.getAttribute(IngestRequestFilter.ORIGINAL_CONTENT_TYPE)
                 : in.getHeader(Exchange.CONTENT_TYPE, String.class);
@@ -89,8 +91,8 @@ public final class HttpFeed {
         if (denied != null) {
             exchange.setProperty(RESULT, denied);
         } else if (tooLarge) {
-            exchange.setProperty(RESULT, ingest.refuse(message, "too-large", "the body exceeds the limit of "
-                    + maxBody + " bytes" + (declared > 0 ? " (declared " + declared + ")" : ""), 413));
+            exchange.setProperty(RESULT, ingest.refuse(message, Reason.TOO_LARGE, "the body exceeds the limit of "
+                    + maxBody + " bytes" + (declared > 0 ? " (declared " + declared + ")" : "")));
         }
         in.setBody(message);
     }
@@ -100,29 +102,30 @@ public final class HttpFeed {
      * request that bypassed the filter is checked now. A refused sender's body is not kept — it is not a camera of
      * ours, and storing it would let anyone fill the quarantine.
      */
-    private IngestResult authorise(String feedId, HttpServletRequest request) {
+    private IngestOutcome authorise(String feedId, HttpServletRequest request) {
         Object passed = request.getAttribute(IngestRequestFilter.FEED);
         if (passed == null) {
             return gate.check(feedId, request);
         }
-        return passed.equals(feedId) ? null : IngestResult.rejected(404,
-                new IngestResult.Problem(null, "unknown-feed", "no enabled HTTP feed '" + feedId + "'", null));
+        return passed.equals(feedId) ? null
+                : new IngestOutcome.Refused(IngestOutcome.Refusal.UNKNOWN_FEED, "no enabled HTTP feed '" + feedId + "'");
     }
 
     /** Writes the contract's answer: status, JSON body, Retry-After on 503. No request header is echoed. */
     public void toResponse(Exchange exchange) throws IOException {
-        IngestResult result = exchange.getProperty(RESULT, IngestResult.class);
+        IngestOutcome result = exchange.getProperty(RESULT, IngestOutcome.class);
         if (result == null) {
-            result = exchange.getMessage().getBody(IngestResult.class);
+            result = exchange.getMessage().getBody(IngestOutcome.class);
         }
+        HttpAnswer answer = HttpAnswer.of(result);
         Message out = exchange.getMessage();
         out.getHeaders().clear();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, result.status());
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (result.retryAfterSeconds() != null) {
-            out.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
+        if (answer.retryAfterSeconds() != null) {
+            out.setHeader("Retry-After", String.valueOf(answer.retryAfterSeconds()));
         }
-        out.setBody(mapper.writeValueAsBytes(result));
+        out.setBody(mapper.writeValueAsBytes(answer.body()));
     }
 
     /** Anything unexpected: a JSON 500 without internals (the log has the stack trace). */

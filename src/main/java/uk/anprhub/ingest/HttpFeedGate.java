@@ -4,7 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
-import uk.anprhub.ingest.IngestResult.Problem;
+import uk.anprhub.ingest.IngestOutcome.Refusal;
+import uk.anprhub.ingest.IngestOutcome.Refused;
 import uk.anprhub.normalise.Normaliser;
 
 import java.nio.charset.StandardCharsets;
@@ -31,21 +32,21 @@ public final class HttpFeedGate {
     }
 
     /** The refusal, or null when the sender may post its body to the feed. */
-    public IngestResult check(String feedId, HttpServletRequest request) {
+    public Refused check(String feedId, HttpServletRequest request) {
         FeedSettings feed = feedId == null ? null : feeds.apply(feedId);
         if (feed == null || !feed.enabled() || !feed.http()) {
             // Same answer for "no such feed" and "not an HTTP feed": no probing for the feeds of other transports.
-            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled HTTP feed '" + feedId + "'", null));
+            return new Refused(Refusal.UNKNOWN_FEED, "no enabled HTTP feed '" + feedId + "'");
         }
         List<IpAddressMatcher> allow = allowlists.computeIfAbsent(feed.id(),
                 id -> feed.allowlist().stream().map(IpAddressMatcher::new).toList());
         if (!allow.isEmpty() && allow.stream().noneMatch(m -> m.matches(request))) {
             log.warn("Feed {}: refused a sender from {} (not in the feed's allowlist)", feed.id(), request.getRemoteAddr());
-            return IngestResult.rejected(403, new Problem(null, "forbidden", "this address may not post to feed " + feed.id(), null));
+            return new Refused(Refusal.FORBIDDEN, "this address may not post to feed " + feed.id());
         }
         if (!feed.apiKeySha256().isEmpty() && !validKey(feed, request.getHeader("X-Api-Key"))) {
             log.warn("Feed {}: refused a sender from {} (missing or wrong X-Api-Key)", feed.id(), request.getRemoteAddr());
-            return IngestResult.rejected(401, new Problem(null, "unauthorised", "feed " + feed.id() + " needs a valid X-Api-Key", null));
+            return new Refused(Refusal.UNAUTHORISED, "feed " + feed.id() + " needs a valid X-Api-Key");
         }
         return null;
     }

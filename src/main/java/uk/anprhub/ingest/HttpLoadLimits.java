@@ -26,6 +26,14 @@ public record HttpLoadLimits(DataSize maxBytesInFlight,
                              @DefaultValue("1000") int maxRequestsInFlight,
                              @DefaultValue("15s") Duration answerWithin) {
 
+    /**
+     * Spring's own async timeout for a camera request (which answers 503 while the route works on, and may still
+     * commit): above anything the route waits for, the deadline to reach the store plus the store's commit timeout.
+     */
+    public Duration asyncTimeout(Duration commitTimeout) {
+        return answerWithin.plus(commitTimeout).plusSeconds(10);
+    }
+
     /** The byte budget: the configured one, else an eighth of the heap; at least one body of the maximum size. */
     public long bytesInFlight(long maxBody) {
         long budget = maxBytesInFlight != null ? maxBytesInFlight.toBytes() : Runtime.getRuntime().maxMemory() / 8;

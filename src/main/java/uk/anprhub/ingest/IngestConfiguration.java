@@ -19,12 +19,8 @@ import uk.anprhub.store.ReadWriter;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+/** Wiring of the ingest feature (the core, the HTTP feeds and their front door); the logic is in the beans. */
 @Configuration(proxyBeanMethods = false)
 @org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpLoadLimits.class})
 public class IngestConfiguration {
@@ -49,10 +45,7 @@ public class IngestConfiguration {
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
                                 QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits,
                                 @Value("${anpr.demo:false}") boolean demo) {
-        // Feed settings come from start-up configuration: resolve each feed once, not on every message.
-        Map<String, FeedSettings> feeds = new ConcurrentHashMap<>();
-        return new IngestService(connectors, feedId -> feedId == null ? null
-                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors, demo)), normaliser, writer, quarantine,
+        return new IngestService(connectors, new FeedDirectory(props, connectors, demo), normaliser, writer, quarantine,
                 meters, props.store().commitTimeout(), limits);
     }
 
@@ -73,20 +66,13 @@ public class IngestConfiguration {
 
     @Bean
     HttpAdmission httpAdmission(HubProperties props, HttpLoadLimits load, MeterRegistry meters) {
-        long budget = load.bytesInFlight(props.http().maxBody().toBytes());
-        org.slf4j.LoggerFactory.getLogger(HttpAdmission.class).info(
-                "HTTP ingest: at most {} camera requests and {} MB of bodies in flight; reads not at the store {} s after their body get 503",
-                load.maxRequestsInFlight(), budget >> 20, load.answerWithin().toSeconds());
-        return new HttpAdmission(budget, load.maxRequestsInFlight(), load.answerWithin(), meters);
+        return HttpAdmission.of(load, props.http().maxBody().toBytes(), meters);
     }
 
-    /**
-     * Spring's own async timeout (which answers 503 while the route works on, and may still commit) above anything the
-     * route waits for: the deadline to reach the store plus the store's commit timeout.
-     */
+    /** Spring's own async timeout above anything the route waits for ({@link HttpLoadLimits#asyncTimeout}). */
     @Bean
     org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpLoadLimits load, HubProperties props) {
-        long millis = load.answerWithin().plus(props.store().commitTimeout()).plusSeconds(10).toMillis();
+        long millis = load.asyncTimeout(props.store().commitTimeout()).toMillis();
         return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
             @Override
             public void configureAsyncSupport(org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer c) {
@@ -121,21 +107,5 @@ public class IngestConfiguration {
     @Bean
     org.apache.camel.Processor httpFeedResponse(HttpFeed http) {
         return http::toResponse;
-    }
-
-    /**
-     * A feed declared under {@code anpr.feeds}, or a connector id used as a feed id with default policies: usable by
-     * the transports whose own configuration names it (TCP, FTP, Kafka, MQTT), over HTTP only in demo mode.
-     */
-    private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors, boolean demo) {
-        HubProperties.Feed f = props.feeds().get(id);
-        if (f != null) {
-            List<String> allowlist = new ArrayList<>(f.allowlist());
-            allowlist.addAll(f.allow());
-            return new FeedSettings(id, f.connector() == null ? id : f.connector(), f.acceptUnknownCameras(), f.enabled(),
-                    f.apiKeys().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList(), allowlist, f.http());
-        }
-        return connectors.find(id).isPresent() || connectors.broken().containsKey(id)
-                ? new FeedSettings(id, id, false, true, List.of(), List.of(), demo) : null;
     }
 }

@@ -3,12 +3,14 @@ package uk.anprhub.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import uk.anprhub.message.Reason;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The ingest meters in one place: names, help texts, and the label series known at start registered at zero, so a
@@ -18,10 +20,11 @@ import java.util.Map;
 public final class IngestMetrics {
 
     /** Reasons a read or message is quarantined for (docs/connector-contract.md); other reasons appear when first used. */
-    public static final List<String> KNOWN_REASONS = List.of("unknown-camera", "undecodable", "mapping-failed",
-            "malformed-field", "missing-vrm", "invalid-vrm", "missing-capture-time", "invalid-capture-time",
-            "future-capture-time", "expired-capture-time", "unsupported-content-type", "too-large", "too-many-reads",
-            "internal-error");
+    public static final List<String> KNOWN_REASONS = Stream.of(Reason.UNKNOWN_CAMERA, Reason.UNDECODABLE,
+            Reason.MAPPING_FAILED, Reason.MALFORMED_FIELD, Reason.MISSING_VRM, Reason.INVALID_VRM,
+            Reason.MISSING_CAPTURE_TIME, Reason.INVALID_CAPTURE_TIME, Reason.FUTURE_CAPTURE_TIME,
+            Reason.EXPIRED_CAPTURE_TIME, Reason.UNSUPPORTED_CONTENT_TYPE, Reason.TOO_LARGE, Reason.TOO_MANY_READS,
+            Reason.INTERNAL_ERROR).map(Reason::code).toList();
     /** Transports of the ack-latency timer; any other transport name is counted as {@code other}. */
     public static final List<String> TRANSPORTS = List.of("http", "tcp", "ftp", "kafka", "mqtt");
 

@@ -13,7 +13,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
-import uk.anprhub.ingest.IngestResult.Problem;
+import uk.anprhub.ingest.IngestOutcome.Refusal;
+import uk.anprhub.ingest.IngestOutcome.Refused;
+import uk.anprhub.ingest.IngestOutcome.Unavailable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,12 +98,12 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!readiness.ready()) {
-            refuse(request, response, IngestResult.unavailable("starting",
+            refuse(request, response, new Unavailable("starting",
                     "the hub is starting (or stopping) and cannot take reads yet; retry shortly", 5));
             return;
         }
         String feed = FeedPaths.feedOf(path(request));
-        IngestResult denied = gate.check(feed, request);
+        Refused denied = gate.check(feed, request);
         if (denied != null) {
             refuse(request, response, denied);
             return;
@@ -110,7 +112,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         boolean tooLarge = declared > maxBody; // refused unread (413 by HttpFeed); the status closes the connection
         HttpAdmission.Ticket ticket = admission.admit(tooLarge ? 0 : Math.max(0, declared));
         if (ticket == null) {
-            refuseAfterDraining(request, response, IngestResult.unavailable("over-budget",
+            refuseAfterDraining(request, response, new Unavailable("over-budget",
                     "the hub holds as many camera requests as it may; retry shortly (nothing was stored)", 2));
             return;
         }
@@ -124,19 +126,19 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
             if (tooLarge) {
                 body = new byte[0];
             } else if (!bodies.tryAcquire()) { // slow senders: answered at once, never drained (a thread each)
-                refuse(request, response, IngestResult.unavailable("busy",
+                refuse(request, response, new Unavailable("busy",
                         "too many camera requests are sending their bodies; retry shortly", 1));
                 return;
             } else {
                 try {
                     body = readBody(request, ticket);
                 } catch (OverBudget e) {
-                    refuse(request, response, IngestResult.unavailable("over-budget",
+                    refuse(request, response, new Unavailable("over-budget",
                             "the hub holds as many camera requests as it may; retry shortly (nothing was stored)", 2));
                     return;
                 } catch (IOException e) {
-                    refuse(request, response, IngestResult.rejected(408, new Problem(null, "body-timeout",
-                            "the body did not arrive whole within " + bodyTimeout.toSeconds() + " s", null)));
+                    refuse(request, response, new Refused(Refusal.BODY_TIMEOUT,
+                            "the body did not arrive whole within " + bodyTimeout.toSeconds() + " s"));
                     return;
                 } finally {
                     bodies.release();
@@ -218,7 +220,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
      * so admitted bodies never wait for refused ones, and slow senders still hold a bounded number of threads) and
      * keeps to the body deadline; with no drain slot free the connection is closed as for any refusal.
      */
-    private void refuseAfterDraining(HttpServletRequest request, HttpServletResponse response, IngestResult result)
+    private void refuseAfterDraining(HttpServletRequest request, HttpServletResponse response, IngestOutcome result)
             throws IOException {
         if (drains.tryAcquire()) {
             try {
@@ -231,7 +233,6 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
                         }
                     }
                 }
-                count(result);
                 write(response, result);
                 return;
             } catch (IOException e) {
@@ -244,26 +245,28 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     }
 
     /** Answers without reading (more of) the body, and closes the connection rather than draining the rest. */
-    private void refuse(HttpServletRequest request, HttpServletResponse response, IngestResult result) throws IOException {
-        count(result);
+    private void refuse(HttpServletRequest request, HttpServletResponse response, IngestOutcome result) throws IOException {
         request.setAttribute(CLOSE, Boolean.TRUE);
         response.setHeader("Connection", "close");
         write(response, result);
     }
 
-    private void count(IngestResult result) {
-        refused.computeIfAbsent(result.error(), reason -> Counter.builder("anpr_http_ingest_refused")
+    private void count(HttpAnswer answer) {
+        refused.computeIfAbsent(answer.error(), reason -> Counter.builder("anpr_http_ingest_refused")
                 .description("HTTP camera requests refused before their body was read whole")
                 .tag("reason", reason).register(meters)).increment();
     }
 
-    private void write(HttpServletResponse response, IngestResult result) throws IOException {
-        response.setStatus(result.status());
+    /** Counts the refusal and writes its answer. */
+    private void write(HttpServletResponse response, IngestOutcome result) throws IOException {
+        HttpAnswer answer = HttpAnswer.of(result);
+        count(answer);
+        response.setStatus(answer.status());
         response.setContentType("application/json");
-        if (result.retryAfterSeconds() != null) {
-            response.setHeader("Retry-After", String.valueOf(result.retryAfterSeconds()));
+        if (answer.retryAfterSeconds() != null) {
+            response.setHeader("Retry-After", String.valueOf(answer.retryAfterSeconds()));
         }
-        response.getOutputStream().write(mapper.writeValueAsBytes(result));
+        response.getOutputStream().write(mapper.writeValueAsBytes(answer.body()));
         response.flushBuffer(); // committed: closing the connection afterwards must not swap in an error page
     }
 

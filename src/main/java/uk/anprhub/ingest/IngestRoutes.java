@@ -61,11 +61,11 @@ public class IngestRoutes extends RouteBuilder {
      * and a read committed after the camera was told "failed" comes back as a duplicate.
      */
     private void ingest(Exchange e) {
-        IngestResult refused = e.getProperty(HttpFeed.RESULT, IngestResult.class);
+        IngestOutcome refused = e.getProperty(HttpFeed.RESULT, IngestOutcome.class);
         HttpAdmission.Ticket ticket = e.getProperty(HttpFeed.TICKET, HttpAdmission.Ticket.class);
         if (refused == null && ticket != null && ticket.expired()) {
             expired.increment();
-            refused = IngestResult.unavailable("deadline",
+            refused = new IngestOutcome.Unavailable("deadline",
                     "the hub could not take this request in time; it was not stored — retry", 2);
         }
         e.getMessage().setBody(refused != null ? refused : ingest.ingest(e.getMessage().getBody(RawMessage.class)));

@@ -9,7 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.connector.Connector;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.ingest.IngestResult.Problem;
+import uk.anprhub.ingest.IngestOutcome.Problem;
+import uk.anprhub.ingest.IngestOutcome.Quarantined;
+import uk.anprhub.ingest.IngestOutcome.Refusal;
+import uk.anprhub.ingest.IngestOutcome.Refused;
+import uk.anprhub.ingest.IngestOutcome.Unavailable;
+import uk.anprhub.message.Reason;
 import uk.anprhub.normalise.Normaliser;
 import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.message.RejectedException;
@@ -80,15 +85,15 @@ public final class IngestService {
         return feeds.apply(feedId);
     }
 
-    public IngestResult ingest(RawMessage message) {
+    public IngestOutcome ingest(RawMessage message) {
         return ingest(message, false);
     }
 
     /**
      * @param reprocessing true when re-running a quarantined message: failures are reported, not quarantined again
      */
-    public IngestResult ingest(RawMessage message, boolean reprocessing) {
-        IngestResult result = ingestOnce(message, reprocessing);
+    public IngestOutcome ingest(RawMessage message, boolean reprocessing) {
+        IngestOutcome result = ingestOnce(message, reprocessing);
         if (!reprocessing && message.receivedAt() != null) { // the transport acknowledges (or refuses) on this result
             String transport = message.transport();
             ackTimers.computeIfAbsent(String.valueOf(transport), t -> IngestMetrics.ackTimer(meters, transport))
@@ -97,14 +102,14 @@ public final class IngestService {
         return result;
     }
 
-    private IngestResult ingestOnce(RawMessage message, boolean reprocessing) {
+    private IngestOutcome ingestOnce(RawMessage message, boolean reprocessing) {
         FeedSettings feed = feeds.apply(message.feed());
         if (feed == null || !feed.enabled()) {
-            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
+            return unknownFeed(message);
         }
         Connector connector = connectors.find(feed.connector()).orElse(null);
         if (connector == null) {
-            return IngestResult.unavailable("connector-unavailable", "connector '" + feed.connector()
+            return new Unavailable("connector-unavailable", "connector '" + feed.connector()
                     + "' of feed '" + feed.id() + "' is not loaded (see the start-up log)", 60);
         }
         if (message.connector() == null) {
@@ -113,38 +118,33 @@ public final class IngestService {
         try {
             return process(message, feed, connector, reprocessing);
         } catch (StoreBusyException e) {
-            return IngestResult.unavailable("busy", "the store is behind; retry shortly", 1);
+            return new Unavailable("busy", "the store is behind; retry shortly", 1);
         } catch (TimeoutException e) {
-            return IngestResult.unavailable("store-timeout", "the store did not commit in time; retry (repeats are deduplicated)", 2);
+            return new Unavailable("store-timeout", "the store did not commit in time; retry (repeats are deduplicated)", 2);
         } catch (SQLException | org.springframework.dao.DataAccessException e) {
             // never the driver's message: PostgreSQL quotes the values it refused, i.e. plates
             log.warn("Feed {}: store unavailable ({}, SQLState {})", feed.id(), e.getClass().getSimpleName(), sqlState(e));
-            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+            return new Unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return IngestResult.unavailable("shutting-down", "the hub is stopping", 5);
+            return new Unavailable("shutting-down", "the hub is stopping", 5);
         }
     }
 
-    private IngestResult process(RawMessage message, FeedSettings feed, Connector connector, boolean reprocessing)
+    private IngestOutcome process(RawMessage message, FeedSettings feed, Connector connector, boolean reprocessing)
             throws SQLException, TimeoutException, InterruptedException {
         Refusals refusals = new Refusals(message, feed, reprocessing);
         Connector.Extracted extracted;
         try {
             extracted = connector.extract(message, limits.maxReadsPerMessage());
         } catch (RejectedException e) {
-            Long id = refusals.add(e.reason(), e.detail(), null);
-            int status = switch (e.reason()) {
-                case "unsupported-content-type" -> 415;
-                case "too-large" -> 413;
-                default -> 422;
-            };
-            return IngestResult.rejected(status, new Problem(null, e.reason(), e.detail(), id));
+            Long id = refusals.add(e.why(), e.detail(), null);
+            return Quarantined.whole(new Problem(null, e.why(), e.detail(), id));
         } catch (RuntimeException e) { // a defect or a case no check foresaw: still quarantined, never a 500 or a retry loop
-            Long id = refusals.add("internal-error", "decoding or mapping failed unexpectedly (" + e.getClass().getSimpleName() + ")", null);
+            Long id = refusals.add(Reason.INTERNAL_ERROR, "decoding or mapping failed unexpectedly (" + e.getClass().getSimpleName() + ")", null);
             log.warn("Feed {}: message quarantined as internal-error (id {}): {} at {}", feed.id(), id,
                     e.getClass().getName(), e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
-            return IngestResult.rejected(422, new Problem(null, "internal-error", "the message could not be processed", id));
+            return Quarantined.whole(new Problem(null, Reason.INTERNAL_ERROR, "the message could not be processed", id));
         }
         List<VendorRead> reads = extracted.reads();
         count("anpr_reads_received", feed.id(), null, reads.size());
@@ -155,13 +155,13 @@ public final class IngestService {
                 Normalised n = normaliser.normalise(reads.get(i), connector.vendor(), message,
                         extracted.decoded().attachments(), feed.acceptUnknownCameras());
                 if (!message.allowsCamera(n.read().cameraId())) { // the sender (an FTP account) is bound to other cameras
-                    throw new RejectedException("camera-not-allowed", "this sender may not post reads for camera " + n.read().cameraId());
+                    throw new RejectedException(Reason.CAMERA_NOT_ALLOWED, "this sender may not post reads for camera " + n.read().cameraId());
                 }
                 valid.add(n);
             } catch (RejectedException e) {
-                refusals.read(index, e.reason(), e.detail());
+                refusals.read(index, e.why(), e.detail());
             } catch (RuntimeException e) {
-                Long id = refusals.read(index, "internal-error", "normalisation failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+                Long id = refusals.read(index, Reason.INTERNAL_ERROR, "normalisation failed unexpectedly (" + e.getClass().getSimpleName() + ")");
                 log.warn("Feed {}: read {} quarantined as internal-error (id {}): {} at {}", feed.id(), index, id,
                         e.getClass().getName(), e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]);
             }
@@ -169,10 +169,9 @@ public final class IngestService {
         List<Problem> problems = refusals.problems();
         if (valid.isEmpty()) {
             if (problems.isEmpty()) { // lifecycle events with no final read: acknowledged, nothing to store
-                return new IngestResult(200, null, null, 0, 0, 0, null, List.of(), null);
+                return new IngestOutcome.NothingToStore();
             }
-            Problem first = problems.get(0);
-            return new IngestResult(422, first.reason(), first.detail(), reads.size(), 0, 0, problems, null, null);
+            return new Quarantined(problems, reads.size());
         }
         ReadWriter.Stored stored;
         long submitted = System.nanoTime();
@@ -182,26 +181,25 @@ public final class IngestService {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
                 // PostgreSQL refused a value the normalisation let through: the message can never be stored as it is.
-                Long id = refusals.add("malformed-field", "the store refused a value: " + sql.getSQLState(), null);
-                return IngestResult.rejected(422, new Problem(null, "malformed-field", "a field holds a value the store refuses", id));
+                Long id = refusals.add(Reason.MALFORMED_FIELD, "the store refused a value: " + sql.getSQLState(), null);
+                return Quarantined.whole(new Problem(null, Reason.MALFORMED_FIELD, "a field holds a value the store refuses", id));
             }
             if (cause instanceof SQLException sql) {
                 throw sql;
             }
             if (cause instanceof uk.anprhub.store.PictureFault) { // disk full or image store unwritable: transient
                 log.warn("Feed {}: pictures cannot be written; answered retry-later", feed.id());
-                return IngestResult.unavailable("store-unavailable", "the hub cannot store pictures now; retry later", 30);
+                return new Unavailable("store-unavailable", "the hub cannot store pictures now; retry later", 30);
             }
             // the writer failed for the whole batch (e.g. the connection died): retryable, not the message's fault
             log.warn("Feed {}: store writer failed ({})", feed.id(), cause == null ? "?" : cause.getClass().getName());
-            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+            return new Unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         } finally {
             commitTimer.record(System.nanoTime() - submitted, TimeUnit.NANOSECONDS);
         }
         count("anpr_reads_stored", feed.id(), null, stored.stored());
         count("anpr_reads_duplicate", feed.id(), null, stored.duplicates());
-        return new IngestResult(200, null, null, reads.size(), stored.stored(), stored.duplicates(),
-                problems.isEmpty() ? null : problems, stored.readIds(), null);
+        return new IngestOutcome.Stored(reads.size(), stored.stored(), stored.duplicates(), stored.readIds(), problems);
     }
 
     /**
@@ -213,7 +211,7 @@ public final class IngestService {
         private final FeedSettings feed;
         private final boolean reprocessing;
         private final List<Problem> problems = new ArrayList<>();
-        private final Map<String, Integer> beyondCap = new java.util.TreeMap<>();
+        private final Map<String, Integer> beyondCap = new java.util.TreeMap<>(); // by reason code, as the summary names them
         private Long payloadRow;
 
         Refusals(RawMessage message, FeedSettings feed, boolean reprocessing) {
@@ -223,10 +221,10 @@ public final class IngestService {
         }
 
         /** A refused read: a row of its own while under the cap, else only counted. */
-        Long read(Integer index, String reason, String detail) {
+        Long read(Integer index, Reason reason, String detail) {
             if (problems.size() >= limits.maxRefusalsPerMessage()) {
-                beyondCap.merge(reason, 1, Integer::sum);
-                count("anpr_reads_quarantined", feed.id(), reason, 1);
+                beyondCap.merge(reason.code(), 1, Integer::sum);
+                count("anpr_reads_quarantined", feed.id(), reason.code(), 1);
                 return null;
             }
             Long id = add(reason, detail, index);
@@ -235,16 +233,16 @@ public final class IngestService {
         }
 
         /** A row; the payload goes with the message's first row only. Null when re-processing (reported, not kept). */
-        Long add(String reason, String detail, Integer index) {
+        Long add(Reason reason, String detail, Integer index) {
             if (reprocessing) {
                 return null;
             }
-            long id = quarantine.add(message, payloadRow, reason, detail, index);
+            long id = quarantine.add(message, payloadRow, reason.code(), detail, index);
             if (payloadRow == null) {
                 payloadRow = id;
             }
-            count("anpr_reads_quarantined", feed.id(), reason, 1);
-            quarantineLog.quarantined(feed.id(), index == null ? "message" : "read #" + index, id, reason, detail);
+            count("anpr_reads_quarantined", feed.id(), reason.code(), 1);
+            quarantineLog.quarantined(feed.id(), index == null ? "message" : "read #" + index, id, reason.code(), detail);
             return id;
         }
 
@@ -254,8 +252,8 @@ public final class IngestService {
                 int more = beyondCap.values().stream().mapToInt(Integer::intValue).sum();
                 String detail = more + " more refused read(s) of this message, not quarantined one by one (cap "
                         + limits.maxRefusalsPerMessage() + "): " + beyondCap + "; the payload holds them all";
-                Long id = reprocessing ? null : quarantine.add(message, payloadRow, "more-refused-reads", detail, null);
-                problems.add(new Problem(null, "more-refused-reads", detail, id));
+                Long id = reprocessing ? null : quarantine.add(message, payloadRow, Reason.MORE_REFUSED_READS.code(), detail, null);
+                problems.add(new Problem(null, Reason.MORE_REFUSED_READS, detail, id));
                 beyondCap.clear();
             }
             return problems;
@@ -263,17 +261,21 @@ public final class IngestService {
     }
 
     /** Refuses a message a transport found unacceptable before decoding (e.g. too large), quarantining it. */
-    public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
+    public IngestOutcome refuse(RawMessage message, Reason reason, String detail) {
         FeedSettings feed = feeds.apply(message.feed());
         if (feed == null) {
-            return IngestResult.rejected(404, new Problem(null, "unknown-feed", "no enabled feed '" + message.feed() + "'", null));
+            return unknownFeed(message);
         }
         try {
             Long id = new Refusals(message, feed, false).add(reason, detail, null);
-            return IngestResult.rejected(status, new Problem(null, reason, detail, id));
+            return Quarantined.whole(new Problem(null, reason, detail, id));
         } catch (org.springframework.dao.DataAccessException e) {
-            return IngestResult.unavailable("store-unavailable", "the store is unavailable; retry later", 5);
+            return new Unavailable("store-unavailable", "the store is unavailable; retry later", 5);
         }
+    }
+
+    private static Refused unknownFeed(RawMessage message) {
+        return new Refused(Refusal.UNKNOWN_FEED, "no enabled feed '" + message.feed() + "'");
     }
 
     private static String sqlState(Exception e) {

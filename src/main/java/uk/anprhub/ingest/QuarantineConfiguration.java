@@ -4,12 +4,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
+import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.QuarantineStore;
 
 /**
- * Quarantine operations: re-processing, the held-rows gauge (refreshed every {@code anpr.quarantine.held-refresh},
+ * Quarantine operations ({@link QuarantineService}): re-processing, the held-rows gauge (refreshed every {@code anpr.quarantine.held-refresh},
  * default 30 s), the rate-limited quarantine log, and the {@code uk.anprhub:type=Quarantine} MBean.
  */
 @Configuration(proxyBeanMethods = false)
@@ -25,9 +26,15 @@ public class QuarantineConfiguration {
         return new QuarantineHeld(quarantine, meters);
     }
 
+    @Bean
+    QuarantineService quarantineService(QuarantineStore quarantine, Reprocessing reprocessing, QuarantineHeld held,
+                                        CameraRegistry cameras, ConnectorCatalog connectors, AuditLog audit) {
+        return new QuarantineService(quarantine, reprocessing, held, cameras, connectors, audit);
+    }
+
     @Bean(initMethod = "register", destroyMethod = "unregister")
-    QuarantineMBean quarantineMBean(QuarantineHeld held, Reprocessing reprocessing, ConnectorCatalog connectors, AuditLog audit) {
-        return new QuarantineMBean(held, reprocessing, connectors, audit);
+    QuarantineMBean quarantineMBean(QuarantineHeld held, QuarantineService service) {
+        return new QuarantineMBean(held, service);
     }
 
     @Bean

@@ -5,20 +5,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.audit.AuditLog;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import java.lang.management.ManagementFactory;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * {@code uk.anprhub:type=Quarantine} on the platform MBean server: counts by reason, re-processing and connector
- * reload for ops in Hawtio. Every operation is audited with the calling account (Jolokia runs behind the login, so
- * the Spring Security context names it), else "jmx" for a direct JMX client.
+ * reload for ops in Hawtio, through {@link QuarantineService}. Every operation is audited with the calling account
+ * (Jolokia runs behind the login, so the Spring Security context names it), else "jmx" for a direct JMX client.
  */
 public final class QuarantineMBean implements QuarantineConsole {
 
@@ -26,15 +24,11 @@ public final class QuarantineMBean implements QuarantineConsole {
     private static final Logger log = LoggerFactory.getLogger(QuarantineMBean.class);
 
     private final QuarantineHeld held;
-    private final Reprocessing reprocessing;
-    private final ConnectorCatalog connectors;
-    private final AuditLog audit;
+    private final QuarantineService service;
 
-    public QuarantineMBean(QuarantineHeld held, Reprocessing reprocessing, ConnectorCatalog connectors, AuditLog audit) {
+    public QuarantineMBean(QuarantineHeld held, QuarantineService service) {
         this.held = held;
-        this.reprocessing = reprocessing;
-        this.connectors = connectors;
-        this.audit = audit;
+        this.service = service;
     }
 
     @Override
@@ -49,26 +43,15 @@ public final class QuarantineMBean implements QuarantineConsole {
 
     @Override
     public String reprocess(String reason, String why) {
-        String w = AuditLog.requireWhy(why);
         String r = reason == null || reason.isBlank() || reason.equals("*") ? null : reason.strip();
-        Reprocessing.Totals t = reprocessing.reprocess(r, null, 0, Reprocessing.MAX_PER_CALL);
-        Map<String, Object> detail = new HashMap<>();
-        detail.put("reason", r == null ? "*" : r);
-        detail.put("why", w);
-        detail.put("totals", t.text());
-        detail.put("via", "jmx");
-        audit.record(actor(), "quarantine.reprocess", detail);
-        held.refresh();
+        Reprocessing.Totals t = service.reprocessFromConsole(r, why, actor());
         return t.text() + (t.complete() ? "" : "; more than " + Reprocessing.MAX_PER_CALL
                 + " match: continue with POST /api/v1/quarantine/reprocess?after=" + t.next());
     }
 
     @Override
     public String reloadConnectors(String why) {
-        String w = AuditLog.requireWhy(why);
-        ConnectorCatalog.Reloaded r = connectors.reload();
-        audit.record(actor(), "connectors.reload", Map.of("loaded", r.loaded(), "changed", r.changed(),
-                "broken", r.broken().keySet(), "why", w, "via", "jmx"));
+        ConnectorCatalog.Reloaded r = service.reloadConnectorsFromConsole(why, actor());
         return r.loaded() + " connectors loaded; changed " + r.changed()
                 + (r.broken().isEmpty() ? "" : "; not loaded " + r.broken());
     }

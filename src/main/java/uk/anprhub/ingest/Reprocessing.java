@@ -41,12 +41,32 @@ public final class Reprocessing {
             return remaining == 0;
         }
 
+        /** The totals as the API answers them (and the audit row records them), in this order. */
+        public Map<String, Object> fields() {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("matched", matched);
+            out.put("reprocessed", reprocessed);
+            out.put("recovered", recovered);
+            out.put("stored", stored);
+            out.put("stillFailing", stillFailing);
+            out.put("stillFailingByReason", stillFailingByReason);
+            out.put("remaining", remaining);
+            out.put("next", next);
+            out.put("limit", limit);
+            out.put("complete", complete());
+            return out;
+        }
+
         /** One line for a log, an audit row or a JMX answer. */
         public String text() {
             return "matched " + matched + ", reprocessed " + reprocessed + ", recovered " + recovered + ", reads stored "
                     + stored + ", still failing " + stillFailing + (stillFailingByReason.isEmpty() ? "" : " " + stillFailingByReason)
                     + ", remaining " + remaining + (next == null ? "" : " (continue after " + next + ")");
         }
+    }
+
+    private static QuarantineStore.Failure failure(IngestOutcome.Problem p) {
+        return new QuarantineStore.Failure(p.index(), p.reason().code(), p.detail());
     }
 
     public Totals reprocess(String reason, String feed, long after, int limit) {
@@ -58,23 +78,33 @@ public final class Reprocessing {
         int failing = 0;
         Map<String, Integer> byReason = new TreeMap<>();
         for (long id : messages) {
-            IngestResult r = ingest.ingest(quarantine.message(id), true);
-            int reads = r.stored() == null ? 0 : r.stored();
-            stored += reads;
-            if (r.acknowledged() && r.quarantined() == null) {
+            IngestOutcome r = ingest.ingest(quarantine.message(id), true);
+            if (r instanceof IngestOutcome.NothingToStore
+                    || r instanceof IngestOutcome.Stored s && s.quarantined().isEmpty()) {
+                int reads = r instanceof IngestOutcome.Stored s ? s.stored() : 0;
+                stored += reads;
                 quarantine.markRecovered(id, reads);
                 recovered++;
-            } else {
-                failing++;
-                List<QuarantineStore.Failure> failures = new ArrayList<>();
-                if (r.quarantined() != null) {
-                    r.quarantined().forEach(p -> failures.add(new QuarantineStore.Failure(p.index(), p.reason(), p.detail())));
-                } else if (r.error() != null && r.status() < 500) {
-                    failures.add(new QuarantineStore.Failure(null, r.error(), r.detail()));
-                } // 503: the store or connector is unavailable; the old reason still holds, the attempt is counted
-                quarantine.markStillFailing(id, failures);
-                byReason.merge(r.error() == null ? "partly-invalid" : r.error(), 1, Integer::sum);
+                continue;
             }
+            failing++;
+            List<QuarantineStore.Failure> failures = new ArrayList<>();
+            String why;
+            if (r instanceof IngestOutcome.Stored s) { // some reads stored now, others refused again
+                stored += s.stored();
+                s.quarantined().forEach(p -> failures.add(failure(p)));
+                why = "partly-invalid";
+            } else if (r instanceof IngestOutcome.Quarantined q) {
+                q.problems().forEach(p -> failures.add(failure(p)));
+                why = q.first().reason().code();
+            } else if (r instanceof IngestOutcome.Refused f) { // its feed is gone: the row says so
+                failures.add(new QuarantineStore.Failure(null, f.why().code(), f.detail()));
+                why = f.why().code();
+            } else { // unavailable: the store or connector is down; the old reason still holds, the attempt is counted
+                why = ((IngestOutcome.Unavailable) r).error();
+            }
+            quarantine.markStillFailing(id, failures);
+            byReason.merge(why, 1, Integer::sum);
         }
         Long last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
         long remaining = last == null ? 0 : quarantine.countMessages(reason, feed, last);

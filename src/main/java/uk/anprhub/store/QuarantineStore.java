@@ -26,8 +26,8 @@ public final class QuarantineStore {
         this.mapper = mapper;
     }
 
-    /** A quarantined entry as the API shows it (payload separately, on request). */
-    public record Entry(long id, Instant receivedAt, String feed, String connector, String transport, String reason,
+    /** One quarantine row as a listing shows it (its payload separately, on request). */
+    public record Row(long id, Instant receivedAt, String feed, String connector, String transport, String reason,
                         String detail, String contentType, String remoteAddr, String filename, Integer readIndex,
                         String status, int payloadBytes, int reprocessAttempts, Instant reprocessedAt) {
     }
@@ -57,7 +57,7 @@ public final class QuarantineStore {
                 payloadOf);
     }
 
-    public List<Entry> list(String reason, String feed, String status, int limit) {
+    public List<Row> list(String reason, String feed, String status, int limit) {
         return jdbc.query("""
                 select q.id, q.received_at, q.feed, q.connector, q.transport, q.reason, q.detail, q.content_type,
                        q.remote_addr, q.filename, q.read_index, q.status, octet_length(coalesce(q.payload, p.payload)) as bytes,
@@ -65,7 +65,7 @@ public final class QuarantineStore {
                 from quarantine q left join quarantine p on p.id = q.payload_of
                 where (?::text is null or q.reason = ?) and (?::text is null or q.feed = ?) and (?::text is null or q.status = ?)
                 order by q.id desc limit ?""",
-                (rs, i) -> new Entry(rs.getLong("id"), rs.getTimestamp("received_at").toInstant(), rs.getString("feed"),
+                (rs, i) -> new Row(rs.getLong("id"), rs.getTimestamp("received_at").toInstant(), rs.getString("feed"),
                         rs.getString("connector"), rs.getString("transport"), rs.getString("reason"), rs.getString("detail"),
                         rs.getString("content_type"), rs.getString("remote_addr"), rs.getString("filename"),
                         (Integer) rs.getObject("read_index"), rs.getString("status"), rs.getInt("bytes"),

@@ -3,8 +3,9 @@ package uk.anprhub.transport.ftp;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Settles one file a worker claimed: ingests it and moves it to {@code done/} or {@code failed/} only once
- * {@link IngestResult#settled()} (reads committed, or message quarantined); otherwise it stays in place and goes to
+ * {@link FtpOutcomes#settled settled} (reads committed, or message quarantined); otherwise it stays in place and goes to
  * the {@link StoreBackoff}. A file over the size limit is refused (quarantined with its first 64 KiB as evidence).
  */
 final class FileSettler {
@@ -69,8 +68,8 @@ final class FileSettler {
             return;
         }
         RawMessage message = message(entry, payload);
-        IngestResult result = ingest.ingest(message);
-        if (!result.settled()) {
+        IngestOutcome result = ingest.ingest(message);
+        if (!FtpOutcomes.settled(result)) {
             backoff.retry(entry, result);
             return;
         }
@@ -79,11 +78,11 @@ final class FileSettler {
             queue.requeue(entry);
             return;
         }
-        if (result.acknowledged()) {
+        if (FtpOutcomes.done(result)) {
             moveOut(entry, "done", null);
             done.increment();
         } else {
-            moveOut(entry, "failed", reasonText(result));
+            moveOut(entry, "failed", FtpOutcomes.reasonText((IngestOutcome.Quarantined) result));
             failed.increment();
         }
     }
@@ -103,8 +102,8 @@ final class FileSettler {
             evidence = in.readNBytes(EVIDENCE_BYTES);
         }
         String detail = "the upload exceeds the limit of " + maxFileSize + " bytes";
-        IngestResult r = ingest.refuse(message(entry, evidence), "too-large", detail, 413);
-        String reason = r.settled() ? reasonText(r)
+        IngestOutcome r = ingest.refuse(message(entry, evidence), Reason.TOO_LARGE, detail);
+        String reason = r instanceof IngestOutcome.Quarantined q ? FtpOutcomes.reasonText(q)
                 : "too-large\n" + detail + "\n(no quarantine row: the store was unavailable)\n";
         moveOut(entry, "failed", reason);
         failed.increment();
@@ -113,22 +112,6 @@ final class FileSettler {
     private void moveOut(PendingFile entry, String kind, String reason) {
         archive.move(entry.path, entry.account, kind, reason);
         queue.forget(entry);
-    }
-
-    private static String reasonText(IngestResult r) {
-        StringBuilder s = new StringBuilder();
-        s.append(r.error() == null ? "rejected" : r.error()).append('\n');
-        if (r.detail() != null) {
-            s.append(r.detail()).append('\n');
-        }
-        if (r.quarantined() != null) {
-            String ids = r.quarantined().stream().map(IngestResult.Problem::quarantineId).filter(Objects::nonNull)
-                    .map(String::valueOf).collect(Collectors.joining(", "));
-            if (!ids.isEmpty()) {
-                s.append("quarantine id: ").append(ids).append('\n');
-            }
-        }
-        return s.toString();
     }
 
     private static boolean changedSince(Path file, BasicFileAttributes before) {

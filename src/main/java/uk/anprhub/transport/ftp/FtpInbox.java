@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,10 +37,10 @@ public final class FtpInbox implements SmartLifecycle {
 
     /** What the inbox needs from the ingest core (the hub passes {@code IngestService}). */
     public interface Ingest {
-        IngestResult ingest(RawMessage message);
+        IngestOutcome ingest(RawMessage message);
 
         /** Quarantine a message refused before decoding (too large). */
-        IngestResult refuse(RawMessage message, String reason, String detail, int status);
+        IngestOutcome refuse(RawMessage message, Reason reason, String detail);
 
         /** The camera ids (a trailing {@code *}: prefix) the account may post reads for; empty: none. */
         default List<String> allowedCameras(Account account) {

@@ -4,9 +4,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.camera.Camera;
 import uk.anprhub.camera.CameraRegistry;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestService;
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,13 +31,13 @@ final class HubIngest implements FtpInbox.Ingest {
     }
 
     @Override
-    public IngestResult ingest(RawMessage message) {
+    public IngestOutcome ingest(RawMessage message) {
         return ingest.ingest(message);
     }
 
     @Override
-    public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
-        return ingest.refuse(message, reason, detail, status);
+    public IngestOutcome refuse(RawMessage message, Reason reason, String detail) {
+        return ingest.refuse(message, reason, detail);
     }
 
     @Override

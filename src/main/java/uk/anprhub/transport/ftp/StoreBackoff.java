@@ -3,7 +3,7 @@ package uk.anprhub.transport.ftp;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,7 +67,7 @@ final class StoreBackoff {
     }
 
     /** Not settled: the file stays; every worker backs off (doubling up to retry-max), then the file is retried. */
-    void retry(PendingFile entry, IngestResult result) {
+    void retry(PendingFile entry, IngestOutcome result) {
         retried.increment();
         long delayMs;
         synchronized (queue) {
@@ -77,8 +77,8 @@ final class StoreBackoff {
             int doublings = Math.min(consecutiveFailures - 1, 20);
             delayMs = Math.min(retryMax.toMillis(), retryInitial.toMillis() << doublings);
             if (consecutiveFailures == 1) {
-                log.warn("FTP inbox: the store did not take a file of folder {} ({}: {}); files stay in place and are retried",
-                        entry.account.folder(), result == null ? "error" : result.error(), result == null ? "" : result.detail());
+                log.warn("FTP inbox: the store did not take a file of folder {} ({}); files stay in place and are retried",
+                        entry.account.folder(), result == null ? "error: " : FtpOutcomes.why(result));
             } else {
                 log.debug("FTP inbox: still not accepted ({} attempts), next try in {} ms", consecutiveFailures, delayMs);
             }

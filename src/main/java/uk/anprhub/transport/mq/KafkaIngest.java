@@ -12,7 +12,7 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestRoutes;
 
 import java.nio.charset.StandardCharsets;
@@ -83,13 +83,13 @@ public final class KafkaIngest implements Processor, AutoCloseable {
         String feed = batch.getMessage().getHeader(IngestRoutes.FEED, String.class);
         String transport = batch.getMessage().getHeader(IngestRoutes.TRANSPORT, "kafka", String.class);
         String key = batch.getFromRouteId();
-        List<Future<IngestResult>> results = new ArrayList<>(records.size());
+        List<Future<IngestOutcome>> results = new ArrayList<>(records.size());
         if (backoff.failing(key)) {
             // The last batch failed: probe with the first message alone before sending the whole batch at a store
             // that is probably still down (one failure per back-off round instead of maxPollRecords).
-            IngestResult probe = ingest(records.get(0), feed, transport);
+            IngestOutcome probe = ingest(records.get(0), feed, transport);
             results.add(CompletableFuture.completedFuture(probe));
-            if (probe == null || !probe.settled()) {
+            if (!MqAcks.settled(probe)) {
                 records = records.subList(0, 1);
             }
         }
@@ -106,16 +106,16 @@ public final class KafkaIngest implements Processor, AutoCloseable {
             Message m = records.get(i).getMessage();
             TopicPartition tp = new TopicPartition(m.getHeader(KafkaConstants.TOPIC, String.class),
                     m.getHeader(KafkaConstants.PARTITION, Integer.class));
-            IngestResult result = outcome(results.get(i));
+            IngestOutcome result = outcome(results.get(i));
             if (rewind.containsKey(tp)) {
                 continue;
             }
-            if (result != null && result.settled()) {
+            if (MqAcks.settled(result)) {
                 commits.put(tp, m.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class));
             } else {
                 rewind.put(tp, m.getHeader(KafkaConstants.OFFSET, Long.class));
                 if (reason == null) {
-                    reason = result == null ? "ingest-failed" : result.error();
+                    reason = MqAcks.reason(result);
                 }
             }
         }
@@ -151,7 +151,7 @@ public final class KafkaIngest implements Processor, AutoCloseable {
         return List.of(batch); // batching=false: the exchange is the record
     }
 
-    private IngestResult ingest(Exchange record, String feed, String transport) {
+    private IngestOutcome ingest(Exchange record, String feed, String transport) {
         Message source = record.getMessage();
         Exchange done = template.send(endpoint(record), ex -> {
             Message in = ex.getMessage();
@@ -181,7 +181,7 @@ public final class KafkaIngest implements Processor, AutoCloseable {
                     done.getException().getClass().getSimpleName());
             return null;
         }
-        return done.getMessage().getBody(IngestResult.class);
+        return done.getMessage().getBody(IngestOutcome.class);
     }
 
     private Endpoint endpoint(Exchange record) {
@@ -193,7 +193,7 @@ public final class KafkaIngest implements Processor, AutoCloseable {
         return e;
     }
 
-    private static IngestResult outcome(Future<IngestResult> f) throws InterruptedException {
+    private static IngestOutcome outcome(Future<IngestOutcome> f) throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {

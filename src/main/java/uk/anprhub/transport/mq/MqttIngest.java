@@ -11,7 +11,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestRoutes;
 
 import java.time.Duration;
@@ -65,8 +65,8 @@ public final class MqttIngest implements Processor {
         CamelContext camel = exchange.getContext();
         try {
             while (true) {
-                IngestResult result = ingest(camel, payload, headers, feed);
-                if (result != null && result.settled()) {
+                IngestOutcome result = ingest(camel, payload, headers, feed);
+                if (MqAcks.settled(result)) {
                     if (holding.remove(route)) {
                         log.info("MQTT feed {}: the store took the held message; consuming again", route);
                     }
@@ -74,7 +74,7 @@ public final class MqttIngest implements Processor {
                     exchange.getMessage().setBody(result);
                     return; // the exchange completes: camel-paho-mqtt5 (manualAcksEnabled) sends the PUBACK now
                 }
-                String reason = result == null ? "ingest-failed" : result.error();
+                String reason = MqAcks.reason(result);
                 Duration pause = backoff.next(route);
                 counter(route, reason).increment();
                 if (holding.add(route)) {
@@ -114,7 +114,7 @@ public final class MqttIngest implements Processor {
         return out;
     }
 
-    private IngestResult ingest(CamelContext camel, byte[] payload, Map<String, Object> headers, String feed) {
+    private IngestOutcome ingest(CamelContext camel, byte[] payload, Map<String, Object> headers, String feed) {
         Endpoint e = ingest;
         if (e == null) {
             e = camel.getEndpoint("direct:anpr-ingest");
@@ -128,7 +128,7 @@ public final class MqttIngest implements Processor {
             log.warn("MQTT feed {}: ingest failed: {}", feed, done.getException().getClass().getSimpleName());
             return null;
         }
-        return done.getMessage().getBody(IngestResult.class);
+        return done.getMessage().getBody(IngestOutcome.class);
     }
 
     /** Sleeps in short steps; false as soon as the route or the hub is stopping. */

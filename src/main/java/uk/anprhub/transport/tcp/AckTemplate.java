@@ -1,12 +1,16 @@
 package uk.anprhub.transport.tcp;
 
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.HttpAnswer;
+import uk.anprhub.ingest.IngestOutcome;
+import uk.anprhub.ingest.IngestOutcome.Problem;
+
+import java.util.List;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * The per-frame reply of a feed: text with escapes ({@code \r \n \t \0 \\ \xHH}) and placeholders filled from the
- * frame's {@link IngestResult}: {@code {status}} (HTTP-style code), {@code {received}}, {@code {stored}},
+ * frame's {@link IngestOutcome}: {@code {status}} (the HTTP code the same outcome gets, docs/transports.md promises it), {@code {received}}, {@code {stored}},
  * {@code {duplicates}}, {@code {quarantined}} (reads or messages quarantined) and {@code {reason}} (the first
  * quarantine reason, or empty). Characters are sent as ISO-8859-1 bytes, so {@code \xHH} is exactly byte HH.
  */
@@ -28,23 +32,31 @@ final class AckTemplate {
         return new AckTemplate(unescape(text));
     }
 
-    byte[] render(IngestResult r) {
+    /** The reply to a settled frame (stored, nothing to store, or quarantined). */
+    byte[] render(IngestOutcome o) {
         String s = template;
         if (placeholders) {
-            int quarantined = r.quarantined() == null ? 0 : r.quarantined().size();
-            String reason = r.quarantined() == null || r.quarantined().isEmpty() ? "" : r.quarantined().get(0).reason();
-            s = s.replace("{status}", Integer.toString(r.status()))
-                    .replace("{received}", Integer.toString(n(r.received())))
-                    .replace("{stored}", Integer.toString(n(r.stored())))
-                    .replace("{duplicates}", Integer.toString(n(r.duplicates())))
-                    .replace("{quarantined}", Integer.toString(quarantined))
-                    .replace("{reason}", reason == null ? "" : reason);
+            int received = 0;
+            int stored = 0;
+            int duplicates = 0;
+            List<Problem> problems = List.of();
+            if (o instanceof IngestOutcome.Stored st) {
+                received = st.received();
+                stored = st.stored();
+                duplicates = st.duplicates();
+                problems = st.quarantined();
+            } else if (o instanceof IngestOutcome.Quarantined q) {
+                received = q.received() == null ? 0 : q.received();
+                problems = q.problems();
+            }
+            s = s.replace("{status}", Integer.toString(HttpAnswer.of(o).status()))
+                    .replace("{received}", Integer.toString(received))
+                    .replace("{stored}", Integer.toString(stored))
+                    .replace("{duplicates}", Integer.toString(duplicates))
+                    .replace("{quarantined}", Integer.toString(problems.size()))
+                    .replace("{reason}", problems.isEmpty() ? "" : problems.get(0).reason().code());
         }
         return s.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static int n(Integer i) {
-        return i == null ? 0 : i;
     }
 
     static String unescape(String text) {

@@ -7,7 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * would otherwise keep reading and queue frames on that executor without bound.)</li>
  * <li><b>Done means done.</b> The route runs on camel-netty's per-channel ordered executor (or the event loop);
  * a task queued on that executor right after the frame runs only once the route has returned, and reads the
- * {@link TcpFeed.Outcome} {@link TcpReply} left on the channel.</li>
+ * {@link IngestOutcome} {@link TcpReply} left on the channel ({@link TcpAcks} says what it means here).</li>
  * <li><b>Not settled</b> (store behind or down, 503): nothing is acknowledged; the same frame is offered again after
  * the delay the ingest core asked for, reading stays paused; everything resumes when the store is back.</li>
  * <li><b>Unframeable input</b> (too large, not the configured framing, a frame that never ends: {@code incomplete-frame}
@@ -114,7 +114,7 @@ final class FeedChannel extends ChannelInboundHandlerAdapter {
         EventExecutor loop = ctx.executor();
         EventExecutor route = worker == null ? loop : worker;
         route.execute(() -> { // runs once the route is done with the frame: same executor, queued after it
-            TcpFeed.Outcome outcome = ctx.channel().attr(TcpFeed.OUTCOME).getAndSet(null);
+            IngestOutcome outcome = ctx.channel().attr(TcpFeed.OUTCOME).getAndSet(null);
             if (route == loop) {
                 routed(ctx, frame, outcome);
             } else {
@@ -123,12 +123,12 @@ final class FeedChannel extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private void routed(ChannelHandlerContext ctx, byte[] frame, TcpFeed.Outcome outcome) {
+    private void routed(ChannelHandlerContext ctx, byte[] frame, IngestOutcome outcome) {
         if (gone) {
-            if (outcome == null || !outcome.settled()) {
+            if (outcome == null || !TcpAcks.settled(outcome)) {
                 log.warn("TCP feed {}: a frame from {} received before the connection closed could not be stored ({}); "
                                 + "dropped unacknowledged", feed.id(), TcpFeed.host(ctx.channel()),
-                        outcome == null ? "route failed" : "status " + outcome.status());
+                        outcome == null ? "route failed" : TcpAcks.why(outcome));
             }
             return;
         }
@@ -145,15 +145,15 @@ final class FeedChannel extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        if (outcome.settled()) {
+        if (TcpAcks.settled(outcome)) {
             current = null;
             next(ctx);
             return;
         }
-        long delay = Math.min(MAX_RETRY_MS, Math.max(200, outcome.retryAfterSeconds() * 1000L));
+        long delay = Math.min(MAX_RETRY_MS, Math.max(200, TcpAcks.retryAfterSeconds(outcome) * 1000L));
         if (attempts == 1 || attempts % 10 == 0) {
-            log.warn("TCP feed {}: the store did not take a frame from {} (status {}, attempt {}); not acknowledged, "
-                            + "reading paused, retrying in {} ms", feed.id(), TcpFeed.host(ctx.channel()), outcome.status(),
+            log.warn("TCP feed {}: the store did not take a frame from {} ({}, attempt {}); not acknowledged, "
+                            + "reading paused, retrying in {} ms", feed.id(), TcpFeed.host(ctx.channel()), TcpAcks.why(outcome),
                     attempts, delay);
         }
         retry = ctx.executor().schedule(() -> {
@@ -170,9 +170,9 @@ final class FeedChannel extends ChannelInboundHandlerAdapter {
             Long id = null;
             String failure;
             try {
-                IngestResult r = feed.refuse(error, remote);
-                id = r.quarantined() == null || r.quarantined().isEmpty() ? null : r.quarantined().get(0).quarantineId();
-                failure = r.error();
+                IngestOutcome r = feed.refuse(error, remote);
+                id = r instanceof IngestOutcome.Quarantined q ? q.first().quarantineId() : null;
+                failure = TcpAcks.why(r);
             } catch (RuntimeException e) {
                 failure = e.toString();
             }

@@ -1,6 +1,7 @@
 package uk.anprhub.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import uk.anprhub.message.Reason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
-    static final String INCOMPLETE = "incomplete-frame";
+    static final Reason INCOMPLETE = Reason.INCOMPLETE_FRAME;
 
     private final FrameScanner scanner;
     /** Zero: no timeout (only a close ends an incomplete frame). */
@@ -119,6 +120,6 @@ final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** The stream cannot be framed: quarantine {@code sample} with {@code reason}, then close. */
-    record FramingError(String reason, String detail, byte[] sample) {
+    record FramingError(Reason reason, String detail, byte[] sample) {
     }
 }

@@ -1,6 +1,7 @@
 package uk.anprhub.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import uk.anprhub.message.Reason;
 
 /**
  * Cuts frames out of one connection's byte stream. Stateful (one instance per connection): bytes already scanned
@@ -56,12 +57,12 @@ abstract class FrameScanner {
 
     protected FramingException tooLarge(ByteBuf in, int from, String detail) {
         int n = Math.min(SAMPLE_BYTES, in.writerIndex() - from);
-        return new FramingException("too-large", detail, copy(in, from, Math.max(0, n)));
+        return new FramingException(Reason.TOO_LARGE, detail, copy(in, from, Math.max(0, n)));
     }
 
     protected FramingException undecodable(ByteBuf in, int from, String detail) {
         int n = Math.min(SAMPLE_BYTES, in.writerIndex() - from);
-        return new FramingException("undecodable", detail, copy(in, from, Math.max(0, n)));
+        return new FramingException(Reason.UNDECODABLE, detail, copy(in, from, Math.max(0, n)));
     }
 
     protected String over() {

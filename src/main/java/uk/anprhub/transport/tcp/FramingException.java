@@ -1,5 +1,7 @@
 package uk.anprhub.transport.tcp;
 
+import uk.anprhub.message.Reason;
+
 /**
  * The byte stream cannot be framed any further: a frame is larger than allowed ({@code too-large}) or the stream
  * is not in the configured framing ({@code undecodable}). The connection is closed and {@link #sample()} — the
@@ -7,16 +9,16 @@ package uk.anprhub.transport.tcp;
  */
 final class FramingException extends Exception {
 
-    private final String reason;
+    private final Reason reason;
     private final transient byte[] sample;
 
-    FramingException(String reason, String detail, byte[] sample) {
+    FramingException(Reason reason, String detail, byte[] sample) {
         super(detail, null, false, false);
         this.reason = reason;
         this.sample = sample;
     }
 
-    String reason() {
+    Reason reason() {
         return reason;
     }
 

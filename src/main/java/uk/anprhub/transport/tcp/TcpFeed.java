@@ -11,9 +11,10 @@ import io.netty.util.AttributeKey;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestService;
 import uk.anprhub.message.RawMessage;
+import uk.anprhub.message.Reason;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -38,11 +39,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
     /** The feed a connection belongs to. */
     static final AttributeKey<TcpFeed> FEED = AttributeKey.valueOf("anprTcpFeed");
     /** What the route did with the frame in flight: set by {@link TcpReply}, read by {@link FeedChannel}. */
-    static final AttributeKey<Outcome> OUTCOME = AttributeKey.valueOf("anprTcpOutcome");
-
-    /** @param retryAfterSeconds when not settled: how long the ingest core asked to wait */
-    record Outcome(boolean settled, int status, int retryAfterSeconds) {
-    }
+    static final AttributeKey<IngestOutcome> OUTCOME = AttributeKey.valueOf("anprTcpOutcome");
 
     private final String id;
     private final TcpProperties.Feed config;
@@ -116,15 +113,15 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
     }
 
     /** The reply for a settled frame, or null when the feed sends none. */
-    byte[] reply(IngestResult result) {
-        AckTemplate t = result.acknowledged() ? ack : nack;
+    byte[] reply(IngestOutcome result) {
+        AckTemplate t = TcpAcks.acknowledged(result) ? ack : nack;
         return t == null ? null : t.render(result);
     }
 
     /** Quarantines what a connection sent that could not be framed (blocking: a database write). */
-    IngestResult refuse(FrameDecoder.FramingError error, String remote) {
+    IngestOutcome refuse(FrameDecoder.FramingError error, String remote) {
         RawMessage message = new RawMessage(error.sample(), id, null, "tcp", null, null, remote, null, null, clock.instant());
-        return ingest.refuse(message, error.reason(), error.detail(), error.reason().equals("too-large") ? 413 : 422);
+        return ingest.refuse(message, error.reason(), error.detail());
     }
 
     static String host(Channel ch) {

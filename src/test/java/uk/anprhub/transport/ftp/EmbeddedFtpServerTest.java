@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import uk.anprhub.ingest.IngestResult;
+import uk.anprhub.ingest.IngestOutcome;
+import uk.anprhub.message.Reason;
 import uk.anprhub.message.RawMessage;
 
 import java.io.ByteArrayInputStream;
@@ -56,16 +57,15 @@ class EmbeddedFtpServerTest {
 
     private final FtpInbox.Ingest stub = new FtpInbox.Ingest() {
         @Override
-        public IngestResult ingest(RawMessage message) {
+        public IngestOutcome ingest(RawMessage message) {
             received.add(message);
-            return answer == 200 ? new IngestResult(200, null, null, 1, 1, 0, null, List.of(), null)
-                    : new IngestResult(503, "store-unavailable", "down", null, null, null, null, null, 5);
+            return answer == 200 ? new IngestOutcome.Stored(1, 1, 0, List.of(), List.of())
+                    : new IngestOutcome.Unavailable("store-unavailable", "down", 5);
         }
 
         @Override
-        public IngestResult refuse(RawMessage message, String reason, String detail, int status) {
-            return new IngestResult(status, reason, detail, null, null, null,
-                    List.of(new IngestResult.Problem(null, reason, detail, 1L)), null, null);
+        public IngestOutcome refuse(RawMessage message, Reason reason, String detail) {
+            return new IngestOutcome.Quarantined(List.of(new IngestOutcome.Problem(null, reason, detail, 1L)), null);
         }
     };
 

@@ -3,6 +3,8 @@ package uk.anprhub.transport.tcp;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
+import uk.anprhub.ingest.IngestOutcome;
+import uk.anprhub.message.Reason;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -80,7 +82,7 @@ class FrameDecoderTest {
         List<Object> out = decode(() -> DelimitedScanner.lines(1000), stream, 100, 2000);
         assertThat(out.get(0)).isEqualTo(b("ok"));
         FrameDecoder.FramingError e = singleError(out.subList(1, out.size()));
-        assertThat(e.reason()).isEqualTo("too-large");
+        assertThat(e.reason().code()).isEqualTo("too-large");
         assertThat(e.sample()).hasSizeLessThanOrEqualTo(FrameScanner.SAMPLE_BYTES).startsWith(b("xxxx"));
         assertThat(e.detail()).doesNotContain("xxx");
     }
@@ -146,14 +148,14 @@ class FrameDecoderTest {
     void lengthPrefixedOversizeIsRefusedFromTheHeaderAlone() {
         FrameDecoder.FramingError e = singleError(decode(() -> new LengthFieldScanner(0, 4, ByteOrder.BIG_ENDIAN, 0, null, 1000),
                 lengthFrame(0, new byte[0], 4, ByteOrder.BIG_ENDIAN, 50_000_000, b("partial body"))));
-        assertThat(e.reason()).isEqualTo("too-large");
+        assertThat(e.reason().code()).isEqualTo("too-large");
         assertThat(e.detail()).contains("50000004");
         FrameDecoder.FramingError huge = singleError(decode(() -> new LengthFieldScanner(0, 8, ByteOrder.BIG_ENDIAN, 0, null, 1000),
                 lengthFrame(0, new byte[0], 8, ByteOrder.BIG_ENDIAN, -1, b("x"))));
-        assertThat(huge.reason()).isEqualTo("too-large");
+        assertThat(huge.reason().code()).isEqualTo("too-large");
         FrameDecoder.FramingError shorter = singleError(decode(() -> new LengthFieldScanner(0, 2, ByteOrder.BIG_ENDIAN, -10, null, 1000),
                 lengthFrame(0, new byte[0], 2, ByteOrder.BIG_ENDIAN, 3, b("abc"))));
-        assertThat(shorter.reason()).isEqualTo("undecodable");
+        assertThat(shorter.reason().code()).isEqualTo("undecodable");
     }
 
     @Test
@@ -167,11 +169,11 @@ class FrameDecoderTest {
     void jsonOversizeAndGarbage() {
         FrameDecoder.FramingError big = singleError(decode(() -> new JsonStreamScanner(100),
                 b("{\"a\":\"" + "x".repeat(500) + "\"}{}"), 50, 300));
-        assertThat(big.reason()).isEqualTo("too-large");
+        assertThat(big.reason().code()).isEqualTo("too-large");
         assertThat(big.sample()).startsWith(b("{\"a\":\"xxx"));
         List<Object> out = decode(() -> new JsonStreamScanner(100), b("{\"a\":1} hello {}"));
         assertThat(out.get(0)).isEqualTo(b("{\"a\":1}"));
-        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("undecodable");
+        assertThat(singleError(out.subList(1, out.size())).reason().code()).isEqualTo("undecodable");
     }
 
     @Test
@@ -189,18 +191,26 @@ class FrameDecoderTest {
     void xmlOversizeAndGarbage() {
         FrameDecoder.FramingError big = singleError(decode(() -> new XmlStreamScanner(100),
                 b("<r>" + "x".repeat(500) + "</r>"), 10, 200));
-        assertThat(big.reason()).isEqualTo("too-large");
+        assertThat(big.reason().code()).isEqualTo("too-large");
         List<Object> out = decode(() -> new XmlStreamScanner(100), b("<a/>junk<b/>"));
         assertThat(out.get(0)).isEqualTo(b("<a/>"));
-        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("undecodable");
+        assertThat(singleError(out.subList(1, out.size())).reason().code()).isEqualTo("undecodable");
     }
 
     @Test
     void ackTemplates() {
-        var result = new uk.anprhub.ingest.IngestResult(200, null, null, 3, 2, 1, null, null, null);
+        var result = new IngestOutcome.Stored(3, 2, 1, List.of(), List.of());
         assertThat(AckTemplate.parse("\\x06").render(result)).containsExactly(6);
-        assertThat(new String(AckTemplate.parse("ACK {stored}/{received} dup {duplicates} q {quarantined}{reason}\\r\\n")
-                .render(result), StandardCharsets.ISO_8859_1)).isEqualTo("ACK 2/3 dup 1 q 0\r\n");
+        assertThat(new String(AckTemplate.parse("ACK {status} {stored}/{received} dup {duplicates} q {quarantined}{reason}\\r\\n")
+                .render(result), StandardCharsets.ISO_8859_1)).isEqualTo("ACK 200 2/3 dup 1 q 0\r\n");
+        var refused = new IngestOutcome.Quarantined(List.of(
+                new IngestOutcome.Problem(0, Reason.MISSING_VRM, "no plate", 7L),
+                new IngestOutcome.Problem(1, Reason.UNKNOWN_CAMERA, "who", 8L)), 2);
+        assertThat(new String(AckTemplate.parse("NAK {status} {stored}/{received} q {quarantined} {reason}")
+                .render(refused), StandardCharsets.ISO_8859_1)).isEqualTo("NAK 422 0/2 q 2 missing-vrm");
+        var tooLarge = new IngestOutcome.Quarantined(List.of(new IngestOutcome.Problem(null, Reason.TOO_LARGE, "big", 9L)), null);
+        assertThat(new String(AckTemplate.parse("NAK {status} {received} {reason}").render(tooLarge),
+                StandardCharsets.ISO_8859_1)).isEqualTo("NAK 413 0 too-large");
         assertThat(AckTemplate.parse("")).isNull();
     }
 
@@ -232,7 +242,7 @@ class FrameDecoderTest {
         assertThat(strings(drain(ch))).containsExactly("A");
         ch.finish(); // the sender closed
         FrameDecoder.FramingError e = singleError(drain(ch));
-        assertThat(e.reason()).isEqualTo("incomplete-frame");
+        assertThat(e.reason().code()).isEqualTo("incomplete-frame");
         assertThat(new String(e.sample(), StandardCharsets.UTF_8)).isEqualTo("20241210143455 07 AB1");
         assertThat(e.detail()).doesNotContain("AB1");
         ch.finishAndReleaseAll();
@@ -253,7 +263,7 @@ class FrameDecoderTest {
         lines.finish();
         List<Object> out = drain(lines);
         assertThat(strings(out.subList(0, 1))).containsExactly("one");
-        assertThat(singleError(out.subList(1, out.size())).reason()).isEqualTo("incomplete-frame");
+        assertThat(singleError(out.subList(1, out.size())).reason().code()).isEqualTo("incomplete-frame");
     }
 
     @Test
@@ -269,7 +279,7 @@ class FrameDecoderTest {
         ch.advanceTimeBy(11, java.util.concurrent.TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
         FrameDecoder.FramingError e = singleError(drain(ch));
-        assertThat(e.reason()).isEqualTo("incomplete-frame");
+        assertThat(e.reason().code()).isEqualTo("incomplete-frame");
         assertThat(new String(e.sample(), StandardCharsets.UTF_8)).isEqualTo("20241210");
         ch.finish();
         assertThat(drain(ch)).as("one error, nothing more at close").isEmpty();
