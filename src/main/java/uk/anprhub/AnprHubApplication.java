@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.core.NasProperties;
 
 /**
  * The hub server's Spring configuration root: component scanning starts here. The jar's entry point is
@@ -11,6 +12,6 @@ import uk.anprhub.core.HubProperties;
  */
 @SpringBootApplication
 @EnableScheduling
-@EnableConfigurationProperties(HubProperties.class)
+@EnableConfigurationProperties({HubProperties.class, NasProperties.class})
 public class AnprHubApplication {
 }

@@ -2,7 +2,6 @@ package uk.anprhub.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -10,6 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.normalise.ValidationProperties;
+import uk.anprhub.store.RetentionProperties;
+import uk.anprhub.store.StoreProperties;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.normalise.Normaliser;
@@ -26,7 +28,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpLoadLimits.class})
+@org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpFeedProperties.class, FeedsProperties.class,
+        ValidationProperties.class})
 public class IngestConfiguration {
 
     @Bean
@@ -40,25 +43,26 @@ public class IngestConfiguration {
     }
 
     @Bean
-    Normaliser normaliser(CameraRegistry cameras, HubProperties props, Clock clock, IngestLimits limits) {
-        return new Normaliser(cameras, new ValidationPolicy(clock, props.validation().futureSkew(),
-                Duration.ofDays(props.retention().days())), limits.readLimits());
+    Normaliser normaliser(CameraRegistry cameras, ValidationProperties validation, RetentionProperties retention, Clock clock,
+                          IngestLimits limits) {
+        return new Normaliser(cameras, new ValidationPolicy(clock, validation.futureSkew(),
+                Duration.ofDays(retention.days())), limits.readLimits());
     }
 
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
-                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits,
-                                @Value("${anpr.demo:false}") boolean demo) {
+                                QuarantineStore quarantine, MeterRegistry meters, FeedsProperties props, IngestLimits limits,
+                                StoreProperties store, HubProperties hub) {
         // Feed settings come from start-up configuration: resolve each feed once, not on every message.
         Map<String, FeedSettings> feeds = new ConcurrentHashMap<>();
         return new IngestService(connectors, feedId -> feedId == null ? null
-                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors, demo)), normaliser, writer, quarantine,
-                meters, props.store().commitTimeout(), limits);
+                : feeds.computeIfAbsent(feedId, id -> feed(id, props, connectors, hub.demo())), normaliser, writer, quarantine,
+                meters, store.commitTimeout(), limits);
     }
 
     @Bean
-    OpenFeedWarnings openFeedWarnings(HubProperties props, ConnectorCatalog connectors, @Value("${anpr.demo:false}") boolean demo) {
-        return new OpenFeedWarnings(props, connectors, demo);
+    OpenFeedWarnings openFeedWarnings(FeedsProperties props, ConnectorCatalog connectors, HubProperties hub) {
+        return new OpenFeedWarnings(props, connectors, hub.demo());
     }
 
     @Bean
@@ -67,13 +71,13 @@ public class IngestConfiguration {
     }
 
     @Bean
-    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HubProperties props) {
-        return new HttpFeed(mapper, ingest, gate, clock, props.http().maxBody().toBytes());
+    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HttpFeedProperties http) {
+        return new HttpFeed(mapper, ingest, gate, clock, http.maxBody().toBytes());
     }
 
     @Bean
-    HttpAdmission httpAdmission(HubProperties props, HttpLoadLimits load, MeterRegistry meters) {
-        long budget = load.bytesInFlight(props.http().maxBody().toBytes());
+    HttpAdmission httpAdmission(HttpFeedProperties load, MeterRegistry meters) {
+        long budget = load.bytesInFlight();
         org.slf4j.LoggerFactory.getLogger(HttpAdmission.class).info(
                 "HTTP ingest: at most {} camera requests and {} MB of bodies in flight; reads not at the store {} s after their body get 503",
                 load.maxRequestsInFlight(), budget >> 20, load.answerWithin().toSeconds());
@@ -85,8 +89,8 @@ public class IngestConfiguration {
      * route waits for: the deadline to reach the store plus the store's commit timeout.
      */
     @Bean
-    org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpLoadLimits load, HubProperties props) {
-        long millis = load.answerWithin().plus(props.store().commitTimeout()).plusSeconds(10).toMillis();
+    org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpFeedProperties load, StoreProperties store) {
+        long millis = load.answerWithin().plus(store.commitTimeout()).plusSeconds(10).toMillis();
         return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
             @Override
             public void configureAsyncSupport(org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer c) {
@@ -96,10 +100,9 @@ public class IngestConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props, HttpFeedGate gate,
+    FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HttpFeedProperties http, HttpFeedGate gate,
                                                                     ObjectMapper mapper, MeterRegistry meters,
                                                                     HttpAdmission admission, IngestReadiness readiness) {
-        HubProperties.Http http = props.http();
         var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
                 http.bodyTimeout(), http.maxConcurrentBodies(), gate, mapper, meters, admission, readiness));
         registration.addUrlPatterns(FeedPaths.servletPatterns());
@@ -127,8 +130,8 @@ public class IngestConfiguration {
      * A feed declared under {@code anpr.feeds}, or a connector id used as a feed id with default policies: usable by
      * the transports whose own configuration names it (TCP, FTP, Kafka, MQTT), over HTTP only in demo mode.
      */
-    private static FeedSettings feed(String id, HubProperties props, ConnectorCatalog connectors, boolean demo) {
-        HubProperties.Feed f = props.feeds().get(id);
+    private static FeedSettings feed(String id, FeedsProperties props, ConnectorCatalog connectors, boolean demo) {
+        FeedsProperties.Feed f = props.feeds().get(id);
         if (f != null) {
             List<String> allowlist = new ArrayList<>(f.allowlist());
             allowlist.addAll(f.allow());

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.store.RetentionProperties;
 import uk.anprhub.camera.Camera;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.audit.AuditLog;
@@ -40,14 +41,14 @@ public class FtpConfiguration {
     private static final Pattern FOLDER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     @Bean
-    FtpInbox ftpInbox(FtpProperties props, HubProperties hub, IngestService ingest, Clock clock, MeterRegistry meters,
+    FtpInbox ftpInbox(FtpProperties props, HubProperties hub, RetentionProperties retention, IngestService ingest, Clock clock, MeterRegistry meters,
                       Environment env, ObjectProvider<LoggingSystem> logging, CameraRegistry cameras) {
         quietFtpServerLogs(env, logging.getIfAvailable());
         Path dir = (props.dir() != null ? props.dir() : hub.dataDir().resolve("ftp")).toAbsolutePath().normalize();
         Path archive = (props.archiveDir() != null ? props.archiveDir() : hub.dataDir().resolve("ftp-archive"))
                 .toAbsolutePath().normalize();
         List<FtpInbox.Account> accounts = accounts(props, dir, ingest);
-        int retentionDays = props.retentionDays() != null ? props.retentionDays() : hub.retention().days();
+        int retentionDays = props.retentionDays() != null ? props.retentionDays() : retention.days();
         FtpInbox.Ingest sink = new FtpInbox.Ingest() {
             @Override
             public IngestResult ingest(RawMessage message) {
