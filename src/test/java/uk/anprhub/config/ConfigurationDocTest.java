@@ -86,7 +86,8 @@ class ConfigurationDocTest {
         yaml.setResources(new FileSystemResource("src/main/resources/application.yaml"));
         Properties props = Objects.requireNonNull(yaml.getObject());
         List<String> wrong = new ArrayList<>();
-        for (String name : props.stringPropertyNames()) {
+        for (Object key : props.keySet()) { // numbers and booleans stay objects: stringPropertyNames() would skip them
+            String name = key.toString();
             if (!name.startsWith("anpr.")) {
                 continue;
             }
