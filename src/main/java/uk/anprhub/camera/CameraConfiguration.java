@@ -2,7 +2,7 @@ package uk.anprhub.camera;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CameraProperties.class)
 public class CameraConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(CameraConfiguration.class);
@@ -24,10 +25,10 @@ public class CameraConfiguration {
     public static final Path DEMO_REGISTRY = Path.of("src", "test", "resources", "cameras");
 
     @Bean
-    CameraRegistry cameraRegistry(HubProperties props, @Value("${anpr.demo:false}") boolean demo) throws IOException {
-        Path location = props.cameras().location();
+    CameraRegistry cameraRegistry(CameraProperties props, HubProperties hub) throws IOException {
+        Path location = props.location();
         if (location == null) {
-            if (!demo) { // a hub that took reads matching demo identities would file them under demo cameras
+            if (!hub.demo()) { // a hub that took reads matching demo identities would file them under demo cameras
                 throw new StartupProblem("no camera registry is configured", "anpr.cameras.location",
                         "point anpr.cameras.location (in the ANPR_CONFIG file, or ANPR_CAMERAS_LOCATION) at the folder "
                                 + "of your camera files; only `run --demo` loads the demo registry");

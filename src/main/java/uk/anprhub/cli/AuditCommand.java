@@ -50,18 +50,23 @@ public final class AuditCommand implements Runnable {
         public Integer call() {
             StandardEnvironment env = environment(springArgs);
             Binder binder = Binder.get(env);
-            String url = binder.bind("anpr.db.url", String.class).orElse("");
+            // the same records as run binds, so the defaults are the hub's
+            uk.anprhub.store.DbLimits db = binder.bindOrCreate("anpr.db", uk.anprhub.store.DbLimits.class);
             AuditChain.Result r;
             try {
-                if (!url.isBlank()) {
+                if (db.external()) {
                     Properties p = new Properties();
-                    binder.bind("anpr.db.user", String.class).ifBound(u -> p.setProperty("user", u));
-                    binder.bind("anpr.db.password", String.class).ifBound(pw -> p.setProperty("password", pw));
-                    try (Connection c = DriverManager.getConnection(url, p)) {
+                    if (db.user() != null) {
+                        p.setProperty("user", db.user());
+                    }
+                    if (db.password() != null) {
+                        p.setProperty("password", db.password());
+                    }
+                    try (Connection c = DriverManager.getConnection(db.url(), p)) {
                         r = AuditChain.verify(c);
                     }
                 } else {
-                    Path dataDir = Path.of(binder.bind("anpr.data-dir", String.class).orElse("./data"));
+                    Path dataDir = binder.bindOrCreate("anpr", uk.anprhub.core.HubProperties.class).dataDir();
                     try (StoreAccess store = StoreAccess.open(dataDir)) {
                         r = AuditChain.verify(store.connection());
                     }

@@ -1,12 +1,12 @@
 package uk.anprhub.cli;
 
 import uk.anprhub.core.StartupProblem;
+import uk.anprhub.store.DbLimits;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 
@@ -25,30 +25,21 @@ public final class DatabaseWait implements ApplicationListener<ApplicationEnviro
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseWait.class);
 
-    /**
-     * {@code anpr.db.*} as read before the context exists.
-     *
-     * @param startTimeout how long to wait for an external database at start-up before giving up (exit 1)
-     * @param startRetry   the first pause between attempts; doubled up to 10 s
-     */
-    record Settings(String url, String user, String password, @DefaultValue("60s") Duration startTimeout,
-                    @DefaultValue("1s") Duration startRetry) {
-    }
-
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        Settings s = settings(event.getEnvironment());
+        DbLimits s = settings(event.getEnvironment());
         if (s.url() == null || s.url().isBlank()) {
             return;
         }
         waitFor(s);
     }
 
-    static Settings settings(Environment env) {
-        return Binder.get(env).bindOrCreate("anpr.db", Settings.class);
+    /** {@code anpr.db.*} as read before the context exists. */
+    static DbLimits settings(Environment env) {
+        return Binder.get(env).bindOrCreate("anpr.db", DbLimits.class);
     }
 
-    static void waitFor(Settings s) {
+    static void waitFor(DbLimits s) {
         String where = "ANPR_DB_URL=" + masked(s.url());
         org.postgresql.Driver driver = new org.postgresql.Driver();
         if (!driver.acceptsURL(s.url())) {

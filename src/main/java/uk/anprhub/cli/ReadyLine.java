@@ -11,6 +11,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.core.NasProperties;
+import uk.anprhub.ingest.FeedsProperties;
 import uk.anprhub.delivery.DeliveryProperties;
 import uk.anprhub.transport.ftp.FtpProperties;
 import uk.anprhub.transport.tcp.TcpProperties;
@@ -31,16 +33,21 @@ class ReadyLine {
     private final ApplicationContext context;
     private final Environment env;
     private final HubProperties hub;
+    private final FeedsProperties declared;
+    private final NasProperties nas;
     private final ObjectProvider<DeliveryProperties> delivery;
     private final ObjectProvider<TcpProperties> tcp;
     private final ObjectProvider<FtpProperties> ftp;
     private boolean said;
 
-    ReadyLine(ApplicationContext context, Environment env, HubProperties hub, ObjectProvider<DeliveryProperties> delivery,
+    ReadyLine(ApplicationContext context, Environment env, HubProperties hub, FeedsProperties feeds, NasProperties nas,
+              ObjectProvider<DeliveryProperties> delivery,
               ObjectProvider<TcpProperties> tcp, ObjectProvider<FtpProperties> ftp) {
         this.context = context;
         this.env = env;
         this.hub = hub;
+        this.declared = feeds;
+        this.nas = nas;
         this.delivery = delivery;
         this.tcp = tcp;
         this.ftp = ftp;
@@ -70,7 +77,7 @@ class ReadyLine {
         new java.util.TreeMap<>(d.targets()).forEach((id, t) -> {
             if (t.enabledFor(id)) {
                 String url = t.url() != null ? uk.anprhub.delivery.TargetUrls.redact(t.url()) // never credentials or a query
-                        : "nas".equals(id) ? uk.anprhub.delivery.TargetUrls.redact(java.net.URI.create(env.getProperty("anpr.nas.url", "?"))) : "?";
+                        : "nas".equals(id) ? uk.anprhub.delivery.TargetUrls.redact(java.net.URI.create(nas.url())) : "?";
                 out.add(("nas".equals(id) ? "NAS" : id) + " target " + url);
             }
         });
@@ -79,14 +86,14 @@ class ReadyLine {
 
     private String feeds() {
         TreeSet<String> http = new TreeSet<>();
-        hub.feeds().forEach((id, f) -> {
+        declared.feeds().forEach((id, f) -> {
             if (f.enabled() && f.http()) {
                 http.add(id);
             }
         });
         List<String> parts = new ArrayList<>();
         parts.add("HTTP " + (http.isEmpty() ? "none" : String.join(" ", http))
-                + (env.getProperty("anpr.demo", Boolean.class, false) ? " + every connector id (DEMO MODE)" : ""));
+                + (hub.demo() ? " + every connector id (DEMO MODE)" : ""));
         TcpProperties t = tcp.getIfAvailable();
         if (t != null && t.feeds() != null) {
             TreeSet<String> ids = new TreeSet<>();

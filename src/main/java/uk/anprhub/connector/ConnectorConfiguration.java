@@ -1,17 +1,18 @@
 package uk.anprhub.connector;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.Scheduled;
 import uk.anprhub.core.Home;
-import uk.anprhub.core.HubProperties;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CatalogProperties.class)
 public class ConnectorConfiguration {
 
     @Bean
-    ConnectorCatalog connectorCatalog(HubProperties props) {
-        return ConnectorCatalog.load(Home.resolve(props.catalog().connectors()), Home.resolve(props.catalog().mappings()));
+    ConnectorCatalog connectorCatalog(CatalogProperties props) {
+        return ConnectorCatalog.load(Home.resolve(props.connectors()), Home.resolve(props.mappings()));
     }
 
     @Bean

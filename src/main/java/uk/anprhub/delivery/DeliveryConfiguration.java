@@ -2,7 +2,7 @@ package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
+import uk.anprhub.core.NasProperties;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
@@ -23,8 +23,8 @@ public class DeliveryConfiguration {
     @DependsOnDatabaseInitialization
     DeliveryService deliveryService(DeliveryProperties props, DataSource dataSource, ImageStore images, ObjectMapper mapper,
                                     MeterRegistry meters, Clock clock, AuditLog audit, SslBundles sslBundles,
-                                    @Value("${anpr.nas.url:http://localhost:9090/nas/v1}") String nasUrl) {
-        DeliveryService service = DeliveryFactory.create(props, dataSource, images, mapper, meters, clock, nasUrl, audit,
+                                    NasProperties nas) {
+        DeliveryService service = DeliveryFactory.create(props, dataSource, images, mapper, meters, clock, nas.url(), audit,
                 sslBundles);
         service.start();
         return service;

@@ -18,6 +18,8 @@ import java.util.Map;
  *
  * @param enabled       run the delivery workers of this instance (reads are queued either way)
  * @param statsInterval how often backlog, lag and dead-letter gauges are recomputed and pause state re-read
+ * @param targets       by target id ({@code nas} always, others as configured): type, enabled, url, batch size,
+ *                      workers, rate, breaker, retries, TLS; see {@link Target} and docs/delivery.md
  */
 @ConfigurationProperties("anpr.delivery")
 public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5s") Duration statsInterval,

@@ -1,7 +1,6 @@
 package uk.anprhub.ingest;
 
 import uk.anprhub.connector.ConnectorCatalog;
-import uk.anprhub.core.HubProperties;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +16,12 @@ import java.util.function.Function;
  */
 final class FeedDirectory implements Function<String, FeedSettings> {
 
-    private final HubProperties props;
+    private final FeedsProperties props;
     private final ConnectorCatalog connectors;
     private final boolean demo;
     private final Map<String, FeedSettings> resolved = new ConcurrentHashMap<>();
 
-    FeedDirectory(HubProperties props, ConnectorCatalog connectors, boolean demo) {
+    FeedDirectory(FeedsProperties props, ConnectorCatalog connectors, boolean demo) {
         this.props = props;
         this.connectors = connectors;
         this.demo = demo;
@@ -34,7 +33,7 @@ final class FeedDirectory implements Function<String, FeedSettings> {
     }
 
     private FeedSettings resolve(String id) {
-        HubProperties.Feed f = props.feeds().get(id);
+        FeedsProperties.Feed f = props.feeds().get(id);
         if (f != null) {
             List<String> allowlist = new ArrayList<>(f.allowlist());
             allowlist.addAll(f.allow()); // the deprecated key, applied as the allowlist (OpenFeedWarnings says so)

@@ -33,8 +33,8 @@ public final class HttpAdmission {
     }
 
     /** The admission the limits allow, said once in the log. */
-    static HttpAdmission of(HttpLoadLimits load, long maxBody, MeterRegistry meters) {
-        long budget = load.bytesInFlight(maxBody);
+    static HttpAdmission of(HttpFeedProperties load, MeterRegistry meters) {
+        long budget = load.bytesInFlight();
         org.slf4j.LoggerFactory.getLogger(HttpAdmission.class).info(
                 "HTTP ingest: at most {} camera requests and {} MB of bodies in flight; reads not at the store {} s after their body get 503",
                 load.maxRequestsInFlight(), budget >> 20, load.answerWithin().toSeconds());

@@ -2,7 +2,6 @@ package uk.anprhub.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -10,6 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.normalise.ValidationProperties;
+import uk.anprhub.store.RetentionProperties;
+import uk.anprhub.store.StoreProperties;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.normalise.Normaliser;
@@ -22,7 +24,8 @@ import java.time.Duration;
 
 /** Wiring of the ingest feature (the core, the HTTP feeds and their front door); the logic is in the beans. */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpLoadLimits.class})
+@org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpFeedProperties.class, FeedsProperties.class,
+        ValidationProperties.class})
 public class IngestConfiguration {
 
     @Bean
@@ -36,22 +39,23 @@ public class IngestConfiguration {
     }
 
     @Bean
-    Normaliser normaliser(CameraRegistry cameras, HubProperties props, Clock clock, IngestLimits limits) {
-        return new Normaliser(cameras, new ValidationPolicy(clock, props.validation().futureSkew(),
-                Duration.ofDays(props.retention().days())), limits.readLimits());
+    Normaliser normaliser(CameraRegistry cameras, ValidationProperties validation, RetentionProperties retention, Clock clock,
+                          IngestLimits limits) {
+        return new Normaliser(cameras, new ValidationPolicy(clock, validation.futureSkew(),
+                Duration.ofDays(retention.days())), limits.readLimits());
     }
 
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
-                                QuarantineStore quarantine, MeterRegistry meters, HubProperties props, IngestLimits limits,
-                                @Value("${anpr.demo:false}") boolean demo) {
-        return new IngestService(connectors, new FeedDirectory(props, connectors, demo), normaliser, writer, quarantine,
-                meters, props.store().commitTimeout(), limits);
+                                QuarantineStore quarantine, MeterRegistry meters, FeedsProperties feeds, IngestLimits limits,
+                                StoreProperties store, HubProperties hub) {
+        return new IngestService(connectors, new FeedDirectory(feeds, connectors, hub.demo()), normaliser, writer, quarantine,
+                meters, store.commitTimeout(), limits);
     }
 
     @Bean
-    OpenFeedWarnings openFeedWarnings(HubProperties props, ConnectorCatalog connectors, @Value("${anpr.demo:false}") boolean demo) {
-        return new OpenFeedWarnings(props, connectors, demo);
+    OpenFeedWarnings openFeedWarnings(FeedsProperties props, ConnectorCatalog connectors, HubProperties hub) {
+        return new OpenFeedWarnings(props, connectors, hub.demo());
     }
 
     @Bean
@@ -60,19 +64,19 @@ public class IngestConfiguration {
     }
 
     @Bean
-    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HubProperties props) {
-        return new HttpFeed(mapper, ingest, gate, clock, props.http().maxBody().toBytes());
+    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HttpFeedProperties http) {
+        return new HttpFeed(mapper, ingest, gate, clock, http.maxBody().toBytes());
     }
 
     @Bean
-    HttpAdmission httpAdmission(HubProperties props, HttpLoadLimits load, MeterRegistry meters) {
-        return HttpAdmission.of(load, props.http().maxBody().toBytes(), meters);
+    HttpAdmission httpAdmission(HttpFeedProperties load, MeterRegistry meters) {
+        return HttpAdmission.of(load, meters);
     }
 
-    /** Spring's own async timeout above anything the route waits for ({@link HttpLoadLimits#asyncTimeout}). */
+    /** Spring's own async timeout above anything the route waits for ({@link HttpFeedProperties#asyncTimeout}). */
     @Bean
-    org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpLoadLimits load, HubProperties props) {
-        long millis = load.asyncTimeout(props.store().commitTimeout()).toMillis();
+    org.springframework.web.servlet.config.annotation.WebMvcConfigurer ingestAsyncTimeout(HttpFeedProperties load, StoreProperties store) {
+        long millis = load.asyncTimeout(store.commitTimeout()).toMillis();
         return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
             @Override
             public void configureAsyncSupport(org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer c) {
@@ -82,10 +86,9 @@ public class IngestConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HubProperties props, HttpFeedGate gate,
+    FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HttpFeedProperties http, HttpFeedGate gate,
                                                                     ObjectMapper mapper, MeterRegistry meters,
                                                                     HttpAdmission admission, IngestReadiness readiness) {
-        HubProperties.Http http = props.http();
         var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
                 http.bodyTimeout(), http.maxConcurrentBodies(), gate, mapper, meters, admission, readiness));
         registration.addUrlPatterns(FeedPaths.servletPatterns());

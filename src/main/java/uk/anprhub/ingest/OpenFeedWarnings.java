@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import uk.anprhub.core.HubProperties;
 import uk.anprhub.connector.ConnectorCatalog;
 
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ public final class OpenFeedWarnings implements ApplicationRunner {
 
     private final List<String> lines = new ArrayList<>();
 
-    OpenFeedWarnings(HubProperties props, ConnectorCatalog connectors, boolean demo) {
+    OpenFeedWarnings(FeedsProperties props, ConnectorCatalog connectors, boolean demo) {
         props.feeds().forEach((id, f) -> {
             if (!f.allow().isEmpty()) {
                 lines.add("Feed " + id + ": 'allow' is deprecated, use 'allowlist' (anpr.feeds." + id

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -16,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import uk.anprhub.core.HubProperties;
+import uk.anprhub.ingest.FeedsProperties;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.ingest.IngestMetrics;
 
@@ -62,16 +62,16 @@ public class MetricsConfiguration {
     }
 
     @Bean
-    ApplicationListener<ApplicationStartedEvent> anprKnownSeries(MeterRegistry meters, HubProperties props, Environment env,
+    ApplicationListener<ApplicationStartedEvent> anprKnownSeries(MeterRegistry meters, FeedsProperties props, Environment env,
                                                                  ConnectorCatalog connectors,
-                                                                 @Value("${anpr.demo:false}") boolean demo,
+                                                                 HubProperties hub,
                                                                  ObjectProvider<BuildProperties> build,
                                                                  ObjectProvider<PrometheusRegistry> prometheus) {
         return event -> {
             Set<String> feeds = new TreeSet<>(props.feeds().keySet());
             feeds.addAll(Binder.get(env).bind("anpr.tcp.feeds", Bindable.mapOf(String.class, Object.class))
                     .orElse(Map.of()).keySet());
-            if (demo) {
+            if (hub.demo()) {
                 feeds.addAll(connectors.ids());
             }
             IngestMetrics.registerKnown(meters, feeds);

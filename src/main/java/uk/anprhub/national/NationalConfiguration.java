@@ -2,7 +2,7 @@ package uk.anprhub.national;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
+import uk.anprhub.core.NasProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -17,9 +17,9 @@ class NationalConfiguration {
 
     /** The search URL: anpr.nas.search.url, else the capture API's base (ANPR_NAS_URL) + /searches. */
     @Bean
-    NasSearchClient nasSearchClient(NationalProperties props, @Value("${anpr.nas.url}") String nasUrl,
+    NasSearchClient nasSearchClient(NationalProperties props, NasProperties nas,
                                     ObjectProvider<SslBundles> bundles, ObjectMapper json) {
-        URI url = props.url() != null ? props.url() : URI.create(nasUrl.replaceAll("/+$", "") + "/searches");
+        URI url = props.url() != null ? props.url() : URI.create(nas.url().replaceAll("/+$", "") + "/searches");
         javax.net.ssl.SSLContext tls = props.sslBundle() == null || props.sslBundle().isBlank() ? null
                 : bundles.getObject().getBundle(props.sslBundle()).createSslContext();
         return new NasSearchClient(url, props.user(), props.password(), tls, props.timeout(), json);

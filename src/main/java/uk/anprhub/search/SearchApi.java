@@ -15,12 +15,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import uk.anprhub.core.HubProperties;
 import uk.anprhub.access.AccessProperties;
 import uk.anprhub.access.Justification;
 import uk.anprhub.access.MissingJustificationException;
 import uk.anprhub.audit.AuditLog;
 import uk.anprhub.store.ImageStore;
+import uk.anprhub.store.RetentionProperties;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +60,7 @@ class SearchApi {
     private final Clock clock;
 
     SearchApi(ReadSearch search, EvidenceExport export, Convoy convoy, ImageStore images, AuditLog audit,
-              AccessProperties access, SearchProperties limits, HubProperties hub, Clock clock) {
+              AccessProperties access, SearchProperties limits, RetentionProperties retention, Clock clock) {
         this.search = search;
         this.export = export;
         this.convoy = convoy;
@@ -68,7 +68,7 @@ class SearchApi {
         this.audit = audit;
         this.access = access;
         this.limits = limits;
-        this.retention = Duration.ofDays(hub.retention().days());
+        this.retention = Duration.ofDays(retention.days());
         this.clock = clock;
     }
 

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,20 +25,25 @@ import java.util.Map;
  * (password in {@code ANPR_DATA_DIR/postgres-secret}).
  */
 @Configuration(proxyBeanMethods = false)
-@org.springframework.boot.context.properties.EnableConfigurationProperties({DbLimits.class, DiskLimits.class})
+@org.springframework.boot.context.properties.EnableConfigurationProperties({DbLimits.class, DiskLimits.class,
+        StoreProperties.class, RetentionProperties.class})
 public class StoreConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(StoreConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedDatabase embeddedDatabase(@Value("${anpr.db.url:}") String url, HubProperties props) throws IOException {
-        if (!url.isBlank()) {
+    EmbeddedDatabase embeddedDatabase(DbLimits db, HubProperties props) throws IOException {
+        if (db.external()) {
             return new EmbeddedDatabase(null);
         }
         Path dir = props.dataDir().toAbsolutePath().normalize();
         Files.createDirectories(dir);
         log.info("No ANPR_DB_URL: starting embedded PostgreSQL with its data in {}", dir.resolve("postgres"));
         return new EmbeddedDatabase(EmbeddedStore.start(dir, StoreConfiguration::embeddedPostgres));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** The embedded server's settings, shared with the benchmarks so they measure the store the hub runs. */
@@ -54,9 +58,8 @@ public class StoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedDatabase embedded, @Value("${anpr.db.url:}") String url,
-                                @Value("${anpr.db.user:}") String user, @Value("${anpr.db.password:}") String password,
-                                @Value("${anpr.db.pool-size:16}") int poolSize, DbLimits limits) {
+    HikariDataSource dataSource(EmbeddedDatabase embedded, DbLimits limits) {
+        String url = limits.url();
         HikariConfig c = new HikariConfig();
         if (embedded.store() != null) {
             c.setJdbcUrl(embedded.store().jdbcUrl());
@@ -64,12 +67,12 @@ public class StoreConfiguration {
             c.setPassword(embedded.store().password());
         } else {
             c.setJdbcUrl(url);
-            c.setUsername(user.isBlank() ? null : user);
-            c.setPassword(password.isBlank() ? null : password);
+            c.setUsername(blankToNull(limits.user()));
+            c.setPassword(blankToNull(limits.password()));
             log.info("Store: PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
         }
         c.setPoolName("anpr-store");
-        c.setMaximumPoolSize(poolSize);
+        c.setMaximumPoolSize(limits.poolSize());
         // a store that is down or frozen must answer 503 fast, not hold senders for 30 s (DbLimits)
         c.setConnectionTimeout(limits.connectTimeout().toMillis());
         c.setValidationTimeout(Math.max(250, Math.min(1_000, limits.connectTimeout().toMillis() / 2)));
@@ -153,10 +156,9 @@ public class StoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, HubProperties props,
+    ReadWriter readWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, StoreProperties s,
                           io.micrometer.core.instrument.MeterRegistry meters, DbLimits limits,
                           org.springframework.beans.factory.ObjectProvider<InsertedReadsHook> hooks) {
-        HubProperties.Store s = props.store();
         ReadWriter writer = new ReadWriter(dataSource, images, mapper, s.writers(), s.batchSize(), s.maxWait(),
                 s.maxPendingReads(), limits.commitBound(), hooks.orderedStream().toList()); // the delivery outbox
         io.micrometer.core.instrument.Gauge.builder("anpr_store_pending_reads", writer, ReadWriter::pendingReads)
@@ -170,8 +172,8 @@ public class StoreConfiguration {
     }
 
     @Bean
-    Partitions partitions(JdbcTemplate jdbc, ImageStore images, HubProperties props, Clock clock) {
-        Partitions p = new Partitions(jdbc, images, clock, props.retention().days(), props.retention().partitionsAhead());
+    Partitions partitions(JdbcTemplate jdbc, ImageStore images, RetentionProperties retention, Clock clock) {
+        Partitions p = new Partitions(jdbc, images, clock, retention.days(), retention.partitionsAhead());
         p.ensure();
         return p;
     }

@@ -66,8 +66,11 @@ class HttpAdmissionTest {
     @Test
     void theDefaultBudgetIsAnEighthOfTheHeapAndHoldsAtLeastOneLargestBody() {
         long heap = Runtime.getRuntime().maxMemory();
-        assertThat(new HttpLoadLimits(null, 1000, Duration.ofSeconds(15)).bytesInFlight(1)).isEqualTo(heap / 8);
-        assertThat(new HttpLoadLimits(DataSize.ofMegabytes(1), 1000, Duration.ofSeconds(15)).bytesInFlight(10 << 20))
-                .isEqualTo((10 << 20) + 1);
+        assertThat(http(DataSize.ofBytes(1), null).bytesInFlight()).isEqualTo(heap / 8);
+        assertThat(http(DataSize.ofMegabytes(10), DataSize.ofMegabytes(1)).bytesInFlight()).isEqualTo((10 << 20) + 1);
+    }
+
+    private static HttpFeedProperties http(DataSize maxBody, DataSize maxBytesInFlight) {
+        return new HttpFeedProperties(maxBody, Duration.ofSeconds(30), 64, maxBytesInFlight, 1000, Duration.ofSeconds(15));
     }
 }

@@ -164,7 +164,11 @@ class RouteFilesTest {
 
     private static DefaultCamelContext context(Map<String, String> properties) {
         DefaultCamelContext ctx = new DefaultCamelContext();
+        // the defaults the hub's Camel sees in the Spring environment (route files carry none inline)
+        var yaml = new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
+        yaml.setResources(new org.springframework.core.io.FileSystemResource("src/main/resources/application.yaml"));
         Properties p = new Properties();
+        p.putAll(java.util.Objects.requireNonNull(yaml.getObject()));
         p.putAll(properties);
         ctx.getPropertiesComponent().setInitialProperties(p);
         return ctx;

@@ -8,6 +8,7 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import uk.anprhub.store.RetentionProperties;
 import uk.anprhub.audit.AuditLog;
 import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.core.HubProperties;
@@ -27,13 +28,13 @@ import java.util.List;
 public class FtpConfiguration {
 
     @Bean
-    FtpInbox ftpInbox(FtpProperties props, HubProperties hub, IngestService ingest, Clock clock, MeterRegistry meters,
+    FtpInbox ftpInbox(FtpProperties props, HubProperties hub, RetentionProperties retention, IngestService ingest, Clock clock, MeterRegistry meters,
                       CameraRegistry cameras) {
         List<FtpInbox.Account> accounts = InboxAccounts.from(props, props.dirOr(hub.dataDir()), ingest);
         HubIngest sink = new HubIngest(ingest, cameras);
         sink.reportBindings(accounts);
         return new FtpInbox(sink, accounts, props.archiveDirOr(hub.dataDir()), clock, props,
-                props.retentionDaysOr(hub.retention().days()), meters);
+                props.retentionDaysOr(retention.days()), meters);
     }
 
     @Bean

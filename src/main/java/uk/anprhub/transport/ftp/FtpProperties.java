@@ -105,6 +105,12 @@ public record FtpProperties(
      * FTPS. {@code explicit}: plain port, the client switches with AUTH TLS; {@code implicit}: TLS from the first
      * byte (usually port 990).
      *
+     * @param mode             {@code none}, {@code explicit} or {@code implicit}
+     * @param keystore         the server's certificate and key (PKCS12 or JKS)
+     * @param keystorePassword its password
+     * @param keystoreType     {@code PKCS12} or {@code JKS}
+     * @param keyPassword      the key's password, when it differs from the keystore's
+     * @param keyAlias         the key's alias, when the keystore holds several
      * @param required explicit mode only: refuse USER/PASS before AUTH TLS and uploads without PROT P
      */
     public record Tls(@DefaultValue("none") TlsMode mode, Path keystore, String keystorePassword,

@@ -16,6 +16,8 @@ import java.util.Map;
  * also the ingest feed id the route sets as {@code AnprFeed} (its connector: {@code anpr.feeds.<feed>.connector},
  * or the connector of the same id). See docs/transports.md, section TCP.
  *
+ * @param feeds        by feed id: listening {@code port} and {@code host} or client-mode {@code connect}, framing,
+ *                     ack, allowlist, TLS, timeouts; see {@link Feed} and docs/transports.md (TCP)
  * @param routeThreads threads camel-netty runs TCP routes on (its shared consumer executor group), i.e. how many
  *                     frames — one per connection at most — can wait for their commit at once; more frames in
  *                     flight make bigger group commits. Sets {@code camel.component.netty.maximum-pool-size}

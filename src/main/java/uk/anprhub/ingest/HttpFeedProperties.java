@@ -7,9 +7,16 @@ import org.springframework.util.unit.DataSize;
 import java.time.Duration;
 
 /**
- * How much HTTP camera work the hub holds at once ({@code anpr.http.*}, next to the keys of
- * {@code HubProperties.Http}), so memory is bounded by design rather than by the heap.
+ * HTTP camera feeds ({@code POST /ingest/{feed}}, {@code anpr.http.*}): how big and slow one request may be, and how
+ * much HTTP camera work the hub holds at once, so memory is bounded by design rather than by the heap.
  *
+ * @param maxBody             larger bodies get 413
+ * @param bodyTimeout         the whole body must arrive within this, or the sender gets 408 and the connection is
+ *                            closed (checked after each read; one read waits at most
+ *                            {@code server.tomcat.connection-timeout})
+ * @param maxConcurrentBodies camera requests reading their bodies at once; beyond it 503 + Retry-After at once, so
+ *                            slow senders never take the web threads health, API and Hawtio need (keep it well below
+ *                            {@code server.tomcat.threads.max})
  * @param maxBytesInFlight    body bytes of camera requests admitted and not yet answered; reserved from
  *                            {@code Content-Length} before a byte is read (chunked bodies are counted as they arrive).
  *                            Beyond it: 503 + Retry-After. Unset: an eighth of the maximum heap (64 MB on the launcher's
@@ -22,9 +29,10 @@ import java.time.Duration;
  *                            this plus {@code anpr.store.commit-timeout}, so the hub never answers before it knows
  */
 @ConfigurationProperties("anpr.http")
-public record HttpLoadLimits(DataSize maxBytesInFlight,
-                             @DefaultValue("1000") int maxRequestsInFlight,
-                             @DefaultValue("15s") Duration answerWithin) {
+public record HttpFeedProperties(@DefaultValue("10MB") DataSize maxBody, @DefaultValue("30s") Duration bodyTimeout,
+                                 @DefaultValue("64") int maxConcurrentBodies, DataSize maxBytesInFlight,
+                                 @DefaultValue("1000") int maxRequestsInFlight,
+                                 @DefaultValue("15s") Duration answerWithin) {
 
     /**
      * Spring's own async timeout for a camera request (which answers 503 while the route works on, and may still
@@ -35,8 +43,8 @@ public record HttpLoadLimits(DataSize maxBytesInFlight,
     }
 
     /** The byte budget: the configured one, else an eighth of the heap; at least one body of the maximum size. */
-    public long bytesInFlight(long maxBody) {
+    public long bytesInFlight() {
         long budget = maxBytesInFlight != null ? maxBytesInFlight.toBytes() : Runtime.getRuntime().maxMemory() / 8;
-        return Math.max(budget, maxBody + 1);
+        return Math.max(budget, maxBody.toBytes() + 1);
     }
 }
