@@ -133,14 +133,13 @@ abstract class TcpHubIT extends HubIT {
 
     /** Waits up to {@code timeout} for {@code n} rows of {@code vrm}. */
     boolean awaitReads(String vrm, int n, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (countReads(vrm) >= n) {
-                return true;
-            }
-            Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> countReads(vrm) >= n);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return countReads(vrm) >= n;
         }
-        return countReads(vrm) >= n;
     }
 
     /** A camera: a plain blocking socket, writing in pieces with flushes and small pauses between them. */
@@ -171,7 +170,7 @@ abstract class TcpHubIT extends HubIT {
             for (int cut : cuts) {
                 out.write(bytes, from, cut - from);
                 out.flush();
-                Thread.sleep(30);
+                Thread.sleep(30); // the subject: a frame arriving in pieces, not a wait for a condition
                 from = cut;
             }
             out.write(bytes, from, bytes.length - from);
