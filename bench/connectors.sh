@@ -15,12 +15,12 @@ cd "$(dirname "$0")/.."
 if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   # offline first (the usual case here); online only if something is missing from the local repository
-  if ! "${MVN[@]}" -B -q -o test-compile >&2; then
+  if ! "${MVN[@]}" -B -q -o -Pbench test-compile >&2; then
     echo "connectors.sh: offline build failed, retrying online" >&2
-    "${MVN[@]}" -B -q test-compile >&2
+    "${MVN[@]}" -B -q -Pbench test-compile >&2
   fi
-  "${MVN[@]}" -B -q -o dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2 \
-    || "${MVN[@]}" -B -q dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
+  "${MVN[@]}" -B -q -o -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2 \
+    || "${MVN[@]}" -B -q -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
 fi
 # Run from a private copy of the classes: other builds in this work tree (mvn clean, test) must not pull them away
 # mid-run. The harness needs only its own package from the test classes.

@@ -13,7 +13,7 @@ PORT=$(free_port)
 FTP_PORT=$(free_port)
 MVN="${MVN:-./mvnw}"
 DATA="$(mktemp -d /tmp/anpr-bench-ftp.XXXXXX)"
-"$MVN" -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt > /dev/null
+"$MVN" -B -q -Pbench test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt > /dev/null
 PASSWORD="bench-camera-$RANDOM$RANDOM"
 HASH="$(echo "$PASSWORD" | bin/anpr-hub hash-password 2>/dev/null | tail -1)"
 ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --logging.level.root=WARN \

@@ -9,7 +9,7 @@ N="${1:-10000}"
 WHAT="${2:-both}"
 shift $(( $# > 2 ? 2 : $# ))
 MVN="${MVN:-./mvnw}"   # e.g. MVN="mvn -o" for an offline Maven
-$MVN -B -q -DskipTests package
-CP="$($MVN -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+$MVN -B -q -Pbench -DskipTests package
+CP="$($MVN -B -q -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
 echo "$(nproc) cores; $N messages per transport"
 java -cp "target/test-classes:target/classes:$CP" uk.anprhub.bench.MqThroughput "$WHAT" "$N" target/anpr-hub.jar "$@"

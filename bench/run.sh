@@ -17,7 +17,7 @@ OUT="${BENCH_OUT:-target/bench}"
 case "$MODE" in short|full|alerts|search) ;; *) echo "usage: bench/run.sh short|full|alerts|search" >&2; exit 64 ;; esac
 if command -v mvn > /dev/null; then MVN=(mvn); else MVN=(./mvnw); fi
 # offline first (the usual case here); online only if something is missing from the local repository
-build() { "${MVN[@]}" -B -q -o "$@" > /dev/null || "${MVN[@]}" -B -q "$@" > /dev/null; }
+build() { "${MVN[@]}" -B -q -o -Pbench "$@" > /dev/null || "${MVN[@]}" -B -q -Pbench "$@" > /dev/null; }
 build -DskipTests package
 build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p "$OUT"

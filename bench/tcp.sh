@@ -11,7 +11,7 @@ CONNS=("${@:-16 64}")
 PORT=18081
 TCP_PORT=17001
 DATA="$(mktemp -d /tmp/anpr-bench-tcp.XXXXXX)"
-[[ -f target/test-classes/uk/anprhub/bench/TcpLoad.class ]] || ./mvnw -B -q test-compile
+[[ -f target/test-classes/uk/anprhub/bench/TcpLoad.class ]] || ./mvnw -B -q -Pbench test-compile
 ANPR_DATA_DIR="$DATA" SERVER_PORT=$PORT bin/anpr-hub run --logging.level.root=WARN \
   '--camel.main.routes-include-pattern=file:routes/*.camel.yaml' \
   --anpr.tcp.feeds.nas-json.port=$TCP_PORT --anpr.tcp.feeds.nas-json.framing=line \

@@ -279,7 +279,7 @@ class AlertIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> RECEIVED.containsKey(String.valueOf(hitId)));
         await().atMost(Duration.ofSeconds(10)).until(() -> "DELIVERED".equals(jdbc.queryForObject(
                 "select status from alert_webhook where target = 'control-room' and hit_id = ?", String.class, hitId)));
-        Thread.sleep(1_500); // any second send would come within the 1 s maximum back-off
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> RECEIVED.get(String.valueOf(hitId)).get() == 1); // any second send would come within the 1 s maximum back-off
         assertThat(RECEIVED.get(String.valueOf(hitId)).get()).as("delivered once").isEqualTo(1);
         JsonNode status = JSON.readTree(send("ops", "GET", "/api/v1/alert-webhooks", null, null).body());
         assertThat(status.get(0).path("target").asText()).isEqualTo("control-room");

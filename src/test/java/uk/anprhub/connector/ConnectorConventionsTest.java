@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,10 +47,15 @@ class ConnectorConventionsTest {
         assertThat(mapping.getFileName().toString()).as("mapping named <id>-v<N>.jslt or shared via lib/")
                 .matches("[a-z0-9-]+-v\\d+\\.jslt");
         assertThat(dir.resolve("README.md")).as("README").isRegularFile();
-        assertThat(Files.readString(dir.resolve("README.md"))).as("README names its sample sources").containsIgnoringCase("source");
         Path samples = dir.resolve("samples");
         try (Stream<Path> files = Files.list(samples)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            List<List<String>> table = sampleTable(Files.readString(dir.resolve("README.md")));
+            assertThat(table).as("README has a sample table (| sample | source ... |)").isNotEmpty();
+            for (String stem : names.stream().map(n -> n.substring(0, n.indexOf('.'))).distinct().toList()) {
+                assertThat(table).as("README's sample table lists " + stem + " with its source")
+                        .anyMatch(row -> row.get(0).contains(stem) && row.stream().skip(1).anyMatch(c -> !c.isBlank()));
+            }
             assertThat(names).as("at least one positive sample").anyMatch(n -> n.endsWith(".expected.json"));
             assertThat(names).as("at least one negative sample").anyMatch(n -> n.endsWith(".expected-error.txt"));
             for (String n : names) {
@@ -59,6 +66,22 @@ class ConnectorConventionsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void sampleTableIsTheTableUnderASampleHeaderNotAnyMentionOfSource() {
+        assertThat(sampleTable("Samples: from the vendor's source code.\n\n| | |\n|---|---|\n| sample | 001 |\n")).isEmpty();
+        assertThat(sampleTable("""
+                | Sample | source and changes |
+                | --- | --- |
+                | `001-read` | verbatim from the vendor's manual |
+                | `900-cut` / `901-bad` | 001 cut short |
+
+                | other | table |
+                |---|---|
+                | 002-x | y |
+                """)).containsExactly(List.of("`001-read`", "verbatim from the vendor's manual"),
+                List.of("`900-cut` / `901-bad`", "001 cut short"));
     }
 
     @Test
@@ -81,6 +104,30 @@ class ConnectorConventionsTest {
     void everyConnectorLoads() {
         ConnectorCatalog catalog = ConnectorCatalog.load(CONNECTORS, MAPPINGS);
         assertThat(catalog.broken()).isEmpty();
+    }
+
+    /**
+     * The rows (cells trimmed) of the README's table whose header starts with a "sample" column, header and
+     * separator left out; empty when there is none.
+     */
+    static List<List<String>> sampleTable(String readme) {
+        List<List<String>> rows = new ArrayList<>();
+        Boolean sampleTable = null; // null: outside a table; else whether the table we are in is the sample table
+        for (String line : readme.split("\n")) {
+            String l = line.trim();
+            if (!l.startsWith("|")) {
+                sampleTable = null;
+                continue;
+            }
+            List<String> cells = Arrays.stream(l.substring(1, l.endsWith("|") ? l.length() - 1 : l.length()).split("\\|", -1))
+                    .map(String::trim).toList();
+            if (sampleTable == null) {
+                sampleTable = cells.size() > 1 && cells.get(0).equalsIgnoreCase("sample");
+            } else if (sampleTable && !cells.get(0).matches(":?-+:?")) {
+                rows.add(cells);
+            }
+        }
+        return rows;
     }
 
     private static boolean importedAnywhere(Path mapping) {

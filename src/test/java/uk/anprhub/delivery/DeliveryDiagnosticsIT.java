@@ -133,7 +133,7 @@ class DeliveryDiagnosticsIT {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> metric("anpr_delivery_breaker_open{target=\"nas\"}") == 1);
         SIM.faults(Faults.NONE);
-        Thread.sleep(1500); // NAS is back, but the breaker waits out its 10 minutes: what it holds stays
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> metric("anpr_delivery_breaker_open{target=\"nas\"}") == 1); // NAS is back, but the breaker waits out its 10 minutes: what it holds stays
         // (a send a worker was already allowed before the breaker opened may land once NAS is back; seen in CI: 2 of 5)
         assertThat(metric("anpr_delivery_breaker_open{target=\"nas\"}")).isEqualTo(1);
         assertThat(pending("nas")).isPositive();
@@ -188,7 +188,7 @@ class DeliveryDiagnosticsIT {
         for (int attempt = 0; attempt < 5 && status != 200; attempt++) {
             status = post("/ingest/nas-json", json).statusCode();
             if (status == 503) {
-                Thread.sleep(500);
+                Thread.sleep(500); // a camera's pause before it sends again, not a wait for a condition
             }
         }
         assertThat(status).as("the read is stored").isEqualTo(200);

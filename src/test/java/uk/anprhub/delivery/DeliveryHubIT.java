@@ -173,7 +173,7 @@ class DeliveryHubIT {
         assertThat(JSON.readTree(paused.body()).get("paused").asBoolean()).isTrue();
         await(Duration.ofSeconds(5), () -> routeStatus() == ServiceStatus.Suspended, "route suspended by the API pause");
         assertThat(post("/ingest/nas-json", TestReads.array(2)).statusCode()).isEqualTo(200);
-        Thread.sleep(500);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofMillis(2500)).until(() -> SIM.stat("uniqueReadIds") == 0);
         assertThat(SIM.stat("uniqueReadIds")).isZero();
 
         // Hawtio resumes a route through Jolokia → the route's JMX operation
@@ -281,12 +281,7 @@ class DeliveryHubIT {
     }
 
     static void await(Duration max, BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + max + " waiting for: " + what);
-            }
-            Thread.sleep(25);
-        }
+        org.awaitility.Awaitility.await(what).atMost(max).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
+                .until(condition::getAsBoolean);
     }
 }

@@ -175,7 +175,7 @@ class FaultInjectionIT {
             long frozenAt = System.nanoTime();
             pg.freeze();
             try {
-                Thread.sleep(freeze.toMillis());
+                Thread.sleep(freeze.toMillis()); // the freeze under test lasts this long
             } finally {
                 pg.thaw();
             }
@@ -232,7 +232,7 @@ class FaultInjectionIT {
                     }
                     plates.add(plate);
                     if (plates.size() >= FTP_FILES) {
-                        Thread.sleep(200);
+                        Thread.sleep(200); // keeps uploading, slowly, until the outage ends
                     }
                 }
             } finally {
@@ -280,7 +280,7 @@ class FaultInjectionIT {
             Files.move(images, aside);
             Files.writeString(images, "not a directory");
             try {
-                Thread.sleep(OUTAGE.toMillis());
+                Thread.sleep(OUTAGE.toMillis()); // the outage under test lasts this long
             } finally {
                 Files.delete(images);
                 Files.move(aside, images);
@@ -485,7 +485,7 @@ class FaultInjectionIT {
         try (Load load = Load.start(ingestUrl(), CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(60))) {
             awaitAcknowledged(load, 300);
             inject.run();
-            Thread.sleep(OUTAGE.toMillis());
+            Thread.sleep(OUTAGE.toMillis()); // the outage under test lasts this long
             remove.run();
             long back = System.nanoTime(); // the fault is gone (PostgreSQL accepts connections again)
             await().atMost(Duration.ofSeconds(60)).until(() -> load.secondsToFirst2xxAfter(back) >= 0);

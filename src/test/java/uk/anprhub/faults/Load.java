@@ -121,7 +121,7 @@ final class Load implements AutoCloseable {
             statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
             if (pauseMillis > 0) {
                 try {
-                    Thread.sleep(pauseMillis);
+                    Thread.sleep(pauseMillis); // the load's own pace
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -71,7 +71,7 @@ final class StartWatch {
                     break;
                 }
                 try {
-                    Thread.sleep(portOpen < 0 ? 50 : 100);
+                    Thread.sleep(portOpen < 0 ? 50 : 100); // sampling: every answer while starting is recorded
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;

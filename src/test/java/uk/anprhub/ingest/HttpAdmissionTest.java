@@ -55,11 +55,11 @@ class HttpAdmissionTest {
     void theDeadlineRunsFromTheEndOfTheBody() throws Exception {
         HttpAdmission a = new HttpAdmission(1_000, 10, Duration.ofMillis(50), meters);
         HttpAdmission.Ticket t = a.admit(10);
-        Thread.sleep(80);
+        Thread.sleep(80); // the 50 ms deadline passing is the subject
         assertThat(t.expired()).as("clock not started while the body arrives").isFalse();
         t.startClock();
         assertThat(t.expired()).isFalse();
-        Thread.sleep(80);
+        Thread.sleep(80); // the 50 ms deadline passing is the subject
         assertThat(t.expired()).isTrue();
     }
 

@@ -86,7 +86,7 @@ class HubProcessIT {
                 } catch (IOException e) {
                     // not listening yet
                 }
-                Thread.sleep(50);
+                Thread.sleep(50); // sampling: every answer while starting is recorded
             }
             System.out.println("HubProcessIT: answers while starting: " + summary(statuses));
             assertThat(statuses).as("answers from the first open port to the first 200").isNotEmpty().endsWith(200);

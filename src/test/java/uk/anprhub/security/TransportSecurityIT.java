@@ -295,7 +295,7 @@ class TransportSecurityIT extends HubIT {
             s.getOutputStream().flush();
             assertThat(closedWithin(s, T)).isTrue();
         }
-        Thread.sleep(300); // would have been stored by now
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(2300)).until(() -> countReads(plate) == 0); // would have been stored by now
         assertThat(countReads(plate)).isZero();
     }
 

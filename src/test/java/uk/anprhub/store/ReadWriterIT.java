@@ -166,7 +166,7 @@ class ReadWriterIT {
             for (int i = 0; i < 10; i++) {
                 waiting.add(writer.submit(message(), List.of(read("rw-" + i + "-" + System.nanoTime(), null))));
             }
-            Thread.sleep(300);
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(2300)).until(() -> waiting.stream().noneMatch(CompletableFuture::isDone));
             assertThat(waiting).noneMatch(CompletableFuture::isDone);
             assertThatThrownBy(() -> writer.submit(message(), List.of(read("rw-over-" + System.nanoTime(), null))))
                     .isInstanceOf(StoreBusyException.class);

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -20,7 +21,8 @@ import java.time.Duration;
 
 /**
  * The whole hub in the test JVM on a random port, with its embedded PostgreSQL in a fresh folder: one Spring
- * context shared by every subclass. Talks to it over real HTTP.
+ * context shared by every subclass with the same configuration (a subclass with properties of its own gets a context,
+ * and a data directory, of its own). Talks to it over real HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.http.max-body=1MB",
@@ -48,16 +50,15 @@ import java.time.Duration;
         "anpr.users[5].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
         "anpr.users[6].name=hotlists", "anpr.users[6].roles[0]=hotlist-manager",
         "anpr.users[6].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS"})
+@ContextConfiguration(initializers = ContextDataDir.class) // a data directory per context, see ContextDataDir
 public abstract class HubIT {
 
-    private static final Path DATA;
-    /** A copy of the demo registry that tests may add cameras to. */
+    /** A copy of the demo registry that tests may add cameras to (shared: files only, no lock). */
     protected static final Path CAMERAS;
 
     static {
         try {
-            DATA = Files.createTempDirectory("anpr-hub-it");
-            CAMERAS = Files.createDirectories(DATA.resolve("cameras"));
+            CAMERAS = Files.createTempDirectory("anpr-hub-it-cameras");
             try (var files = Files.list(Path.of("src", "test", "resources", "cameras"))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                     Files.copy(f, CAMERAS.resolve(f.getFileName()));
@@ -70,7 +71,6 @@ public abstract class HubIT {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("anpr.data-dir", DATA::toString);
         registry.add("anpr.cameras.location", CAMERAS::toString);
     }
 

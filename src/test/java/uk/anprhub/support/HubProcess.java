@@ -77,26 +77,27 @@ public final class HubProcess implements AutoCloseable {
 
     /** Waits until {@code /actuator/health} answers 200 UP; fails if the process dies or {@code limit} passes. */
     public void waitUntilUp(Duration limit) throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        String health = "no answer";
-        while (System.nanoTime() < until) {
-            if (!process.isAlive()) {
-                throw new AssertionError("hub process exited (" + process.exitValue() + "); its log ends:\n" + logTail());
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                health = r.statusCode() + " " + r.body();
-                if (r.statusCode() == 200 && "UP".equals(JSON.readTree(r.body()).path("status").asText())) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
+        String[] health = {"no answer"};
+        try {
+            org.awaitility.Awaitility.await().atMost(limit).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) { // an AssertionError ends the wait at once
+                            throw new AssertionError("hub process exited (" + process.exitValue() + "); its log ends:\n"
+                                    + logTail());
+                        }
+                        try {
+                            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/actuator/health")))
+                                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                            health[0] = r.statusCode() + " " + r.body();
+                            return r.statusCode() == 200 && "UP".equals(JSON.readTree(r.body()).path("status").asText());
+                        } catch (IOException e) {
+                            return false; // not listening yet
+                        }
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("hub did not come up in " + limit.toSeconds() + " s (last health: " + health[0]
+                    + "); its log ends:\n" + logTail());
         }
-        throw new AssertionError("hub did not come up in " + limit.toSeconds() + " s (last health: " + health
-                + "); its log ends:\n" + logTail());
     }
 
     /** The last lines of the hub's log (a failure message outlives the test's temporary directory). */

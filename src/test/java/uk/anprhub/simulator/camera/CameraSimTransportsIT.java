@@ -105,15 +105,9 @@ class CameraSimTransportsIT extends HubIT {
         assertThat(r.statuses()).containsOnlyKeys("226");
         assertThat(r.storedReads()).as("FTP does not say what was stored").isEqualTo(-1);
         // 226 = on the hub's disk; the rows come after the commit
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<String> rows = List.of();
-        while (System.nanoTime() < end) {
-            rows = jdbc.queryForList("select vrm from nas_read where camera_id like 'SIM-GENETEC-%'", String.class);
-            if (rows.size() >= source.plates.size()) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        List<String> rows = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> jdbc.queryForList("select vrm from nas_read where camera_id like 'SIM-GENETEC-%'", String.class),
+                        found -> found.size() >= source.plates.size());
         assertThat(new HashSet<>(rows)).as("each distinct upload once, repeats not stored twice")
                 .hasSize(rows.size()).isEqualTo(source.plates);
         assertThat(jdbc.queryForObject("select count(distinct camera_id) from nas_read where camera_id like 'SIM-GENETEC-%'",

@@ -129,7 +129,7 @@ class NasSimulatorTest {
         String rec = "[" + record(UUID.randomUUID().toString(), "AB12CDE") + "]";
         long t0 = System.nanoTime();
         assertThat(post("/_faults", "{\"mode\":\"refuse\",\"durationMs\":3000}").statusCode()).isEqualTo(200);
-        Thread.sleep(300);
+        Thread.sleep(300); // the fault schedule in time is the subject
         // refused, or cut on a connection kept alive from before while the server closes: never processed
         assertThatThrownBy(() -> post("/captures", rec)).isInstanceOf(IOException.class);
         Thread.sleep(2500 - (System.nanoTime() - t0) / 1_000_000);

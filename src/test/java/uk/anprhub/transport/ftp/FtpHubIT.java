@@ -197,21 +197,10 @@ public abstract class FtpHubIT {
     }
 
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        RuntimeException last = null;
-        while (true) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (org.springframework.dao.DataAccessException e) { // the test's own query while PostgreSQL restarts
-                last = e;
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what, last);
-            }
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                // the test's own query while PostgreSQL restarts
+                .ignoreException(org.springframework.dao.DataAccessException.class)
+                .until(condition::getAsBoolean);
     }
 
     protected int reads(String vrm, String cameraId) {

@@ -70,7 +70,7 @@ class FtpIngestIT extends FtpHubIT {
             await("most of the first half on disk", WAIT, () -> size(partial) >= jpeg.length / 2 - 16 * 1024);
             // Make it look old, too: neither the completion hook nor the quiet-period scan may take it.
             Files.setLastModifiedTime(partial, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-            Thread.sleep(2500); // > quiet period (1 s) + several scans (300 ms)
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(4500)).until(() -> reads(plate, "MPS-HIK-0003") == 0); // > quiet period (1 s) + several scans (300 ms)
             assertThat(reads(plate, "MPS-HIK-0003")).isZero();
             assertThat(quarantineReasons(name)).isEmpty();
             assertThat(partial).exists();
@@ -159,7 +159,7 @@ class FtpIngestIT extends FtpHubIT {
         FTPClient ftp = login("driveway");
         try {
             assertThat(ftp.storeFile(name + ".tmp", new java.io.ByteArrayInputStream(sample("hikvision-ftp", "001-plate-in-name.jpg")))).isTrue();
-            Thread.sleep(1500);
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> reads(plate, "MPS-HIK-0003") == 0);
             assertThat(reads(plate, "MPS-HIK-0003")).isZero();
             assertThat(ftp.rename(name + ".tmp", name)).as(ftp.getReplyString()).isTrue();
         } finally {

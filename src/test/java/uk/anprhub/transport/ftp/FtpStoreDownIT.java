@@ -31,7 +31,7 @@ class FtpStoreDownIT extends FtpHubIT {
         try {
             upload("driveway", name, jpeg); // the upload itself is answered: the file is on disk (fsynced)
             await("at least one refused attempt", Duration.ofSeconds(30), () -> retries() > retriesBefore);
-            Thread.sleep(1000);
+            Thread.sleep(1000); // a second more of refused attempts, then what must not have happened
             assertThat(file).exists().hasBinaryContent(jpeg);
             assertThat(archived("Driveway", "done", name)).doesNotExist();
             assertThat(archived("Driveway", "failed", name)).doesNotExist();

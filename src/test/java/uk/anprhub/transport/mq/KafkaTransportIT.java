@@ -89,7 +89,7 @@ class KafkaTransportIT extends MqHubIT {
                     && s.offset() < committed.get(s.tp())).map(Sent::vrm).toList();
             assertThat(countVrms(covered)).as("rows behind the committed offsets").isEqualTo(covered.size());
             checks++;
-            Thread.sleep(20);
+            Thread.sleep(20); // the pace of the invariant check made on every round
         }
         assertThat(countVrms(all)).isEqualTo(400);
         assertThat(db().queryForObject("select count(distinct vrm) from nas_read where vrm = any(?)", Integer.class,
@@ -115,7 +115,7 @@ class KafkaTransportIT extends MqHubIT {
             producer.send(new ProducerRecord<>(TOPIC, "cam-" + i % 8, read.getBytes(StandardCharsets.UTF_8)));
         }
         producer.flush();
-        Thread.sleep(2500); // several poll / fail / back-off / re-poll rounds
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(2500)).atMost(Duration.ofMillis(4500)).until(() -> committed().equals(before) && countVrms(vrms) == 0); // several poll / fail / back-off / re-poll rounds
         assertThat(committed()).as("no offset committed while the store is down").isEqualTo(before);
         assertThat(countVrms(vrms)).isZero();
 

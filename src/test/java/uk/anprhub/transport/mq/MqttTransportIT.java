@@ -76,7 +76,7 @@ class MqttTransportIT extends MqHubIT {
         // Every message was acknowledged after its commit: a new connection of the same session gets nothing again.
         camel.getRouteController().stopRoute(ROUTE);
         camel.getRouteController().startRoute(ROUTE);
-        Thread.sleep(1500);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> duplicates() == duplicates);
         assertThat(duplicates()).as("no re-delivery after reconnect").isEqualTo(duplicates);
         assertThat(countVrms(ends)).isEqualTo(20);
     }
@@ -90,7 +90,7 @@ class MqttTransportIT extends MqHubIT {
             publish(events.end(ends.get(i), CAMERAS[i % 2]));
         }
         await("the feed holds the message", Duration.ofSeconds(10), () -> ingest.isHolding(ROUTE));
-        Thread.sleep(1500); // several failed tries with back-off
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> countVrms(ends) == 0); // several failed tries with back-off
         assertThat(countVrms(ends)).isZero();
 
         store().up();
@@ -101,7 +101,7 @@ class MqttTransportIT extends MqHubIT {
         double duplicates = duplicates();
         camel.getRouteController().stopRoute(ROUTE);
         camel.getRouteController().startRoute(ROUTE);
-        Thread.sleep(1500);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(3500)).until(() -> duplicates() == duplicates);
         assertThat(duplicates()).isEqualTo(duplicates);
         assertThat(countVrms(ends)).isEqualTo(40);
         for (String vrm : ends) {
@@ -116,7 +116,7 @@ class MqttTransportIT extends MqHubIT {
         for (int i = 0; i < ends.size(); i++) {
             publish(events.end(ends.get(i), CAMERAS[i % 2]));
         }
-        Thread.sleep(300);
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(2300)).until(() -> countVrms(ends) == 0);
         assertThat(countVrms(ends)).isZero();
         camel.getRouteController().startRoute(ROUTE); // a new client instance, same client id, cleanStart=false
         await("messages queued for the session delivered", Duration.ofSeconds(20), () -> countVrms(ends) == 5);

@@ -114,12 +114,12 @@ class TcpAckIT extends TcpHubIT {
                     if (ch.write(bytes) > 0) {
                         lastProgress = System.nanoTime();
                     } else {
-                        Thread.sleep(5);
+                        Thread.sleep(5); // the sender's own retry of a non-blocking write
                     }
                 }
                 written = bytes.position();
                 assertThat(bytes.hasRemaining()).as("the sender is blocked: the hub stopped reading").isTrue();
-                Thread.sleep(300);
+                Thread.sleep(300); // a while later the sender must still be blocked
                 assertThat(ch.write(bytes)).as("still blocked").isZero();
                 // one frame entered the ingest core and waits for its commit; the rest waits in the kernel buffers
                 // and the sender's own: the hub did not read them into memory

@@ -5,7 +5,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import uk.anprhub.support.HubIT;
-import uk.anprhub.support.TestDatabase;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,18 +73,9 @@ abstract class TcpHubIT extends HubIT {
     static final Map<String, Integer> PORTS = new LinkedHashMap<>();
     /** The port of the VMS that the client-mode feed vms-client connects to. */
     static final int VMS_PORT = FreePorts.next();
-    /**
-     * This context's own PostgreSQL: HubIT's data dir is one per JVM, and a second hub context starting its embedded
-     * PostgreSQL in the same folder fails (OverlappingFileLockException) while HubIT's context is cached.
-     */
-    private static final TestDatabase DB;
-
+    // This context's embedded PostgreSQL is in a data directory of its own (HubIT's ContextDataDir): no second
+    // database needed beside HubIT's cached context.
     static {
-        try {
-            DB = TestDatabase.start();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
         try { // the vms-frame feed's cameras: this VMS is the test's own address, its cameras numbers 01 and 07
             java.nio.file.Files.writeString(CAMERAS.resolve("tcp-it-vms-frame.yaml"), """
                     cameras:
@@ -105,7 +95,6 @@ abstract class TcpHubIT extends HubIT {
 
     @DynamicPropertySource
     static void tcpPorts(DynamicPropertyRegistry registry) {
-        registry.add("anpr.db.url", DB::jdbcUrl);
         PORTS.forEach((feed, port) -> registry.add("anpr.tcp.feeds." + feed + ".port", () -> port));
         registry.add("anpr.tcp.feeds.vms-client.connect", () -> "127.0.0.1:" + VMS_PORT);
     }
@@ -133,14 +122,13 @@ abstract class TcpHubIT extends HubIT {
 
     /** Waits up to {@code timeout} for {@code n} rows of {@code vrm}. */
     boolean awaitReads(String vrm, int n, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (countReads(vrm) >= n) {
-                return true;
-            }
-            Thread.sleep(50);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(() -> countReads(vrm) >= n);
+            return true;
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return countReads(vrm) >= n;
         }
-        return countReads(vrm) >= n;
     }
 
     /** A camera: a plain blocking socket, writing in pieces with flushes and small pauses between them. */
@@ -171,7 +159,7 @@ abstract class TcpHubIT extends HubIT {
             for (int cut : cuts) {
                 out.write(bytes, from, cut - from);
                 out.flush();
-                Thread.sleep(30);
+                Thread.sleep(30); // the subject: a frame arriving in pieces, not a wait for a condition
                 from = cut;
             }
             out.write(bytes, from, bytes.length - from);
