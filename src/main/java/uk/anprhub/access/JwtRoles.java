@@ -43,7 +43,7 @@ public final class JwtRoles implements Converter<Jwt, AbstractAuthenticationToke
     }
 
     /** The hub roles named at the claim path, in the token's order. */
-    Set<String> roles(Map<String, Object> claims) {
+    public Set<String> roles(Map<String, Object> claims) {
         Object v = claims;
         for (String step : path) {
             v = v instanceof Map<?, ?> m ? m.get(step) : null;

@@ -21,16 +21,28 @@ import java.util.List;
  * @param userClaim  the account name in the audit log; {@code sub} when the token lacks it
  * @param algorithms the signature algorithms accepted
  * @param clockSkew  leeway on {@code exp} and {@code nbf}
+ * @param clientId   the hub's client id at the provider: with it (and {@code issuer-uri}) the login page offers
+ *                   "log in with the force's identity provider" (OIDC authorization code flow); the ID token's roles
+ *                   claim gives the session its roles
+ * @param clientSecret the client's secret (confidential client, sent as HTTP Basic to the token endpoint)
+ * @param scopes     asked for at login
  */
 @ConfigurationProperties("anpr.oidc")
 public record OidcProperties(String issuerUri, String jwkSetUri, String audience,
                              @DefaultValue("roles") String rolesClaim, @DefaultValue("") String rolePrefix,
                              @DefaultValue("preferred_username") String userClaim,
                              @DefaultValue("RS256") List<String> algorithms,
-                             @DefaultValue("60s") Duration clockSkew) {
+                             @DefaultValue("60s") Duration clockSkew,
+                             String clientId, String clientSecret,
+                             @DefaultValue({"openid", "profile"}) List<String> scopes) {
 
     public boolean enabled() {
         return has(issuerUri) || has(jwkSetUri);
+    }
+
+    /** The login page offers the provider's login: an issuer to discover and a client id at it. */
+    public boolean loginEnabled() {
+        return has(issuerUri) && has(clientId);
     }
 
     static boolean has(String s) {

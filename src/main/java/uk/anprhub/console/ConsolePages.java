@@ -12,6 +12,7 @@ import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
+import uk.anprhub.access.OidcProperties;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,13 +32,22 @@ public class ConsolePages {
 
     private final String login = load("console/login.html");
     private final String start = load("console/index.html");
+    /** The identity provider's login link, when one is configured (access.OidcLogin), else nothing. */
+    private final String idpLink;
+
+    public ConsolePages(OidcProperties oidc) {
+        this.idpLink = oidc.loginEnabled()
+                ? "<p class=\"idp\"><a id=\"idp-login\" href=\"/login/oidc\">Log in with the force's identity provider</a></p>" : "";
+    }
 
     @GetMapping(value = LOGIN, produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> login(HttpServletRequest request, CsrfToken csrf) {
         String message = request.getParameter("error") != null ? "Wrong account or password, or the account is locked for a while."
                 : request.getParameter("logout") != null ? "You are logged out."
-                : request.getParameter("expired") != null ? "Your session ended (the hub restarted or you were idle). Log in again." : "";
-        return page(login.replace("{{message}}", message.isEmpty() ? "" : "<p class=\"note\" role=\"status\">" + message + "</p>"), csrf);
+                : request.getParameter("expired") != null ? "Your session ended (the hub restarted or you were idle). Log in again."
+                : request.getParameter("idp-unavailable") != null ? "The identity provider cannot be reached now. Try again later, or log in with a local account." : "";
+        return page(login.replace("{{message}}", message.isEmpty() ? "" : "<p class=\"note\" role=\"status\">" + message + "</p>")
+                .replace("{{idp}}", idpLink), csrf);
     }
 
     @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)

@@ -156,12 +156,20 @@ public class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain web(HttpSecurity http, LoginThrottle throttle, Restrictor jolokiaPolicy, AuditLog audit,
-                            ObjectMapper json) throws Exception {
+                            ObjectMapper json, org.springframework.beans.factory.ObjectProvider<org.springframework.security.config.Customizer<
+                                    org.springframework.security.config.annotation.web.configurers.oauth2.client
+                                            .OAuth2LoginConfigurer<HttpSecurity>>> oidcLogin) throws Exception {
+        // login through the force's identity provider, when anpr.oidc.client-id names the hub there (access.OidcLogin)
+        var idp = oidcLogin.getIfAvailable();
+        if (idp != null) {
+            http.oauth2Login(idp);
+        }
         return http
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                 "/actuator/info", "/error").permitAll()
                         .requestMatchers(ConsolePages.PUBLIC).permitAll()   // the login page and its stylesheet
+                        .requestMatchers("/login/oidc").permitAll()         // its link to the identity provider
                         .requestMatchers("/").authenticated()               // the start page: links, no data
                         .requestMatchers("/ui", "/ui/**").hasAnyRole(Roles.ALL) // the page shows each role its own parts
                         .anyRequest().hasRole(Roles.OPS))

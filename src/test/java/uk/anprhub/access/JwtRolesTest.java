@@ -15,7 +15,7 @@ class JwtRolesTest {
 
     private static JwtRoles roles(String claim, String prefix) {
         return new JwtRoles(new OidcProperties(null, "http://x", null, claim, prefix, "preferred_username", List.of("RS256"),
-                Duration.ofSeconds(60)), HUB);
+                Duration.ofSeconds(60), null, null, List.of("openid")), HUB);
     }
 
     @Test
