@@ -32,7 +32,7 @@ class MetricNamesIT extends HubIT {
             "anpr_transport_backoff_total", "uk/anprhub/transport/mq/MqttIngest.java",
             "anpr_ftp_files_total", "uk/anprhub/transport/ftp/FtpInbox.java",
             "anpr_ftp_files_pending", "uk/anprhub/transport/ftp/FtpInbox.java",
-            "anpr_delivery_send_failures_total", "uk/anprhub/delivery/TargetWorker.java");
+            "anpr_delivery_send_failures_total", "uk/anprhub/delivery/TargetMeters.java");
 
     /** Prometheus's own series. */
     static final Set<String> FROM_PROMETHEUS = Set.of("up");
