@@ -62,12 +62,20 @@ class ConnectorGoldenFilesTest {
     @ParameterizedTest(name = "[{0}] {1}")
     @MethodSource("samples")
     void sampleYieldsItsExpectedResult(String connectorId, String name, Path sample) throws IOException {
+        String only = System.getProperty("golden.update", "");
+        check(catalog, run, connectorId, sample, only.equals("all") || only.equals(connectorId));
+    }
+
+    /**
+     * The golden check of one sample of a connector of {@code catalog} (also run by NewcomerIT over a copy of the
+     * catalogue); with {@code update}, a positive sample's {@code .expected.json} is rewritten instead.
+     */
+    static void check(ConnectorCatalog catalog, OfflineRun run, String connectorId, Path sample, boolean update) throws IOException {
+        String name = sample.getFileName().toString();
         assertThat(catalog.broken()).as("broken connectors").doesNotContainKey(connectorId);
         Connector connector = catalog.find(connectorId).orElseThrow(() -> new AssertionError("no connector " + connectorId));
         Path expectedReads = OfflineRun.sibling(sample, ".expected.json");
         Path expectedError = OfflineRun.sibling(sample, ".expected-error.txt");
-        String only = System.getProperty("golden.update", "");
-        boolean update = only.equals("all") || only.equals(connectorId);
         assertThat(Files.exists(expectedReads) ^ Files.exists(expectedError))
                 .as(name + " needs exactly one of .expected.json or .expected-error.txt").isTrue();
         if (Files.exists(expectedError)) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessDefinition;
+import org.apache.camel.model.ThreadsDefinition;
+import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
@@ -19,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +50,7 @@ class RouteFilesTest {
     @Test
     void eachFileHoldsOneEntryNamedAfterIt() throws IOException {
         List<Path> files = routeFiles(true);
-        assertThat(files).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(files).hasSizeGreaterThanOrEqualTo(10);
         for (Path f : files) {
             JsonNode entries = YAML.readTree(f.toFile());
             assertThat(entries.isArray() && entries.size() == 1).as(f + ": one entry").isTrue();
@@ -77,7 +82,7 @@ class RouteFilesTest {
         List<String> expected = new ArrayList<>();
         for (Path f : files) {
             JsonNode entry = YAML.readTree(f.toFile()).get(0);
-            if (entry.has("templatedRoute")) {
+            if (entry.has("templatedRoute") && "anpr-tcp-feed".equals(entry.get("templatedRoute").path("routeTemplateRef").asText())) {
                 String feed = parameter(entry.get("templatedRoute"), "feed");
                 on.put("anpr.tcp.feeds." + feed + ".port", "1");
             }
@@ -99,6 +104,76 @@ class RouteFilesTest {
                 .contains("synchronous=true");
         assertThat(tcp.getOutputs().get(tcp.getOutputs().size() - 1).getId()).as("the reply is the last step")
                 .isEqualTo("tcp-{{feed}}-reply");
+        // the Kafka, MQTT and FTP-poll feeds are templated too, and carry their templates' invariants
+        RouteDefinition kafka = routes.get("kafka-nas-json");
+        assertThat(kafka.getTemplateParameters()).containsEntry("name", "nas-json").containsEntry("feed", "nas-json");
+        assertThat(kafka.getInput().getEndpointUri()).contains("autoCommitEnable=false").contains("allowManualCommit=true")
+                .contains("breakOnFirstError=true").contains("batching=true");
+        assertThat(kafka.getErrorHandlerFactory()).isInstanceOf(NoErrorHandlerDefinition.class);
+        assertThat(lastStep(kafka)).as("offsets committed by kafkaIngest, after the store commit")
+                .isInstanceOfSatisfying(ProcessDefinition.class, p -> assertThat(p.getRef()).isEqualTo("kafkaIngest"));
+        RouteDefinition mqtt = routes.get("mqtt-frigate-events");
+        assertThat(mqtt.getTemplateParameters()).containsEntry("name", "frigate").containsEntry("feed", "frigate-mqtt");
+        assertThat(mqtt.getInput().getEndpointUri()).contains("manualAcksEnabled=true").contains("cleanStart=false")
+                .contains("qos=1").contains("clientId={{anpr.mqtt.client-id}}-{{name}}")
+                .contains("receiveMaximum={{anpr.mqtt.receive-maximum}}");
+        assertThat(mqtt.getErrorHandlerFactory()).isInstanceOf(NoErrorHandlerDefinition.class);
+        ThreadsDefinition threads = (ThreadsDefinition) mqtt.getOutputs().stream()
+                .filter(ThreadsDefinition.class::isInstance).findFirst().orElseThrow();
+        assertThat(threads.getMaxQueueSize()).as("the threads queue holds receive-maximum messages")
+                .isEqualTo("{{anpr.mqtt.receive-maximum}}");
+        assertThat(lastStep(mqtt)).isInstanceOfSatisfying(ProcessDefinition.class,
+                p -> assertThat(p.getRef()).isEqualTo("mqttIngest"));
+        RouteDefinition poll = routes.get("ftp-poll");
+        assertThat(poll.getTemplateParameters()).containsEntry("name", "ftp-poll");
+        assertThat(poll.getInput().getEndpointUri()).contains("readLock=changed")
+                .contains("move=${header.AnprOutcome}").doesNotContain("moveFailed");
+        assertThat(lastStep(poll)).as("the settle step (rollback while the store is unavailable) is last")
+                .isInstanceOfSatisfying(ProcessDefinition.class, p -> assertThat(p.getRef()).isEqualTo("anprFtpPollOutcome"));
+    }
+
+    @Test
+    void templateDefaultsOfTheShippedFeedsEqualApplicationYaml() throws Exception {
+        // a template's inline default ({{anpr.<name>.delay:5000}}) is for a copied feed's keys; for a shipped feed
+        // application.yaml holds the same key, and the two must agree
+        Properties yaml = applicationYaml();
+        Map<String, String> templates = new HashMap<>();
+        List<JsonNode> templated = new ArrayList<>();
+        for (Path f : routeFiles(false)) {
+            JsonNode entry = YAML.readTree(f.toFile()).get(0);
+            if (entry.has("routeTemplate")) {
+                templates.put(entry.get("routeTemplate").get("id").asText(), Files.readString(f));
+            } else if (entry.has("templatedRoute")) {
+                templated.add(entry.get("templatedRoute"));
+            }
+        }
+        Pattern placeholder = Pattern.compile("\\{\\{(anpr\\.[a-z0-9.-]+):([^}]*)}}");
+        List<String> wrong = new ArrayList<>();
+        int compared = 0;
+        for (JsonNode t : templated) {
+            String text = templates.get(t.get("routeTemplateRef").asText());
+            assertThat(text).as("template of " + t.get("routeId")).isNotNull();
+            for (JsonNode p : t.path("parameters")) {
+                text = text.replace("{{" + p.get("name").asText() + "}}", p.get("value").asText());
+            }
+            Matcher m = placeholder.matcher(text);
+            while (m.find()) {
+                Object v = yaml.get(m.group(1)); // numbers and booleans stay typed in the parsed YAML
+                String value = v == null ? null : v.toString();
+                if (value != null) {
+                    compared++;
+                    if (!value.equals(m.group(2))) {
+                        wrong.add(t.get("routeId").asText() + ": " + m.group() + ", application.yaml: " + value);
+                    }
+                }
+            }
+        }
+        assertThat(compared).as("defaults compared").isGreaterThanOrEqualTo(8);
+        assertThat(wrong).isEmpty();
+    }
+
+    private static ProcessorDefinition<?> lastStep(RouteDefinition r) {
+        return r.getOutputs().get(r.getOutputs().size() - 1);
     }
 
     private static void collectMissingIds(String route, List<ProcessorDefinition<?>> steps, List<String> missing) {
@@ -165,13 +240,18 @@ class RouteFilesTest {
     private static DefaultCamelContext context(Map<String, String> properties) {
         DefaultCamelContext ctx = new DefaultCamelContext();
         // the defaults the hub's Camel sees in the Spring environment (route files carry none inline)
+        Properties p = applicationYaml();
+        p.putAll(properties);
+        ctx.getPropertiesComponent().setInitialProperties(p);
+        return ctx;
+    }
+
+    private static Properties applicationYaml() {
         var yaml = new org.springframework.beans.factory.config.YamlPropertiesFactoryBean();
         yaml.setResources(new org.springframework.core.io.FileSystemResource("src/main/resources/application.yaml"));
         Properties p = new Properties();
         p.putAll(java.util.Objects.requireNonNull(yaml.getObject()));
-        p.putAll(properties);
-        ctx.getPropertiesComponent().setInitialProperties(p);
-        return ctx;
+        return p;
     }
 
     /** The routes the files make with these properties, as the hub's Camel would add them (not started). */

@@ -6,10 +6,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import java.time.Duration;
 
 /**
- * The remote FTP/SFTP poller ({@code anpr.ftp-poll.*}). Only its route file ({@code routes/ftp-poll.camel.yaml}) reads
- * these, through Camel's placeholders, which see the Spring environment and not this record: so every default is also
- * in application.yaml (ConfigurationDocTest keeps the two equal). The record binds them at start (a wrong type fails
- * there, not at the first poll) and documents them.
+ * The remote FTP/SFTP poller ({@code anpr.ftp-poll.*}). Only its route ({@code routes/ftp-poll.camel.yaml}, a
+ * templatedRoute of {@code routes/anpr-ftp-poll.camel.yaml} with name {@code ftp-poll}) reads these, through Camel's
+ * placeholders, which see the Spring environment and not this record: so every default is also in application.yaml
+ * (ConfigurationDocTest keeps the two equal, RouteFilesTest the template's). The record binds them at start (a wrong
+ * type fails there, not at the first poll) and documents them. Another poller's keys ({@code anpr.<name>.*}) are not
+ * bound here.
  *
  * @param enabled              add the route (its precondition); off: the hub starts without it
  * @param scheme               {@code ftp}, {@code sftp} or {@code ftps}
