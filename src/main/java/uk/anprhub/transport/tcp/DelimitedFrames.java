@@ -16,7 +16,7 @@ import io.netty.handler.codec.TooLongFrameException;
  * one): the start is a second delimiter to Netty, and a piece that ends with a start is dropped. The limit counts
  * from the latest start, as before. Lines use a single LF delimiter and drop the CR here: Netty's
  * {@code LineBasedFrameDecoder} reports a too-long line by {@code fireExceptionCaught} after discarding its bytes,
- * which leaves nothing to quarantine (see FrameDecoderTest).
+ * which leaves nothing to quarantine (see NettyDecodersTest).
  * <p>
  * Used for its decoding step only ({@link FrameDecoder} holds the bytes); never added to a pipeline itself.
  */

@@ -14,7 +14,7 @@ import io.netty.handler.codec.TooLongFrameException;
  * as they come. The content itself is validated later, by the connector's decoder.
  * <p>
  * Kept instead of Netty's {@code JsonObjectDecoder}, which refuses a comma, NUL or BOM between values and applies
- * its limit to the whole buffer rather than to a frame (FrameDecoderTest shows both).
+ * its limit to the whole buffer rather than to a frame (NettyDecodersTest shows both).
  */
 final class JsonStreamScanner implements FrameCutter {
 

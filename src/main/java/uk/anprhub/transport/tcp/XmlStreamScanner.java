@@ -17,7 +17,7 @@ import io.netty.handler.codec.TooLongFrameException;
  * <p>
  * Kept instead of Netty's {@code XmlFrameDecoder}, which mis-frames valid documents (a {@code >} in a single-quoted
  * attribute, a processing instruction in the body, a DOCTYPE with an internal subset), refuses a BOM between
- * documents and applies its limit to the whole buffer rather than to a frame (FrameDecoderTest shows these).
+ * documents and applies its limit to the whole buffer rather than to a frame (NettyDecodersTest shows these).
  */
 final class XmlStreamScanner implements FrameCutter {
 
