@@ -3,14 +3,13 @@ package uk.anprhub.ingest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import uk.anprhub.access.AddressAllowlist;
 import uk.anprhub.ingest.IngestOutcome.Refusal;
 import uk.anprhub.ingest.IngestOutcome.Refused;
 import uk.anprhub.normalise.Normaliser;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -25,7 +24,7 @@ public final class HttpFeedGate {
     private static final Logger log = LoggerFactory.getLogger(HttpFeedGate.class);
 
     private final Function<String, FeedSettings> feeds;
-    private final Map<String, List<IpAddressMatcher>> allowlists = new ConcurrentHashMap<>();
+    private final Map<String, AddressAllowlist> allowlists = new ConcurrentHashMap<>();
 
     public HttpFeedGate(Function<String, FeedSettings> feeds) {
         this.feeds = feeds;
@@ -38,9 +37,8 @@ public final class HttpFeedGate {
             // Same answer for "no such feed" and "not an HTTP feed": no probing for the feeds of other transports.
             return new Refused(Refusal.UNKNOWN_FEED, "no enabled HTTP feed '" + feedId + "'");
         }
-        List<IpAddressMatcher> allow = allowlists.computeIfAbsent(feed.id(),
-                id -> feed.allowlist().stream().map(IpAddressMatcher::new).toList());
-        if (!allow.isEmpty() && allow.stream().noneMatch(m -> m.matches(request))) {
+        AddressAllowlist allow = allowlists.computeIfAbsent(feed.id(), id -> AddressAllowlist.of(feed.allowlist()));
+        if (!allow.allows(request.getRemoteAddr())) {
             log.warn("Feed {}: refused a sender from {} (not in the feed's allowlist)", feed.id(), request.getRemoteAddr());
             return new Refused(Refusal.FORBIDDEN, "this address may not post to feed " + feed.id());
         }

@@ -1,58 +1,74 @@
 package uk.anprhub.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
-import uk.anprhub.message.Reason;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
+import uk.anprhub.message.Reason;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-connection decoder: bytes in, frames ({@code byte[]}) out, one {@link FramingError} and then nothing once
- * the stream cannot be framed (the connection is being closed). Not sharable: it keeps the partial frame.
+ * Per-connection decoder: bytes in, frames ({@code byte[]}) out, cut by the feed's {@link FrameCutter}; one
+ * {@link FramingError} and then nothing once the stream cannot be framed (the connection is being closed). Not
+ * sharable: it keeps the partial frame.
  * <p>
- * A frame whose end never arrives is not dropped: when the connection closes inside a frame, or no byte of a begun
- * frame has arrived for {@code frameTimeout} while the hub was reading, its bytes become a {@link FramingError}
- * {@code incomplete-frame} (quarantined, then the connection is closed).
+ * The adapter between Netty's frame decoders and the quarantine: a {@link TooLongFrameException} becomes
+ * {@code too-large} and a {@link CorruptedFrameException} {@code undecodable}, each with the first
+ * {@link #SAMPLE_BYTES} bytes of the offending frame as the sample (Netty's decoders discard them; they are still in
+ * the buffer here). And what Netty's decoders do not do: a frame whose end never arrives is not dropped — when the
+ * connection closes inside a frame, or no byte of a begun frame has arrived for {@code frameTimeout} while the hub
+ * was reading, its bytes become {@code incomplete-frame} (quarantined, then the connection is closed).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
+    /** How many leading bytes of an offending frame are kept as the quarantine payload. */
+    static final int SAMPLE_BYTES = 4096;
     static final Reason INCOMPLETE = Reason.INCOMPLETE_FRAME;
 
-    private final FrameScanner scanner;
+    private final FrameCutter cutter;
+    private final int maxFrame;
     /** Zero: no timeout (only a close ends an incomplete frame). */
     private final long frameTimeoutMs;
     private boolean failed;
     private ScheduledFuture<?> timer;
 
-    FrameDecoder(FrameScanner scanner) {
-        this(scanner, Duration.ZERO);
-    }
-
-    FrameDecoder(FrameScanner scanner, Duration frameTimeout) {
-        this.scanner = scanner;
+    FrameDecoder(FrameCutter cutter, int maxFrame, Duration frameTimeout) {
+        this.cutter = cutter;
+        this.maxFrame = maxFrame;
         this.frameTimeoutMs = frameTimeout == null ? 0 : frameTimeout.toMillis();
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
         }
+        int from = in.readerIndex(); // the offending frame starts here: cutters return after skipping what precedes it
         try {
-            byte[] frame = scanner.next(in);
+            byte[] frame = cutter.cut(ctx, in);
             if (frame != null) {
                 out.add(frame);
             }
-        } catch (FramingException e) {
-            failed = true;
-            out.add(new FramingError(e.reason(), e.getMessage(), e.sample()));
-            in.skipBytes(in.readableBytes());
+        } catch (TooLongFrameException e) {
+            String why = "frame exceeds the limit of " + maxFrame + " bytes";
+            fail(in, from, out, Reason.TOO_LARGE, e.getMessage() == null ? why : why + " (" + e.getMessage() + ")");
+        } catch (CorruptedFrameException e) {
+            fail(in, from, out, Reason.UNDECODABLE, e.getMessage());
         }
+    }
+
+    private void fail(ByteBuf in, int from, List<Object> out, Reason reason, String detail) {
+        failed = true;
+        int n = Math.max(0, Math.min(SAMPLE_BYTES, in.writerIndex() - from));
+        out.add(new FramingError(reason, detail, ByteBufUtil.getBytes(in, from, n)));
+        in.readerIndex(in.writerIndex());
     }
 
     @Override
@@ -63,11 +79,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     /** (Re)starts the frame timeout when a frame has begun and not ended; cancels it otherwise. */
     private void arm(ChannelHandlerContext ctx) {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        if (frameTimeoutMs > 0 && !failed && ctx.channel().isActive() && scanner.begun(internalBuffer())) {
+        cancelTimer();
+        if (frameTimeoutMs > 0 && !failed && ctx.channel().isActive() && cutter.begun(internalBuffer())) {
             timer = ctx.executor().schedule(() -> expire(ctx), frameTimeoutMs, TimeUnit.MILLISECONDS);
         }
     }
@@ -82,7 +95,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         ByteBuf in = internalBuffer();
-        byte[] sample = scanner.pending(in);
+        byte[] sample = cutter.pending(in);
         if (sample == null) {
             return;
         }
@@ -95,12 +108,9 @@ final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        cancelTimer();
         if (!failed) {
-            byte[] sample = scanner.pending(in);
+            byte[] sample = cutter.pending(in);
             if (sample != null) {
                 // Not acknowledged: a sender that waits for acknowledgements sends it again on its next connection.
                 failed = true;
@@ -113,6 +123,10 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    private void cancelTimer() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;

@@ -1,6 +1,10 @@
 package uk.anprhub.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * Concatenated JSON objects or arrays with no delimiter (Axis LPV TCP push, some VMS exports): a frame ends where
@@ -8,8 +12,13 @@ import io.netty.buffer.ByteBuf;
  * UTF-8 BOM between values are skipped; anything else between values means the stream is not JSON
  * ({@code undecodable}). UTF-8 multi-byte sequences never contain the bytes scanned for, so bytes are scanned
  * as they come. The content itself is validated later, by the connector's decoder.
+ * <p>
+ * Kept instead of Netty's {@code JsonObjectDecoder}, which refuses a comma, NUL or BOM between values and applies
+ * its limit to the whole buffer rather than to a frame (NettyDecodersTest shows both).
  */
-final class JsonStreamScanner extends FrameScanner {
+final class JsonStreamScanner implements FrameCutter {
+
+    private final int maxFrame;
 
     private int depth;
     private boolean inString;
@@ -18,24 +27,23 @@ final class JsonStreamScanner extends FrameScanner {
     private int scanned;
 
     JsonStreamScanner(int maxFrame) {
-        super(maxFrame);
+        this.maxFrame = maxFrame;
     }
 
     @Override
-    byte[] next(ByteBuf in) throws FramingException {
+    public byte[] cut(ChannelHandlerContext ctx, ByteBuf in) {
         if (scanned == 0) {
-            while (in.isReadable()) {
-                byte b = in.getByte(in.readerIndex());
-                if (b == '{' || b == '[') {
-                    break;
-                }
-                if (!between(b)) {
-                    throw undecodable(in, in.readerIndex(), "unexpected byte between JSON values");
-                }
+            int skipped = 0;
+            while (in.isReadable() && between(in.getByte(in.readerIndex()))) {
                 in.skipBytes(1);
+                skipped++;
             }
-            if (!in.isReadable()) {
-                return null;
+            if (skipped > 0 || !in.isReadable()) {
+                return null; // called again from here: a sample starts at the value (or at what is not one)
+            }
+            byte b = in.getByte(in.readerIndex());
+            if (b != '{' && b != '[') {
+                throw new CorruptedFrameException("unexpected byte between JSON values");
             }
         }
         int from = in.readerIndex();
@@ -59,9 +67,9 @@ final class JsonStreamScanner extends FrameScanner {
                     if (--depth == 0) {
                         int length = i + 1 - from;
                         if (length > maxFrame) {
-                            throw tooLarge(in, from, over());
+                            throw new TooLongFrameException();
                         }
-                        byte[] frame = copy(in, from, length);
+                        byte[] frame = ByteBufUtil.getBytes(in, from, length);
                         in.readerIndex(i + 1);
                         scanned = 0;
                         return frame;
@@ -73,7 +81,7 @@ final class JsonStreamScanner extends FrameScanner {
         }
         scanned = limit - from;
         if (scanned > maxFrame) {
-            throw tooLarge(in, from, over());
+            throw new TooLongFrameException();
         }
         return null;
     }

@@ -145,7 +145,7 @@ public final class TcpClients {
                                 ch.pipeline().addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0,
                                         TimeUnit.MILLISECONDS));
                             }
-                            ch.pipeline().addLast("framing", new FrameDecoder(feed.newScanner(), config.frameTimeout()));
+                            ch.pipeline().addLast("framing", feed.newFrameDecoder());
                             ch.pipeline().addLast("flow", new FeedChannel(feed));
                             ch.pipeline().addLast(routeGroup, "route", new TcpClientRoute(feed, template, reply));
                         }

@@ -11,6 +11,7 @@ import io.netty.util.AttributeKey;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.anprhub.access.AddressAllowlist;
 import uk.anprhub.ingest.IngestOutcome;
 import uk.anprhub.ingest.IngestService;
 import uk.anprhub.message.RawMessage;
@@ -58,7 +59,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
     TcpFeed(String id, TcpProperties.Feed config, IngestService ingest, Clock clock) {
         this.id = id;
         this.config = config;
-        this.allowlist = AddressAllowlist.parse(config.allowlist());
+        this.allowlist = AddressAllowlist.of(config.allowlist());
         this.ack = AckTemplate.parse(config.ack());
         this.nack = config.nack() == null ? ack : AckTemplate.parse(config.nack());
         long max = config.maxFrame().toBytes();
@@ -69,7 +70,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
         this.ingest = ingest;
         this.clock = clock;
         this.tls = config.tls().on() ? FeedTls.context(id, config.tls()) : null;
-        newScanner(); // fails now, at start-up, on a bad framing configuration
+        newCutter(); // fails now, at start-up, on a bad framing configuration
     }
 
     public String id() {
@@ -85,12 +86,17 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
         return new Installer();
     }
 
-    FrameScanner newScanner() {
+    /** A new connection's decoder: framing, limit and frame timeout of this feed. */
+    FrameDecoder newFrameDecoder() {
+        return new FrameDecoder(newCutter(), maxFrame, config.frameTimeout());
+    }
+
+    private FrameCutter newCutter() {
         return switch (config.framing()) {
-            case LINE -> DelimitedScanner.lines(maxFrame);
-            case STX_ETX -> DelimitedScanner.stxEtx(maxFrame);
-            case DELIMITED -> new DelimitedScanner(hex("start", config.start()), hex("end", config.end()), false, maxFrame);
-            case LENGTH_PREFIXED -> new LengthFieldScanner(config.lengthOffset(), config.lengthBytes(),
+            case LINE -> DelimitedFrames.lines(maxFrame);
+            case STX_ETX -> DelimitedFrames.stxEtx(maxFrame);
+            case DELIMITED -> new DelimitedFrames(hex("start", config.start()), hex("end", config.end()), false, maxFrame);
+            case LENGTH_PREFIXED -> new LengthFieldFrames(config.lengthOffset(), config.lengthBytes(),
                     config.lengthOrder() == TcpProperties.ByteOrderName.LITTLE_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN,
                     config.lengthAdjustment(), config.strip(), maxFrame);
             case JSON -> new JsonStreamScanner(maxFrame);
@@ -197,7 +203,7 @@ public final class TcpFeed extends ChannelHandlerAdapter implements ChannelHandl
                 p.addAfter(last, name + "-idle", new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                 last = name + "-idle";
             }
-            p.addAfter(last, name + "-framing", new FrameDecoder(newScanner(), config.frameTimeout()));
+            p.addAfter(last, name + "-framing", newFrameDecoder());
             p.addAfter(name + "-framing", name + "-flow", new FeedChannel(TcpFeed.this));
             p.remove(this);
         }

@@ -1,6 +1,10 @@
 package uk.anprhub.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * Concatenated XML documents with no delimiter (Tattile-style TCP push, VMS exports): a frame is the prolog (XML
@@ -10,8 +14,12 @@ import io.netty.buffer.ByteBuf;
  * count. Whitespace and a UTF-8 BOM between documents are skipped; other text outside a root element means the
  * stream is not XML ({@code undecodable}). Well-formedness and safety (no DTD, no entities) are checked later by
  * the connector's XML decoder.
+ * <p>
+ * Kept instead of Netty's {@code XmlFrameDecoder}, which mis-frames valid documents (a {@code >} in a single-quoted
+ * attribute, a processing instruction in the body, a DOCTYPE with an internal subset), refuses a BOM between
+ * documents and applies its limit to the whole buffer rather than to a frame (NettyDecodersTest shows these).
  */
-final class XmlStreamScanner extends FrameScanner {
+final class XmlStreamScanner implements FrameCutter {
 
     private enum Mode { TEXT, LT, BANG, COMMENT, CDATA, PI, DECL, START_TAG, END_TAG }
 
@@ -30,25 +38,25 @@ final class XmlStreamScanner extends FrameScanner {
     /** Bytes of the current frame already scanned (relative to the reader index). */
     private int scanned;
 
+    private final int maxFrame;
+
     XmlStreamScanner(int maxFrame) {
-        super(maxFrame);
+        this.maxFrame = maxFrame;
     }
 
     @Override
-    byte[] next(ByteBuf in) throws FramingException {
+    public byte[] cut(ChannelHandlerContext ctx, ByteBuf in) {
         if (!started) {
-            while (in.isReadable()) {
-                byte b = in.getByte(in.readerIndex());
-                if (b == '<') {
-                    break;
-                }
-                if (!space(b) && b != 0 && b != (byte) 0xEF && b != (byte) 0xBB && b != (byte) 0xBF) {
-                    throw undecodable(in, in.readerIndex(), "unexpected text between XML documents");
-                }
+            int skipped = 0;
+            while (in.isReadable() && between(in.getByte(in.readerIndex()))) {
                 in.skipBytes(1);
+                skipped++;
             }
-            if (!in.isReadable()) {
-                return null;
+            if (skipped > 0 || !in.isReadable()) {
+                return null; // called again from here: a sample starts at the document (or at what is not one)
+            }
+            if (in.getByte(in.readerIndex()) != '<') {
+                throw new CorruptedFrameException("unexpected text between XML documents");
             }
             started = true;
             scanned = 0;
@@ -56,12 +64,12 @@ final class XmlStreamScanner extends FrameScanner {
         int from = in.readerIndex();
         int limit = in.writerIndex();
         for (int i = from + scanned; i < limit; i++) {
-            if (step(in.getByte(i), in, from)) {
+            if (step(in.getByte(i))) {
                 int length = i + 1 - from;
                 if (length > maxFrame) {
-                    throw tooLarge(in, from, over());
+                    throw new TooLongFrameException();
                 }
-                byte[] frame = copy(in, from, length);
+                byte[] frame = ByteBufUtil.getBytes(in, from, length);
                 in.readerIndex(i + 1);
                 reset();
                 return frame;
@@ -69,19 +77,19 @@ final class XmlStreamScanner extends FrameScanner {
         }
         scanned = limit - from;
         if (scanned > maxFrame) {
-            throw tooLarge(in, from, over());
+            throw new TooLongFrameException();
         }
         return null;
     }
 
     /** Advances the state machine by one byte; true when this byte closed the root element. */
-    private boolean step(byte b, ByteBuf in, int from) throws FramingException {
+    private boolean step(byte b) {
         switch (mode) {
             case TEXT -> {
                 if (b == '<') {
                     mode = Mode.LT;
                 } else if (depth == 0 && !space(b)) {
-                    throw undecodable(in, from, "text outside the root element");
+                    throw new CorruptedFrameException("text outside the root element");
                 }
             }
             case LT -> {
@@ -94,7 +102,7 @@ final class XmlStreamScanner extends FrameScanner {
                     case '/' -> enter(Mode.END_TAG);
                     default -> {
                         enter(Mode.START_TAG);
-                        return startTag(b, in, from);
+                        return startTag(b);
                     }
                 }
             }
@@ -134,13 +142,13 @@ final class XmlStreamScanner extends FrameScanner {
             }
             case DECL -> decl(b);
             case START_TAG -> {
-                return startTag(b, in, from);
+                return startTag(b);
             }
             case END_TAG -> {
                 if (b == '>') {
                     mode = Mode.TEXT;
                     if (--depth < 0) {
-                        throw undecodable(in, from, "closing tag without an open element");
+                        throw new CorruptedFrameException("closing tag without an open element");
                     }
                     return depth == 0;
                 }
@@ -149,7 +157,7 @@ final class XmlStreamScanner extends FrameScanner {
         return false;
     }
 
-    private boolean startTag(byte b, ByteBuf in, int from) {
+    private boolean startTag(byte b) {
         if (quote != 0) {
             if (b == quote) {
                 quote = 0;
@@ -211,6 +219,10 @@ final class XmlStreamScanner extends FrameScanner {
         depth = 0;
         started = false;
         scanned = 0;
+    }
+
+    private static boolean between(byte b) {
+        return space(b) || b == 0 || b == (byte) 0xEF || b == (byte) 0xBB || b == (byte) 0xBF;
     }
 
     private static boolean space(byte b) {

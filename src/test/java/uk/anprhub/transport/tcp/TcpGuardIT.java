@@ -43,7 +43,7 @@ class TcpGuardIT extends TcpHubIT {
                 + "where feed = 'nas-guard' and reason = 'too-large' order by id desc limit 1");
         assertThat(q).containsEntry("transport", "tcp").containsEntry("remote_addr", "127.0.0.1");
         byte[] payload = (byte[]) q.get("payload");
-        assertThat(payload.length).isBetween(2048, FrameScanner.SAMPLE_BYTES);
+        assertThat(payload.length).isBetween(2048, FrameDecoder.SAMPLE_BYTES);
         assertThat(payload).isEqualTo(Arrays.copyOf(utf8(oversize), payload.length));
         assertThat(countReads(plate)).isZero();
         assertThat(output.getAll()).contains("TCP feed nas-guard: too-large from 127.0.0.1: frame exceeds the limit of 2048 bytes")
