@@ -28,6 +28,16 @@ public final class HotlistIndex {
     public static final String EXACT = "exact";
     public static final String WILDCARD = "wildcard";
     public static final String FUZZY = "fuzzy";
+    /** A partly read plate: each unreadable-character marker stood for one character of the listed VRM. */
+    public static final String PARTIAL = "partial";
+    /**
+     * The most unreadable-character markers a plate may carry and still be matched: each stands for any of 36
+     * characters, so two are 1,296 lookups and already a wide net; a plate of nothing but markers never hits.
+     */
+    public static final int MAX_MARKERS = 2;
+    /** What cameras put in place of a character they could not read (docs/connector-contract.md, partial-vrm). */
+    static final String MARKERS = "?*_#\uFFFD";
+    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private record Wildcard(Pattern pattern, int entry) {
     }
@@ -100,9 +110,12 @@ public final class HotlistIndex {
 
     /**
      * The entries a cleaned VRM matches now, highest priority (0) first; one match per entry: exact before wildcard
-     * before fuzzy.
+     * before fuzzy. A plate with unreadable-character markers is matched by {@link #matchPartial} instead.
      */
     public List<Match> match(String vrm, long nowMillis) {
+        if (hasMarker(vrm)) {
+            return matchPartial(vrm, nowMillis);
+        }
         List<Match> out = null;
         long key = VrmKey.of(vrm);
         if (key != VrmKey.NONE) {
@@ -128,6 +141,69 @@ public final class HotlistIndex {
         }
         out.sort(Comparator.comparingInt(Match::priority));
         return out;
+    }
+
+    /**
+     * A partly read plate ({@code AB12C?E}; upper case, spaces and dashes are dropped, markers kept): each marker
+     * matches any one character, against the exact entries of every list (not wildcards, not fuzzy keys), each hit
+     * marked {@link #PARTIAL}. No match for more than {@link #MAX_MARKERS} markers or for markers only.
+     */
+    public List<Match> matchPartial(String asRead, long nowMillis) {
+        char[] plate = cleanKeepingMarkers(asRead);
+        int[] at = new int[MAX_MARKERS];
+        int markers = 0;
+        for (int i = 0; i < plate.length; i++) {
+            if (plate[i] == '?') {
+                if (markers == MAX_MARKERS) {
+                    return List.of();
+                }
+                at[markers++] = i;
+            }
+        }
+        if (markers == 0 || markers == plate.length || plate.length > VrmKey.MAX_LENGTH || exact.size() == 0) {
+            return markers == 0 && plate.length > 0 ? match(new String(plate), nowMillis) : List.of();
+        }
+        List<Match> out = null;
+        int combinations = markers == 1 ? ALPHABET.length : ALPHABET.length * ALPHABET.length;
+        for (int c = 0; c < combinations; c++) {
+            plate[at[0]] = ALPHABET[c % ALPHABET.length];
+            if (markers == 2) {
+                plate[at[1]] = ALPHABET[c / ALPHABET.length];
+            }
+            long key = VrmKey.of(java.nio.CharBuffer.wrap(plate));
+            for (int e = exact.first(key); e >= 0; e = exact.next(e)) {
+                out = add(out, e, PARTIAL, nowMillis);
+            }
+        }
+        if (out == null) {
+            return List.of();
+        }
+        out.sort(Comparator.comparingInt(Match::priority));
+        return out;
+    }
+
+    /** Whether the plate carries an unreadable-character marker. */
+    public static boolean hasMarker(String vrm) {
+        for (int i = 0; i < vrm.length(); i++) {
+            if (MARKERS.indexOf(vrm.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Upper case A-Z and 0-9 kept, every marker as {@code ?}, everything else (spaces, dashes) dropped. */
+    private static char[] cleanKeepingMarkers(String asRead) {
+        StringBuilder b = new StringBuilder(asRead.length());
+        for (int i = 0; i < asRead.length(); i++) {
+            char c = Character.toUpperCase(asRead.charAt(i));
+            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                b.append(c);
+            } else if (MARKERS.indexOf(c) >= 0) {
+                b.append('?');
+            }
+        }
+        return b.toString().toCharArray();
     }
 
     private List<Match> add(List<Match> out, int e, String kind, long now) {
