@@ -37,7 +37,8 @@ public final class HotlistIndex {
     public static final int MAX_MARKERS = 2;
     /** What cameras put in place of a character they could not read (docs/connector-contract.md, partial-vrm). */
     static final String MARKERS = "?*_#\uFFFD";
-    private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+    /** The characters a marker may stand for: A-Z and 0-9, {@link VrmKey} digits 1 to 36. */
+    private static final int CHARACTERS = 36;
 
     private record Wildcard(Pattern pattern, int entry) {
     }
@@ -163,14 +164,25 @@ public final class HotlistIndex {
         if (markers == 0 || markers == plate.length || plate.length > VrmKey.MAX_LENGTH || exact.size() == 0) {
             return markers == 0 && plate.length > 0 ? match(new String(plate), nowMillis) : List.of();
         }
-        List<Match> out = null;
-        int combinations = markers == 1 ? ALPHABET.length : ALPHABET.length * ALPHABET.length;
-        for (int c = 0; c < combinations; c++) {
-            plate[at[0]] = ALPHABET[c % ALPHABET.length];
-            if (markers == 2) {
-                plate[at[1]] = ALPHABET[c / ALPHABET.length];
+        // the VrmKey with 0 at each marker, then each candidate character's digit (1-36) times the marker's place value
+        long base = 0;
+        for (char ch : plate) {
+            base = base * 37 + (ch == '?' ? 0 : VrmKey.digit(ch));
+        }
+        long[] place = new long[markers];
+        for (int m = 0; m < markers; m++) {
+            place[m] = 1;
+            for (int i = at[m] + 1; i < plate.length; i++) {
+                place[m] *= 37;
             }
-            long key = VrmKey.of(java.nio.CharBuffer.wrap(plate));
+        }
+        List<Match> out = null;
+        int combinations = markers == 1 ? CHARACTERS : CHARACTERS * CHARACTERS;
+        for (int c = 0; c < combinations; c++) {
+            long key = base + (c % CHARACTERS + 1) * place[0];
+            if (markers == 2) {
+                key += (c / CHARACTERS + 1) * place[1];
+            }
             for (int e = exact.first(key); e >= 0; e = exact.next(e)) {
                 out = add(out, e, PARTIAL, nowMillis);
             }
