@@ -27,6 +27,8 @@ public final class CameraReloads {
     private final AuditLog audit;
     /** The disk stamp of files the watch failed to load: audited and logged once, not every few seconds. */
     private volatile long refusedStamp = Long.MIN_VALUE;
+    /** The folder could not be listed, and the log said so (once, until it can be again). */
+    private volatile boolean unreadableLogged;
     /** A watch reload whose audit row could not be written yet (database away): written on a later tick. */
     private volatile Map<String, Object> unaudited;
 
@@ -62,12 +64,13 @@ public final class CameraReloads {
         try {
             stamp = cameras.diskStamp();
         } catch (IOException | RuntimeException e) { // the folder went away: nothing to load, the registry stays
-            if (refusedStamp != Long.MIN_VALUE + 1) {
-                refusedStamp = Long.MIN_VALUE + 1;
+            if (!unreadableLogged) {
+                unreadableLogged = true;
                 log.error("Camera registry under {} cannot be read, previous one kept: {}", cameras.location(), e.getMessage());
             }
             return;
         }
+        unreadableLogged = false;
         if (stamp == cameras.loadedStamp() || stamp == refusedStamp) {
             return;
         }
