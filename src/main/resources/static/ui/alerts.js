@@ -37,7 +37,7 @@
       Hub.el('td', {text: new Date(hit.capturedAt).toLocaleString()}),
       Hub.el('td', {class: 'vrm', text: hit.vrm}),
       Hub.el('td', {text: hit.listId}),
-      Hub.el('td', {class: hit.match === 'fuzzy' ? 'state-drifting' : '', text: hit.match === 'fuzzy' ? 'fuzzy (listed ' + hit.entryVrm + ')' : hit.match}),
+      Hub.el('td', {class: hit.match === 'fuzzy' || hit.match === 'partial' ? 'state-drifting' : '', text: hit.match === 'fuzzy' || hit.match === 'partial' ? hit.match + ' (listed ' + hit.entryVrm + ')' : hit.match}),
       Hub.el('td', {text: text(hit.priority)}),
       Hub.el('td', {text: hit.category}),
       Hub.el('td', {text: (hit.markers || []).join(' ')}),

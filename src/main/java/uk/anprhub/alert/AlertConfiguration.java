@@ -64,8 +64,16 @@ class AlertConfiguration {
     }
 
     @Bean
-    Alerts alerts(HitStore hits, Hotlists hotlists, AlertStream stream, Webhooks webhooks, MeterRegistry meters) {
-        return new Alerts(hits, hotlists, stream, webhooks, meters);
+    ParkedHits parkedHits(HitStore hits, MeterRegistry meters) {
+        ParkedHits parked = new ParkedHits(hits);
+        Gauge.builder("anpr_hotlist_hits_parked", parked, ParkedHits::waiting)
+                .description("hotlist matches whose hit could not be stored yet: parked, retried until stored").register(meters);
+        return parked;
+    }
+
+    @Bean
+    Alerts alerts(HitStore hits, Hotlists hotlists, AlertStream stream, Webhooks webhooks, ParkedHits parked, MeterRegistry meters) {
+        return new Alerts(hits, hotlists, stream, webhooks, parked, meters);
     }
 
     @Bean(destroyMethod = "close")
@@ -86,10 +94,10 @@ class AlertConfiguration {
         return matcher;
     }
 
-    /** Keep-alive comments on the stream, and hits past their list's retention removed hourly. */
+    /** Keep-alive comments on the stream, parked hits retried, and hits past their list's retention removed hourly. */
     @Bean(destroyMethod = "close")
-    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, AlertProperties props) {
-        return new Housekeeping(stream, hits, props.keepAlive());
+    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props) {
+        return new Housekeeping(stream, hits, alerts, props);
     }
 
     /** Not an Executor bean: one would make Spring Boot back off from its own task executor. */
@@ -100,9 +108,17 @@ class AlertConfiguration {
             return t;
         });
 
-        Housekeeping(AlertStream stream, HitStore hits, Duration keepAlive) {
-            long every = Math.max(1_000, keepAlive.toMillis());
+        Housekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props) {
+            long every = Math.max(1_000, props.keepAlive().toMillis());
             timer.scheduleWithFixedDelay(stream::keepAlive, every, every, TimeUnit.MILLISECONDS);
+            long retry = Math.max(100, props.parkedRetry().toMillis()); // also at start: another run's parked hits
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    alerts.retryParked();
+                } catch (RuntimeException e) { // keep the schedule; by class only
+                    log.warn("Retry of parked hotlist hits failed: {}", e.getClass().getSimpleName());
+                }
+            }, Math.min(retry, 5_000), retry, TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(() -> {
                 try {
                     int n = hits.removeExpired();

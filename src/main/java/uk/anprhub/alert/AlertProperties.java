@@ -16,13 +16,15 @@ import java.util.Map;
  * @param streamTimeout a stream is closed after this long (the browser reconnects and resumes)
  * @param streamThreads threads writing to stream subscribers
  * @param poll          how often the webhook worker looks for due rows (it is also woken by each new hit)
+ * @param parkedRetry   how often hits that could not be stored (parked) are tried again
  */
 @ConfigurationProperties("anpr.alerts")
 public record AlertProperties(@DefaultValue Map<String, Webhook> webhooks,
                               @DefaultValue("15s") Duration keepAlive,
                               @DefaultValue("30m") Duration streamTimeout,
                               @DefaultValue("2") int streamThreads,
-                              @DefaultValue("1s") Duration poll) {
+                              @DefaultValue("1s") Duration poll,
+                              @DefaultValue("10s") Duration parkedRetry) {
 
     /**
      * @param url         where hits are POSTed (application/json, header {@code X-Anpr-Hit-Id})

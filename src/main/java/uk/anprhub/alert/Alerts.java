@@ -29,19 +29,24 @@ final class Alerts {
     private final Hotlists hotlists;
     private final AlertStream stream;
     private final Webhooks webhooks;
+    private final ParkedHits parked;
     private final MeterRegistry meters;
     private final Map<String, Counter> hitCounters = new ConcurrentHashMap<>();
 
-    Alerts(HitStore store, Hotlists hotlists, AlertStream stream, Webhooks webhooks, MeterRegistry meters) {
+    Alerts(HitStore store, Hotlists hotlists, AlertStream stream, Webhooks webhooks, ParkedHits parked, MeterRegistry meters) {
         this.store = store;
         this.hotlists = hotlists;
         this.stream = stream;
         this.webhooks = webhooks;
+        this.parked = parked;
         this.meters = meters;
         hotlists.onLoad(index -> index.lists().keySet().forEach(this::counter)); // every list's series from 0
     }
 
-    /** On the matcher's thread. A store failure is retried briefly (hits are rare; matching of later reads waits). */
+    /**
+     * On the matcher's thread. A store failure is retried briefly (hits are rare; matching of later reads waits);
+     * then the matches are parked, not dropped: {@link #retryParked} stores and alerts them once the store heals.
+     */
     void matched(List<HitStore.NewHit> matches) {
         List<Hit> hits = null;
         for (int attempt = 1; hits == null; attempt++) {
@@ -49,18 +54,29 @@ final class Alerts {
                 hits = store.insert(matches, webhooks.routing());
             } catch (RuntimeException e) {
                 if (attempt >= STORE_ATTEMPTS) {
-                    log.error("{} hotlist hit(s) not stored after {} attempts ({}): not alerted", matches.size(), attempt,
+                    log.error("{} hotlist hit(s) not stored after {} attempts ({}): parking them", matches.size(), attempt,
                             e.getClass().getSimpleName());
+                    parked.park(matches);
                     return;
                 }
                 try {
                     Thread.sleep(200L << attempt);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
+                    parked.park(matches); // shutting down: keep them for the next start (or another hub)
                     return;
                 }
             }
         }
+        alert(hits);
+    }
+
+    /** Stores parked matches (on the housekeeping thread) and alerts the hits stored now. */
+    void retryParked() {
+        alert(parked.retry(webhooks.routing()));
+    }
+
+    private void alert(List<Hit> hits) {
         for (Hit h : hits) {
             counter(h.listId()).increment();
             stream.publish(new AlertStream.Event("hit", h.id(), h, h), s -> visible(h.listId(), s.roles));

@@ -8,7 +8,8 @@ import java.util.UUID;
  * A stored hotlist hit as the alert stream, the webhooks and the API carry it. It holds the read's VRM (an officer
  * acts on it): never put one in a log line; {@link #toString()} leaves it out.
  *
- * @param match exact, wildcard or fuzzy (fuzzy: the read differs from the entry within OCR confusion classes)
+ * @param match exact, wildcard, fuzzy (the read differs from the entry within OCR confusion classes) or partial (the
+ *              read had unreadable characters, each taken as the entry's character there)
  */
 public record Hit(long id, UUID readId, String vrm, String cameraId, Instant capturedAt, String listId, long entryId,
                   String entryVrm, String match, int priority, String category, List<String> markers,

@@ -92,10 +92,18 @@ final class Matcher implements CommitListener, AutoCloseable {
         for (Committed r : reads) {
             for (HotlistIndex.Match m : index.match(r.vrm(), now)) {
                 hits.add(new HitStore.NewHit(r.readId(), r.vrm(), r.cameraId(), r.capturedAt(), r.committedAt(),
-                        m.listId(), m.entryId(), m.kind(), m.priority()));
+                        m.listId(), m.entryId(), kind(m, r), m.priority()));
             }
         }
         return hits;
+    }
+
+    /**
+     * The camera could not read the whole plate and its VRM is the vendor's best guess (flag vrm-best-guess): an
+     * exact match of the guess is reported as partial, so the officer knows characters were guessed.
+     */
+    private static String kind(HotlistIndex.Match m, Committed r) {
+        return r.vrmBestGuess() && HotlistIndex.EXACT.equals(m.kind()) ? HotlistIndex.PARTIAL : m.kind();
     }
 
     long dropped() {

@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.Scheduled;
 import uk.anprhub.core.Home;
 import uk.anprhub.core.HubProperties;
 import uk.anprhub.core.StartupProblem;
@@ -40,24 +39,5 @@ public class CameraConfiguration {
         CameraRegistry registry = new CameraRegistry(location);
         registry.reload();
         return registry;
-    }
-
-    @Bean
-    RegistryWatcher registryWatcher(CameraRegistry registry) {
-        return new RegistryWatcher(registry);
-    }
-
-    /** Picks up edits of the camera files without a restart. */
-    static final class RegistryWatcher {
-        private final CameraRegistry registry;
-
-        RegistryWatcher(CameraRegistry registry) {
-            this.registry = registry;
-        }
-
-        @Scheduled(fixedDelayString = "${anpr.cameras.reload-check:PT5S}")
-        void check() {
-            registry.reloadIfChanged();
-        }
     }
 }

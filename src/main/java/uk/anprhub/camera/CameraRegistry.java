@@ -78,15 +78,28 @@ public final class CameraRegistry {
         return cameras.size();
     }
 
-    /** Reloads when a file was added, removed or changed since the last load. */
+    /** Reloads when a file was added, removed or changed since the last load; never throws (the hub's watch audits: uk.anprhub.ingest.CameraReloads). */
     public void reloadIfChanged() {
         try {
-            if (stamp(files()) != loadedStamp) {
+            if (diskStamp() != loadedStamp) {
                 reload();
             }
         } catch (IOException | RuntimeException e) {
             log.error("Camera registry under {} not reloaded, previous one kept: {}", location, e.getMessage());
         }
+    }
+
+    /**
+     * A fingerprint of the files as they are on disk now (names, count, modification times): differs from
+     * {@link #loadedStamp()} when a file was added, removed or changed since the last successful load.
+     */
+    public long diskStamp() throws IOException {
+        return stamp(files());
+    }
+
+    /** The {@link #diskStamp()} of the files the registry was last loaded from (-1 before the first load). */
+    public long loadedStamp() {
+        return loadedStamp;
     }
 
     /** Finds the camera a read came from (contract section 4.1); see {@link #lookup}. */

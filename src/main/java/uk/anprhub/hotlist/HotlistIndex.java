@@ -28,6 +28,17 @@ public final class HotlistIndex {
     public static final String EXACT = "exact";
     public static final String WILDCARD = "wildcard";
     public static final String FUZZY = "fuzzy";
+    /** A partly read plate: each unreadable-character marker stood for one character of the listed VRM. */
+    public static final String PARTIAL = "partial";
+    /**
+     * The most unreadable-character markers a plate may carry and still be matched: each stands for any of 36
+     * characters, so two are 1,296 lookups and already a wide net; a plate of nothing but markers never hits.
+     */
+    public static final int MAX_MARKERS = 2;
+    /** What cameras put in place of a character they could not read (docs/connector-contract.md, partial-vrm). */
+    static final String MARKERS = "?*_#\uFFFD";
+    /** The characters a marker may stand for: A-Z and 0-9, {@link VrmKey} digits 1 to 36. */
+    private static final int CHARACTERS = 36;
 
     private record Wildcard(Pattern pattern, int entry) {
     }
@@ -100,9 +111,12 @@ public final class HotlistIndex {
 
     /**
      * The entries a cleaned VRM matches now, highest priority (0) first; one match per entry: exact before wildcard
-     * before fuzzy.
+     * before fuzzy. A plate with unreadable-character markers is matched by {@link #matchPartial} instead.
      */
     public List<Match> match(String vrm, long nowMillis) {
+        if (hasMarker(vrm)) {
+            return matchPartial(vrm, nowMillis);
+        }
         List<Match> out = null;
         long key = VrmKey.of(vrm);
         if (key != VrmKey.NONE) {
@@ -128,6 +142,80 @@ public final class HotlistIndex {
         }
         out.sort(Comparator.comparingInt(Match::priority));
         return out;
+    }
+
+    /**
+     * A partly read plate ({@code AB12C?E}; upper case, spaces and dashes are dropped, markers kept): each marker
+     * matches any one character, against the exact entries of every list (not wildcards, not fuzzy keys), each hit
+     * marked {@link #PARTIAL}. No match for more than {@link #MAX_MARKERS} markers or for markers only.
+     */
+    public List<Match> matchPartial(String asRead, long nowMillis) {
+        char[] plate = cleanKeepingMarkers(asRead);
+        int[] at = new int[MAX_MARKERS];
+        int markers = 0;
+        for (int i = 0; i < plate.length; i++) {
+            if (plate[i] == '?') {
+                if (markers == MAX_MARKERS) {
+                    return List.of();
+                }
+                at[markers++] = i;
+            }
+        }
+        if (markers == 0 || markers == plate.length || plate.length > VrmKey.MAX_LENGTH || exact.size() == 0) {
+            return markers == 0 && plate.length > 0 ? match(new String(plate), nowMillis) : List.of();
+        }
+        // the VrmKey with 0 at each marker, then each candidate character's digit (1-36) times the marker's place value
+        long base = 0;
+        for (char ch : plate) {
+            base = base * 37 + (ch == '?' ? 0 : VrmKey.digit(ch));
+        }
+        long[] place = new long[markers];
+        for (int m = 0; m < markers; m++) {
+            place[m] = 1;
+            for (int i = at[m] + 1; i < plate.length; i++) {
+                place[m] *= 37;
+            }
+        }
+        List<Match> out = null;
+        int combinations = markers == 1 ? CHARACTERS : CHARACTERS * CHARACTERS;
+        for (int c = 0; c < combinations; c++) {
+            long key = base + (c % CHARACTERS + 1) * place[0];
+            if (markers == 2) {
+                key += (c / CHARACTERS + 1) * place[1];
+            }
+            for (int e = exact.first(key); e >= 0; e = exact.next(e)) {
+                out = add(out, e, PARTIAL, nowMillis);
+            }
+        }
+        if (out == null) {
+            return List.of();
+        }
+        out.sort(Comparator.comparingInt(Match::priority));
+        return out;
+    }
+
+    /** Whether the plate carries an unreadable-character marker. */
+    public static boolean hasMarker(String vrm) {
+        for (int i = 0; i < vrm.length(); i++) {
+            if (MARKERS.indexOf(vrm.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Upper case A-Z and 0-9 kept, every marker as {@code ?}, everything else (spaces, dashes) dropped. */
+    private static char[] cleanKeepingMarkers(String asRead) {
+        StringBuilder b = new StringBuilder(asRead.length());
+        for (int i = 0; i < asRead.length(); i++) {
+            char c = Character.toUpperCase(asRead.charAt(i));
+            if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                b.append(c);
+            } else if (MARKERS.indexOf(c) >= 0) {
+                b.append('?');
+            }
+        }
+        return b.toString().toCharArray();
     }
 
     private List<Match> add(List<Match> out, int e, String kind, long now) {

@@ -21,17 +21,23 @@ final class VrmKey {
         }
         long k = 0;
         for (int i = 0; i < n; i++) {
-            char c = vrm.charAt(i);
-            int d;
-            if (c >= 'A' && c <= 'Z') {
-                d = c - 'A' + 1;
-            } else if (c >= '0' && c <= '9') {
-                d = c - '0' + 27;
-            } else {
+            int d = digit(vrm.charAt(i));
+            if (d < 0) {
                 return NONE;
             }
             k = k * 37 + d;
         }
         return k;
+    }
+
+    /** A character's digit in the key: A-Z 1-26, 0-9 27-36; -1 for any other. */
+    static int digit(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A' + 1;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 27;
+        }
+        return -1;
     }
 }

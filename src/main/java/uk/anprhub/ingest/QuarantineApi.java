@@ -32,9 +32,11 @@ import java.util.Map;
 class QuarantineApi {
 
     private final QuarantineService service;
+    private final CameraReloads cameras;
 
-    QuarantineApi(QuarantineService service) {
+    QuarantineApi(QuarantineService service, CameraReloads cameras) {
         this.service = service;
+        this.cameras = cameras;
     }
 
     @GetMapping("/quarantine")
@@ -81,9 +83,10 @@ class QuarantineApi {
         return service.reprocess(reason, feed, after, limit, why).fields();
     }
 
+    /** Reads the camera files again; audited {@code cameras.reload} with the counts before and after and {@code why} if given. */
     @PostMapping("/cameras/reload")
-    Map<String, Object> reloadCameras() throws IOException {
-        return Map.of("cameras", service.reloadCameras());
+    Map<String, Object> reloadCameras(@RequestParam(required = false) String why) throws IOException {
+        return Map.of("cameras", cameras.byRequest(why));
     }
 
     /** Reads the connector and mapping files again (as the watcher does every few seconds); a broken one keeps its previous version. */

@@ -28,8 +28,14 @@ public class QuarantineConfiguration {
 
     @Bean
     QuarantineService quarantineService(QuarantineStore quarantine, Reprocessing reprocessing, QuarantineHeld held,
-                                        CameraRegistry cameras, ConnectorCatalog connectors, AuditLog audit) {
-        return new QuarantineService(quarantine, reprocessing, held, cameras, connectors, audit);
+                                        ConnectorCatalog connectors, AuditLog audit) {
+        return new QuarantineService(quarantine, reprocessing, held, connectors, audit);
+    }
+
+    /** Camera registry reloads (API and the file watch), each audited. */
+    @Bean
+    CameraReloads cameraReloads(CameraRegistry cameras, AuditLog audit) {
+        return new CameraReloads(cameras, audit);
     }
 
     @Bean(initMethod = "register", destroyMethod = "unregister")

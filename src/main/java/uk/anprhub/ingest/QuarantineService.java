@@ -1,19 +1,17 @@
 package uk.anprhub.ingest;
 
 import uk.anprhub.audit.AuditLog;
-import uk.anprhub.camera.CameraRegistry;
 import uk.anprhub.connector.ConnectorCatalog;
 import uk.anprhub.message.RawMessage;
 import uk.anprhub.store.QuarantineStore;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What ops do with refused input, for the API and the JMX console alike: list the quarantine, fetch a payload,
- * re-run quarantined messages after a fix, reload the camera registry and the connectors. Every operation is
+ * re-run quarantined messages after a fix, reload the connectors (the camera registry: {@link CameraReloads}). Every operation is
  * audited here, where it happens (a listing and a payload are disclosures too); the callers only map it to HTTP or JMX.
  */
 public final class QuarantineService {
@@ -24,16 +22,14 @@ public final class QuarantineService {
     private final QuarantineStore quarantine;
     private final Reprocessing reprocessing;
     private final QuarantineHeld held;
-    private final CameraRegistry cameras;
     private final ConnectorCatalog connectors;
     private final AuditLog audit;
 
     public QuarantineService(QuarantineStore quarantine, Reprocessing reprocessing, QuarantineHeld held,
-                             CameraRegistry cameras, ConnectorCatalog connectors, AuditLog audit) {
+                             ConnectorCatalog connectors, AuditLog audit) {
         this.quarantine = quarantine;
         this.reprocessing = reprocessing;
         this.held = held;
-        this.cameras = cameras;
         this.connectors = connectors;
         this.audit = audit;
     }
@@ -90,13 +86,6 @@ public final class QuarantineService {
         audit.record(actor, "quarantine.reprocess", detail);
         held.refresh();
         return t;
-    }
-
-    /** Reads the camera registry again; returns how many cameras it holds. */
-    public int reloadCameras() throws IOException {
-        int n = cameras.reload();
-        audit.record("cameras.reload", Map.of("cameras", n));
-        return n;
     }
 
     /** Reads the connector and mapping files again (as the watcher does every few seconds); a broken one keeps its previous version. */

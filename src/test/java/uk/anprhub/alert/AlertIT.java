@@ -14,6 +14,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import uk.anprhub.simulator.nas.Faults;
 import uk.anprhub.simulator.nas.NasSimulator;
+import uk.anprhub.store.CommitListener;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.TestReads;
 
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,14 +44,15 @@ import static org.awaitility.Awaitility.await;
  * Matching and alerts on a running hub (own context: a NAS simulator that is down throughout, a webhook target whose
  * receiver starts only mid-test, short camera-health bounds), reads posted over HTTP, the stream read over a real
  * socket: exact, wildcard and fuzzy hits within the bound, expiry and valid-from honoured, role filtering, resume
- * with Last-Event-ID, webhook down then up delivered once, acknowledgement.
+ * with Last-Event-ID, webhook down then up delivered once, acknowledgement, a hit the database refuses parked and
+ * alerted once when it heals.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.retention.initial-delay=PT1H",
         "anpr.demo=true", // posts to /ingest/nas-json (a connector id as a feed): demo mode
         "anpr.camera-health.floor=2s", "anpr.camera-health.factor=2", "anpr.camera-health.evaluate-every=200ms",
         "anpr.alerts.webhooks.control-room.backoff=200ms", "anpr.alerts.webhooks.control-room.max-backoff=1s",
-        "anpr.alerts.webhooks.control-room.max-attempts=1000", "anpr.alerts.poll=200ms",
+        "anpr.alerts.webhooks.control-room.max-attempts=1000", "anpr.alerts.poll=200ms", "anpr.alerts.parked-retry=500ms",
         "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // bcrypt of "ops-test-password" (tests only)
         "anpr.users[0].password-hash=$2a$10$FhMoC9iYb0BoUGazdFOR7eBB2ba1UQoQqYg/4mzU2ZtyjTn1WbLWS",
@@ -102,6 +105,10 @@ class AlertIT {
     int port;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    Matcher matcher;
+    @Autowired
+    HitStore hits;
 
     @BeforeEach
     void lists() throws Exception {
@@ -306,5 +313,101 @@ class AlertIT {
             SseClient.Event e = inv.next("ack", BOUND);
             assertThat(JSON.readTree(e.data()).path("hitId").asLong()).isEqualTo(hitId);
         }
+    }
+
+    @Test
+    void aHitTheDatabaseRefusesIsParkedNotLostAndArrivesExactlyOnceWhenItHeals() throws Exception {
+        // a real refusal inside PostgreSQL, for this plate only: every insert of its hit fails until the trigger is dropped
+        jdbc.execute("""
+                create or replace function alert_it_refuse_hit() returns trigger language plpgsql as $$
+                begin raise exception 'hit refused by AlertIT'; end $$""");
+        jdbc.execute("create trigger alert_it_refuse_hit before insert on hotlist_hit for each row"
+                + " when (new.vrm = 'AL9DUR1') execute function alert_it_refuse_hit()");
+        try (SseClient inv = stream("investigator", null)) {
+            try {
+                post(8, "AL9 DUR1");
+                // the matcher's five attempts (~6 s), then parked
+                await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                        "select count(*) from hotlist_hit_parked where vrm = 'AL9DUR1'", Long.class) == 1);
+                assertThat(metric("anpr_hotlist_hits_parked")).isGreaterThanOrEqualTo(1);
+
+                // a batch parked together (as when the refused hit shared the matcher's batch): a second read of the
+                // refused plate first, then another plate's hit, which must not wait behind the refused ones
+                long entry = jdbc.queryForObject("select id from hotlist_entry where list_id = 'alert-inv' and vrm = 'AL9*'", Long.class);
+                Instant now = Instant.now();
+                hits.park(List.of(
+                        new HitStore.NewHit(UUID.randomUUID(), "AL9DUR1", "MPS-DEMO-0008", now, now, "alert-inv", entry, "wildcard", 20),
+                        new HitStore.NewHit(UUID.randomUUID(), "AL9DUR2", "MPS-DEMO-0008", now, now, "alert-inv", entry, "wildcard", 20)));
+                SseClient.Event neighbour = inv.next("hit", Duration.ofSeconds(10));
+                assertThat(neighbour).as("the neighbour's hit, stored while the refused ones stay parked").isNotNull();
+                assertThat(JSON.readTree(neighbour.data()).path("vrm").asText()).isEqualTo("AL9DUR2");
+                Thread.sleep(1_500); // three more retries, all refused
+                assertThat(jdbc.queryForObject("select count(*) from hotlist_hit where vrm = 'AL9DUR1'", Long.class)).isZero();
+                assertThat(jdbc.queryForObject("select count(*) from hotlist_hit_parked where vrm = 'AL9DUR1'", Long.class))
+                        .as("still parked while refused").isEqualTo(2);
+                assertThat(inv.next("hit", Duration.ofMillis(200))).isNull();
+            } finally {
+                jdbc.execute("drop trigger if exists alert_it_refuse_hit on hotlist_hit");
+            }
+            List<String> events = new ArrayList<>();
+            for (SseClient.Event e = inv.next("hit", Duration.ofSeconds(10)); e != null; e = inv.next("hit", Duration.ofSeconds(3))) {
+                JsonNode hit = JSON.readTree(e.data());
+                if (hit.path("vrm").asText().equals("AL9DUR1")) {
+                    events.add(e.id());
+                    assertThat(hit.path("match").asText()).isEqualTo("wildcard");
+                }
+            }
+            assertThat(events).as("the healed hits (two reads) on the stream, each once").hasSize(2).doesNotHaveDuplicates();
+            long hitId = Long.parseLong(events.get(0));
+            assertThat(jdbc.queryForObject("select count(*) from hotlist_hit where vrm = 'AL9DUR1'", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("select count(*) from hotlist_hit where vrm = 'AL9DUR2'", Long.class)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from hotlist_hit_parked where vrm like 'AL9DUR%'", Long.class)).isZero();
+            assertThat(jdbc.queryForObject("select count(*) from alert_webhook where hit_id = ?", Long.class, hitId))
+                    .as("queued once for the webhook target").isEqualTo(1);
+            // parked again after it was stored (an outcome the hub could not see): not stored or alerted twice
+            Hit first = hits.byId(hitId).orElseThrow();
+            hits.park(List.of(new HitStore.NewHit(first.readId(), first.vrm(), first.cameraId(), first.capturedAt(),
+                    first.committedAt(), first.listId(), first.entryId(), first.match(), first.priority())));
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
+                    "select count(*) from hotlist_hit_parked where vrm = 'AL9DUR1'", Long.class) == 0);
+            assertThat(jdbc.queryForObject("select count(*) from hotlist_hit where vrm = 'AL9DUR1'", Long.class)).isEqualTo(2);
+            assertThat(inv.next("hit", Duration.ofSeconds(1))).isNull();
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("anpr_hotlist_hits_parked") == 0);
+        } finally {
+            jdbc.execute("drop function if exists alert_it_refuse_hit()");
+        }
+    }
+
+    /**
+     * The matcher as the store's commit hook calls it, with a plate that has unreadable-character markers (the ingest
+     * path quarantines such a read when the camera gives no vrmGuess, docs/hotlists.md#partly-read-plates).
+     */
+    @Test
+    void aPartlyReadPlateHitsTheListedVrmMarkedPartialAndTooManyMarkersDoNot() throws Exception {
+        try (SseClient inv = stream("investigator", null)) {
+            Instant now = Instant.now();
+            UUID partial = UUID.randomUUID();
+            matcher.committed(List.of(
+                    new CommitListener.Committed("MPS-DEMO-0003", now.minusSeconds(5), now, partial, "AL01E?A", now),
+                    new CommitListener.Committed("MPS-DEMO-0003", now.minusSeconds(5), now, UUID.randomUUID(), "A?0?E?A", now),
+                    new CommitListener.Committed("MPS-DEMO-0003", now.minusSeconds(5), now, UUID.randomUUID(), "???????", now)));
+            SseClient.Event e = inv.next("hit", BOUND);
+            assertThat(e).as("the partial hit within the bound").isNotNull();
+            JsonNode hit = JSON.readTree(e.data());
+            assertThat(hit.path("readId").asText()).isEqualTo(partial.toString());
+            assertThat(hit.path("match").asText()).as("marked so the officer knows").isEqualTo("partial");
+            assertThat(hit.path("entryVrm").asText()).isEqualTo("AL01EXA");
+            assertThat(hit.path("vrm").asText()).as("the plate as read, marker kept").isEqualTo("AL01E?A");
+            assertThat(inv.next("hit", Duration.ofSeconds(2))).as("three markers, markers only: no hit").isNull();
+
+            // a read stored with the vendor's best guess as its VRM: an exact match of the guess is reported partial
+            UUID guessed = UUID.randomUUID();
+            matcher.committed(List.of(new CommitListener.Committed("MPS-DEMO-0003", now.minusSeconds(4), now, guessed,
+                    "AL01EXA", now, 80, true)));
+            JsonNode guessHit = JSON.readTree(inv.next("hit", BOUND).data());
+            assertThat(guessHit.path("readId").asText()).isEqualTo(guessed.toString());
+            assertThat(guessHit.path("match").asText()).isEqualTo("partial");
+        }
+        assertThat(jdbc.queryForObject("select count(*) from hotlist_hit where vrm in ('A?0?E?A', '???????')", Long.class)).isZero();
     }
 }

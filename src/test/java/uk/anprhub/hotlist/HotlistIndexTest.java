@@ -95,4 +95,52 @@ class HotlistIndexTest {
     void ocrClassesMapEachConfusionToOneKey() {
         assertThat(Confusions.canonical("0ODQ1IL8B5S2Z6GA")).isEqualTo("000011188552266A");
     }
+
+    @Test
+    void eachMarkerOfAPartlyReadPlateStandsForOneCharacterOfAnExactEntryMarkedPartial() {
+        // AB12CDE read with its B unreadable: both lists' exact entries, marked partial, highest priority first
+        List<HotlistIndex.Match> m = index().match("A?12CDE", NOW);
+        assertThat(m).extracting(HotlistIndex.Match::entryId).containsExactly(2L, 1L);
+        assertThat(m).extracting(HotlistIndex.Match::kind).containsOnly(HotlistIndex.PARTIAL);
+        // every marker the contract names, as sent (spaces and lower case too), two at most
+        for (String asRead : List.of("AB12 CD?", "ab12cd*", "_B12CDE", "AB#2CDE", "AB12C\uFFFDE", "A?12C?E", "?B12CD?")) {
+            assertThat(index().match(asRead, NOW)).as(asRead).extracting(HotlistIndex.Match::entryId).containsExactly(2L, 1L);
+        }
+    }
+
+    @Test
+    void aMarkerStandsForExactlyOneCharacterNotForARunNorForNothing() {
+        assertThat(index().match("AB12CD?E", NOW)).as("one character too many").isEmpty();
+        assertThat(index().match("AB12?", NOW)).as("a marker is not a wildcard run").isEmpty();
+        assertThat(index().match("A?12CDF", NOW)).as("the readable characters must agree").isEmpty();
+    }
+
+    @Test
+    void moreThanTwoMarkersOrMarkersOnlyNeverHit() {
+        assertThat(HotlistIndex.MAX_MARKERS).isEqualTo(2);
+        assertThat(index().match("A?1?C?E", NOW)).as("three markers").isEmpty();
+        HotlistIndex shortPlates = new HotlistIndex.Builder(1).list(new HotlistIndex.ListInfo("l", "ops", false))
+                .entry(1, "l", "A1", false, 1, null, null).entry(2, "l", "B", false, 1, null, null).build();
+        assertThat(shortPlates.match("??", NOW)).as("markers only").isEmpty();
+        assertThat(shortPlates.match("?", NOW)).isEmpty();
+        assertThat(shortPlates.match("A?", NOW)).extracting(HotlistIndex.Match::entryId).containsExactly(1L);
+    }
+
+    @Test
+    void aPartlyReadPlateIsMatchedAgainstExactEntriesOnlyAndStillHonoursValidity() {
+        assertThat(index().match("KL99AB?", NOW)).as("wildcards are not tried with markers").isEmpty();
+        assertThat(index().match("XYO5S0?", NOW)).as("nor fuzzy keys").isEmpty();
+        assertThat(index().match("XY05SO?", NOW)).extracting(HotlistIndex.Match::entryId).containsExactly(3L);
+        assertThat(index().match("EXPIRED?", NOW)).isEmpty();
+        assertThat(index().match("EXPIRED?", NOW - 2)).extracting(HotlistIndex.Match::kind).containsExactly(HotlistIndex.PARTIAL);
+        assertThat(index().match("ZZ99ZZ?", NOW)).as("an entry of an unknown list is not indexed").isEmpty();
+    }
+
+    @Test
+    void aPlateWithoutMarkersIsMatchedAsBefore() {
+        assertThat(HotlistIndex.hasMarker("AB12CDE")).isFalse();
+        assertThat(HotlistIndex.hasMarker("AB12CD?")).isTrue();
+        assertThat(index().matchPartial("AB12 CDE", NOW)).extracting(HotlistIndex.Match::kind)
+                .containsOnly(HotlistIndex.EXACT);
+    }
 }

@@ -72,6 +72,28 @@ public final class HotlistLoadHarness {
                 System.out.printf("match round %d: %,d reads in %.2f s (%,.0f reads/s, one thread), %,d matches%n", round + 1,
                         reads.length, s, reads.length / s, hits);
             }
+            // partly read plates (docs/hotlists.md#partly-read-plates): one or two characters replaced by a marker
+            for (int markers = 1; markers <= 2; markers++) {
+                String[] partial = new String[20_000];
+                for (int i = 0; i < partial.length; i++) {
+                    char[] c = plate(r.nextInt(n)).toCharArray();
+                    c[1] = '?';
+                    if (markers == 2) {
+                        c[5] = '?';
+                    }
+                    partial[i] = new String(c);
+                }
+                for (int round = 0; round < 3; round++) {
+                    long t = System.nanoTime();
+                    hits = 0;
+                    for (String v : partial) {
+                        hits += index.match(v, now).size();
+                    }
+                    double s = (System.nanoTime() - t) / 1e9;
+                    System.out.printf("partial, %d marker(s), round %d: %.1f us/read, %,d matches for %,d reads%n", markers,
+                            round + 1, s * 1e6 / partial.length, hits, partial.length);
+                }
+            }
             ds.destroy();
         }
     }
