@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -43,15 +43,15 @@ class AuditApi {
             "count", "detail", "prev_hash", "hash"};
 
     private final DataSource dataSource;
-    private final JdbcClient jdbc;
+    private final JdbcTemplate jdbc;
     private final AuditLog audit;
     private final AuditProperties props;
     private final ObjectMapper json;
     private final Clock clock;
 
-    AuditApi(DataSource dataSource, AuditLog audit, AuditProperties props, ObjectMapper json, Clock clock) {
+    AuditApi(DataSource dataSource, JdbcTemplate jdbc, AuditLog audit, AuditProperties props, ObjectMapper json, Clock clock) {
         this.dataSource = dataSource;
-        this.jdbc = JdbcClient.create(dataSource);
+        this.jdbc = jdbc;
         this.audit = audit;
         this.props = props;
         this.json = json;
@@ -127,7 +127,7 @@ class AuditApi {
             params.add(before);
         }
         params.add(limit + 1);
-        List<Map<String, Object>> rows = jdbc.sql(sql).params(params).query((rs, n) -> row(rs)).list();
+        List<Map<String, Object>> rows = jdbc.query(sql, (rs, n) -> row(rs), params.toArray());
         Long next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -153,8 +153,8 @@ class AuditApi {
     private void csv(Filter f, HttpServletResponse response) throws SQLException, IOException {
         List<Object> params = new ArrayList<>();
         String where = f.where(params);
-        long[] countAndMax = jdbc.sql("select count(*), coalesce(max(id), 0) from audit_log where " + where).params(params)
-                .query((rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}).single();
+        long[] countAndMax = jdbc.queryForObject("select count(*), coalesce(max(id), 0) from audit_log where " + where,
+                (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}, params.toArray());
         long count = countAndMax[0];
         long maxId = countAndMax[1];
         Map<String, Object> detail = f.describe();
