@@ -20,7 +20,8 @@ public final class ExponentialBackoff {
 
     /** The pause before retry number {@code attempt} (1: after the first failure). */
     public Duration delay(int attempt) {
-        return interval == null ? Duration.ZERO : Duration.ofMillis(interval.apply(Math.max(1, attempt)));
+        // IntervalFunction walks the attempts one by one; past 63 doublings any delay is at max already
+        return interval == null ? Duration.ZERO : Duration.ofMillis(interval.apply(Math.min(64, Math.max(1, attempt))));
     }
 
     /** {@link #delay} with "equal jitter": half of it fixed, the other half random, so many callers' retries spread. */

@@ -15,7 +15,10 @@ class ExponentialBackoffTest {
         assertThat(b.delay(2)).isEqualTo(Duration.ofSeconds(1));
         assertThat(b.delay(5)).isEqualTo(Duration.ofSeconds(8));
         assertThat(b.delay(6)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(b.delay(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(10)); // no overflow
+        assertThat(b.delay(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(10)); // no overflow, and at once
+        ExponentialBackoff wide = new ExponentialBackoff(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE));
+        assertThat(wide.delay(63)).isEqualTo(Duration.ofMillis(1L << 62));
+        assertThat(wide.delay(64).toMillis()).isGreaterThanOrEqualTo(1L << 62);
     }
 
     @Test
