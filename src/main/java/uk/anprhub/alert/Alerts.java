@@ -7,9 +7,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.anprhub.camerahealth.CameraStateChanged;
+import uk.anprhub.core.ExponentialBackoff;
 import uk.anprhub.hotlist.HotlistIndex;
 import uk.anprhub.hotlist.Hotlists;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +26,7 @@ final class Alerts {
 
     private static final Logger log = LoggerFactory.getLogger(Alerts.class);
     private static final int STORE_ATTEMPTS = 5;
+    private static final ExponentialBackoff STORE_RETRY = new ExponentialBackoff(Duration.ofMillis(400), Duration.ofSeconds(4));
 
     private final HitStore store;
     private final Hotlists hotlists;
@@ -60,7 +63,7 @@ final class Alerts {
                     return;
                 }
                 try {
-                    Thread.sleep(200L << attempt);
+                    Thread.sleep(STORE_RETRY.delay(attempt).toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     parked.park(matches); // shutting down: keep them for the next start (or another hub)

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Hits in {@code hotlist_hit}, with their webhook outbox rows written in the same transaction. */
+/**
+ * Hits in {@code hotlist_hit}, with their webhook outbox rows written in the same transaction. Raw JDBC: array
+ * parameters and several statements on one connection and transaction.
+ */
 class HitStore {
 
     /** A read's match to store: the entry's details are copied in from {@code hotlist_entry}. */

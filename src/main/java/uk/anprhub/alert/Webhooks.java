@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.core.ExponentialBackoff;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,8 +130,7 @@ final class Webhooks implements AutoCloseable {
     }
 
     static long backoff(AlertProperties.Webhook w, int attempts) {
-        long d = w.backoff().toMillis() << Math.min(20, Math.max(0, attempts - 1));
-        return Math.min(d, w.maxBackoff().toMillis());
+        return new ExponentialBackoff(w.backoff(), w.maxBackoff()).delay(attempts).toMillis();
     }
 
     /** Null when the receiver took it (2xx), else a short reason (status or exception class; no body quoted). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -42,13 +43,15 @@ class AuditApi {
             "count", "detail", "prev_hash", "hash"};
 
     private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
     private final AuditLog audit;
     private final AuditProperties props;
     private final ObjectMapper json;
     private final Clock clock;
 
-    AuditApi(DataSource dataSource, AuditLog audit, AuditProperties props, ObjectMapper json, Clock clock) {
+    AuditApi(DataSource dataSource, JdbcTemplate jdbc, AuditLog audit, AuditProperties props, ObjectMapper json, Clock clock) {
         this.dataSource = dataSource;
+        this.jdbc = jdbc;
         this.audit = audit;
         this.props = props;
         this.json = json;
@@ -124,15 +127,7 @@ class AuditApi {
             params.add(before);
         }
         params.add(limit + 1);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row(rs));
-                }
-            }
-        }
+        List<Map<String, Object>> rows = jdbc.query(sql, (rs, n) -> row(rs), params.toArray());
         Long next = null;
         if (rows.size() > limit) {
             rows = rows.subList(0, limit);
@@ -158,17 +153,10 @@ class AuditApi {
     private void csv(Filter f, HttpServletResponse response) throws SQLException, IOException {
         List<Object> params = new ArrayList<>();
         String where = f.where(params);
-        long count;
-        long maxId;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("select count(*), coalesce(max(id), 0) from audit_log where " + where)) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                count = rs.getLong(1);
-                maxId = rs.getLong(2);
-            }
-        }
+        long[] countAndMax = jdbc.queryForObject("select count(*), coalesce(max(id), 0) from audit_log where " + where,
+                (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2)}, params.toArray());
+        long count = countAndMax[0];
+        long maxId = countAndMax[1];
         Map<String, Object> detail = f.describe();
         detail.put("count", count);
         detail.put("format", "csv");
@@ -177,6 +165,7 @@ class AuditApi {
         response.setHeader("Content-Disposition", "attachment; filename=\"audit-" + f.from().getEpochSecond() + "-"
                 + f.to().getEpochSecond() + ".csv\"");
         params.add(maxId);
+        // raw JDBC: a server-side cursor needs its own transaction and a fetch size, and rows go straight to the response
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // a cursor: rows are fetched 1,000 at a time, never all in memory
             try (PreparedStatement s = c.prepareStatement("select id, at, actor, action, source, detail::text, prev_hash, hash"

@@ -18,6 +18,7 @@ import java.util.HexFormat;
  * Walks the audit log's hash chain (V4__audit_chain.sql) and recomputes every row's hash here, not with the
  * database's function: a verifier must not trust what it verifies. The oldest remaining row may point at a pruned
  * predecessor only when the latest {@code audit.pruned} row names it; the newest row must be the chain head.
+ * Raw JDBC: it walks a caller's connection (the CLI has no Spring context) row by row.
  */
 public final class AuditChain {
 

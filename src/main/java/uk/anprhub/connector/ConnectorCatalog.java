@@ -9,15 +9,11 @@ import com.schibsted.spt.data.jslt.Expression;
 import com.schibsted.spt.data.jslt.Parser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import uk.anprhub.connector.decode.Decoders;
 import uk.anprhub.descriptor.DescriptorSchema;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * All connectors, loaded from connectors/ and mappings/ in the working directory when they exist, else from
@@ -42,7 +37,7 @@ public final class ConnectorCatalog {
     private static final Logger log = LoggerFactory.getLogger(ConnectorCatalog.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private final Source source;
+    private final ConnectorSource source;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(new Snapshot(Map.of(), Map.of(), Map.of()));
     private volatile long loadedStamp;
 
@@ -54,7 +49,7 @@ public final class ConnectorCatalog {
     public record Reloaded(int loaded, List<String> changed, Map<String, String> broken) {
     }
 
-    private ConnectorCatalog(Source source) {
+    private ConnectorCatalog(ConnectorSource source) {
         this.source = source;
     }
 
@@ -72,8 +67,8 @@ public final class ConnectorCatalog {
     }
 
     public static ConnectorCatalog load(Path connectorsDir, Path mappingsDir) {
-        Source source = Files.isDirectory(connectorsDir) && Files.isDirectory(mappingsDir)
-                ? new DirSource(connectorsDir, mappingsDir) : new ClasspathSource();
+        ConnectorSource source = Files.isDirectory(connectorsDir) && Files.isDirectory(mappingsDir)
+                ? new ConnectorSource.Dir(connectorsDir, mappingsDir) : new ConnectorSource.Classpath();
         ConnectorCatalog catalog = new ConnectorCatalog(source);
         catalog.loadedStamp = source.stamp();
         Map<String, Connector> ok = new TreeMap<>();
@@ -169,7 +164,7 @@ public final class ConnectorCatalog {
         }
     }
 
-    static Connector parse(String folder, String yaml, Source source) throws IOException {
+    static Connector parse(String folder, String yaml, ConnectorSource source) throws IOException {
         JsonNode d = YAML.readTree(yaml);
         if (d == null || !d.isObject()) {
             throw new IOException("connector.yaml is empty or not a mapping");
@@ -226,105 +221,6 @@ public final class ConnectorCatalog {
             throw new IOException("connector.yaml has no '" + field + "'");
         }
         return v.asText();
-    }
-
-    /** Where connector descriptors and mappings are read from. */
-    interface Source {
-        /** folder name to connector.yaml text */
-        Map<String, String> descriptors() throws IOException;
-
-        /** mapping text by path relative to mappings/, or null */
-        String mapping(String path);
-
-        /** Changes when a file is added, removed or modified (the classpath never changes). */
-        default long stamp() {
-            return 0;
-        }
-    }
-
-    record DirSource(Path connectors, Path mappings) implements Source {
-        @Override
-        public Map<String, String> descriptors() {
-            Map<String, String> out = new TreeMap<>();
-            try (Stream<Path> dirs = Files.list(connectors)) {
-                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
-                    Path yaml = dir.resolve("connector.yaml");
-                    if (Files.isRegularFile(yaml) && !dir.getFileName().toString().startsWith("_")) {
-                        out.put(dir.getFileName().toString(), Files.readString(yaml));
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot list " + connectors, e);
-            }
-            return out;
-        }
-
-        @Override
-        public String mapping(String path) {
-            Path p = mappings.resolve(path).normalize();
-            try {
-                return p.startsWith(mappings.normalize()) && Files.isRegularFile(p) ? Files.readString(p) : null;
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        @Override
-        public long stamp() {
-            long stamp = 0;
-            for (Path root : List.of(connectors, mappings)) {
-                try (Stream<Path> files = Files.walk(root)) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        stamp = stamp * 31 + f.hashCode() + Files.getLastModifiedTime(f).toMillis() + Files.size(f);
-                    }
-                } catch (IOException | java.io.UncheckedIOException e) {
-                    stamp = stamp * 31 + 1; // a file vanished while walking: look again at the next check
-                }
-            }
-            return stamp;
-        }
-
-        @Override
-        public String toString() {
-            return connectors.toAbsolutePath().normalize() + " and " + mappings.toAbsolutePath().normalize();
-        }
-    }
-
-    static final class ClasspathSource implements Source {
-        private final PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
-
-        @Override
-        public Map<String, String> descriptors() throws IOException {
-            Map<String, String> out = new TreeMap<>();
-            for (Resource r : resolver.getResources("classpath*:connectors/*/connector.yaml")) {
-                String url = r.getURL().toString();
-                String[] parts = url.split("/");
-                String folder = parts[parts.length - 2];
-                if (!folder.startsWith("_")) {
-                    try (InputStream in = r.getInputStream()) {
-                        out.put(folder, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public String mapping(String path) {
-            if (path.contains("..")) {
-                return null;
-            }
-            try (InputStream in = ConnectorCatalog.class.getClassLoader().getResourceAsStream("mappings/" + path)) {
-                return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "the classpath";
-        }
     }
 
     public List<String> ids() {

@@ -4,23 +4,19 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import uk.anprhub.core.StoreFileBundles;
+import uk.anprhub.core.StoreFileBundles.StoreFile;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -28,7 +24,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The JDK HTTP client of a target: HTTP/1.1, optional proxy (HTTPS through CONNECT), optional client certificate
- * (mutual TLS) and trust anchors, from a Spring Boot SSL bundle or the older key-store/trust-store keys.
+ * (mutual TLS) and trust anchors, from a Spring Boot SSL bundle: a named one, or one made of the older
+ * key-store/trust-store keys.
  */
 final class HttpClients {
 
@@ -79,29 +76,45 @@ final class HttpClients {
             b.proxy(ProxySelector.of(new InetSocketAddress(http.proxy().substring(0, colon),
                     Integer.parseInt(http.proxy().substring(colon + 1)))));
         }
+        SslBundle bundle = bundle(http, bundles);
+        if (bundle == null) {
+            return new Client(b.build(), null);
+        }
+        // no key store: the watch says so when a target asks for a client certificate
+        ClientCertificateWatch watch = ClientCertificateWatch.of(bundle.getStores().getKeyStore() == null ? null
+                : bundle.getManagers().getKeyManagers());
+        SSLContext ctx = context(bundle.getProtocol(), watch, bundle.getManagers().getTrustManagers());
+        b.sslContext(ctx).sslParameters(parameters(ctx, bundle.getOptions()));
+        return new Client(b.build(), watch);
+    }
+
+    /** The named bundle, else one made of the key-store/trust-store keys, else null (the JDK's TLS defaults). */
+    private static SslBundle bundle(DeliveryProperties.Http http, SslBundles bundles) {
+        boolean stores = http.keyStore() != null || http.trustStore() != null;
         if (http.sslBundle() != null && !http.sslBundle().isBlank()) {
-            if (http.keyStore() != null || http.trustStore() != null) {
+            if (stores) {
                 throw new IllegalStateException("set either http.ssl-bundle or http.key-store/trust-store, not both");
             }
-            SslBundle bundle;
             try {
-                bundle = bundles.getBundle(http.sslBundle());
+                return bundles.getBundle(http.sslBundle());
             } catch (NoSuchSslBundleException e) {
                 throw new IllegalStateException("http.ssl-bundle: " + e.getMessage()
                         + " (define it under spring.ssl.bundle.jks." + http.sslBundle() + " or spring.ssl.bundle.pem."
                         + http.sslBundle() + ")", e);
             }
-            ClientCertificateWatch watch = ClientCertificateWatch.of(bundle.getManagers().getKeyManagers());
-            SSLContext ctx = context(bundle.getProtocol(), watch, bundle.getManagers().getTrustManagers());
-            b.sslContext(ctx).sslParameters(parameters(ctx, bundle.getOptions()));
-            return new Client(b.build(), watch);
         }
-        if (http.keyStore() != null || http.trustStore() != null) {
-            ClientCertificateWatch watch = ClientCertificateWatch.of(keyManagers(http));
-            b.sslContext(context("TLS", watch, trustManagers(http)));
-            return new Client(b.build(), watch);
+        if (!stores) {
+            return null;
         }
-        return new Client(b.build(), null);
+        try {
+            return StoreFileBundles.bundle(
+                    http.keyStore() == null ? null : new StoreFile("http.key-store", http.keyStore(),
+                            http.keyStorePassword(), http.keyStoreType()),
+                    http.trustStore() == null ? null : new StoreFile("http.trust-store", http.trustStore(),
+                            http.trustStorePassword(), http.trustStoreType()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static SSLContext context(String protocol, ClientCertificateWatch watch, TrustManager[] trust) {
@@ -124,46 +137,6 @@ final class HttpClients {
             p.setCipherSuites(options.getCiphers());
         }
         return p;
-    }
-
-    private static KeyManager[] keyManagers(DeliveryProperties.Http http) {
-        if (http.keyStore() == null) {
-            return null;
-        }
-        try {
-            char[] pw = chars(http.keyStorePassword());
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(load(http.keyStore(), http.keyStoreType(), pw), pw);
-            return kmf.getKeyManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read http.key-store: " + e.getMessage(), e);
-        }
-    }
-
-    /** The trust store's anchors, or null for the JDK's. */
-    private static TrustManager[] trustManagers(DeliveryProperties.Http http) {
-        if (http.trustStore() == null) {
-            return null;
-        }
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(http.trustStore(), http.trustStoreType(), chars(http.trustStorePassword())));
-            return tmf.getTrustManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read http.trust-store: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore load(java.nio.file.Path file, String type, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(file)) {
-            ks.load(in, password);
-        }
-        return ks;
-    }
-
-    private static char[] chars(String s) {
-        return s == null ? null : s.toCharArray();
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */

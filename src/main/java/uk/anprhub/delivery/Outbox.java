@@ -10,6 +10,7 @@ import java.util.List;
 /**
  * The delivery outbox: one {@code delivery} row per enabled target for every read stored, written in the read's own
  * transaction (docs/delivery.md), so a read is acknowledged only with its deliveries queued and none is ever missed.
+ * Raw JDBC: it runs on the group commit's own connection and transaction (hot path).
  */
 public final class Outbox implements InsertedReadsHook {
 

@@ -22,6 +22,10 @@ import java.util.function.Consumer;
 
 // Over 300 lines on purpose: claim, send, classify and bisect share one breaker permit and one re-queue per batch (breaker, meters, recording are split out).
 /**
+ * Over 300 lines on purpose: the claim-send-record loop and its failure paths (breaker permit, bisect, auth pause)
+ * must be read together to see that a worker survives anything; the parts with their own job are already out
+ * ({@link TargetBreaker}, {@link BatchRecorder}, {@link Verdicts}, {@link FailureLog}).
+ * <p>
  * Delivers one target's backlog: {@code workers} loops each claim a batch, send it through the wire adapter behind
  * the target's circuit breaker ({@link TargetBreaker}), and record the outcome ({@link BatchRecorder}). While the
  * breaker is open no row is even claimed; in half-open one small probe batch goes. Transient failures re-queue with

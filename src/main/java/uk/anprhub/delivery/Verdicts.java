@@ -1,12 +1,13 @@
 package uk.anprhub.delivery;
 
+import uk.anprhub.core.ExponentialBackoff;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** The verdicts on one claimed batch, collected so that one transaction records them all. */
 final class Verdicts {
@@ -64,10 +65,7 @@ final class Verdicts {
 
     /** initial × 2^(attempt-1), capped, with "equal jitter" (half fixed, half random), never before Retry-After. */
     static Duration backoff(DeliveryProperties.Retry retry, int attempts, Duration retryAfter) {
-        long initial = retry.initial().toMillis();
-        long cap = retry.max().toMillis();
-        long exp = attempts >= 31 ? cap : Math.min(cap, initial << Math.max(0, attempts - 1));
-        long delay = exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1);
-        return retryAfter != null && retryAfter.toMillis() > delay ? retryAfter : Duration.ofMillis(delay);
+        Duration delay = new ExponentialBackoff(retry.initial(), retry.max()).delayWithJitter(attempts);
+        return retryAfter != null && retryAfter.compareTo(delay) > 0 ? retryAfter : delay;
     }
 }

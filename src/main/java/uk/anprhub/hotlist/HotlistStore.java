@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 /**
  * The lists and entries in PostgreSQL. Every change runs in one transaction that also bumps
  * {@code hotlist_version} (each hub's index reloads on it) and writes the caller's audit row: a change is whole
- * or not at all.
+ * or not at all. Raw JDBC: chunked array (unnest) statements on one connection and transaction.
  */
 class HotlistStore {
 

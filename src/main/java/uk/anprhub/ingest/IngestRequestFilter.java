@@ -29,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
+ * Over 300 lines on purpose: the five steps below share one request, one admission ticket and the order in which
+ * they give it back; the policies are apart ({@link IngestReadiness}, {@link HttpFeedGate}, {@link HttpAdmission}).
+ * <p>
  * The front door of HTTP camera feeds, before Camel sees the request:
  * <ol>
  * <li>until the hub can take reads ({@link IngestReadiness}) every camera request gets 503 + Retry-After, never the

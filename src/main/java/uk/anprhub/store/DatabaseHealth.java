@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Health component {@code db}, answered from cached state: a background thread asks the database every interval;
  * {@link #health()} never touches it, so health answers at once during an outage (a load balancer's probe must not
  * wait on the thing it probes). DOWN when the last check failed or no check finished for three intervals (a frozen
- * server does not answer at all).
+ * server does not answer at all). Raw JDBC: {@link Connection#isValid} is the check.
  */
 final class DatabaseHealth implements HealthIndicator, AutoCloseable {
 

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the stored read holds already is never replaced (the first one is the evidence), so a repeat changes nothing.
  * Delivery reads the references when it sends, so a read not yet sent goes out with the late picture; one sent
  * already is not sent again. If the transaction then fails, the file written stays unreferenced and the retry
- * writes the same bytes again.
+ * writes the same bytes again. Raw JDBC: it runs on the group commit's connection and transaction (hot path).
  */
 final class LatePictures {
 

@@ -8,9 +8,12 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -21,14 +24,9 @@ import java.util.regex.Pattern;
  */
 final class Bof2Endpoint {
 
-    private static final String OK = """
-            <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>\
-            <bof:sendCaptureResponse xmlns:bof="urn:anpr-hub:bof2:inputcapturewebservice"><return>OK</return></bof:sendCaptureResponse>\
-            </soapenv:Body></soapenv:Envelope>""";
-    private static final String FAULT = """
-            <?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>\
-            <soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>%s</faultstring></soapenv:Fault>\
-            </soapenv:Body></soapenv:Envelope>""";
+    private static final String SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/";
+    private static final String BOF = "urn:anpr-hub:bof2:inputcapturewebservice";
+    private static final XMLOutputFactory XML = XMLOutputFactory.newDefaultFactory();
 
     private final Ledger ledger;
     private final Supplier<Faults> faults;
@@ -61,11 +59,51 @@ final class Bof2Endpoint {
             return;
         }
         ledger.accept(camera + "|" + vrm + "|" + time);
-        NasSimulator.send(x, 200, OK.getBytes(StandardCharsets.UTF_8));
+        NasSimulator.send(x, 200, envelope(w -> {
+            w.writeStartElement("bof", "sendCaptureResponse", BOF);
+            w.writeNamespace("bof", BOF);
+            element(w, "return", "OK");
+            w.writeEndElement();
+        }));
     }
 
     private static void fault(HttpExchange x, String why) throws IOException {
-        NasSimulator.send(x, 500, FAULT.formatted(why.replace("&", "&amp;").replace("<", "&lt;")).getBytes(StandardCharsets.UTF_8));
+        NasSimulator.send(x, 500, envelope(w -> {
+            w.writeStartElement("soapenv", "Fault", SOAP_ENV);
+            element(w, "faultcode", "soapenv:Client");
+            element(w, "faultstring", why);
+            w.writeEndElement();
+        }));
+    }
+
+    private interface BodyWriter {
+        void write(XMLStreamWriter w) throws XMLStreamException;
+    }
+
+    /** A SOAP 1.1 envelope (UTF-8) around what {@code body} writes. */
+    private static byte[] envelope(BodyWriter body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try {
+            XMLStreamWriter w = XML.createXMLStreamWriter(out, "UTF-8");
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeStartElement("soapenv", "Envelope", SOAP_ENV);
+            w.writeNamespace("soapenv", SOAP_ENV);
+            w.writeStartElement("soapenv", "Body", SOAP_ENV);
+            body.write(w);
+            w.writeEndElement();
+            w.writeEndElement();
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void element(XMLStreamWriter w, String name, String text) throws XMLStreamException {
+        w.writeStartElement(name);
+        w.writeCharacters(text);
+        w.writeEndElement();
     }
 
     private static String text(Document doc, String name) {

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
+ * Over 300 lines on purpose: a test and demo stand-in whose size is its servers' lifecycle plus the fault modes the
+ * contract lists; the endpoints are apart ({@link CapturesEndpoint}, {@link SearchesEndpoint}, {@link Bof2Endpoint}).
+ * <p>
  * The modelled National ANPR Service capture API (docs/delivery.md, contract "NAS simulator"), plus the legacy BOF2
  * {@code sendCapture} endpoint so dual running can be shown against simulators. It counts unique read ids, so tests
  * and demos can prove no loss and no duplicate. State lives in memory and survives {@code refuse}. In TLS mode the

@@ -3,6 +3,7 @@ package uk.anprhub.transport.ftp;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.anprhub.core.ExponentialBackoff;
 import uk.anprhub.ingest.IngestOutcome;
 
 import java.time.Duration;
@@ -21,8 +22,7 @@ final class StoreBackoff {
     private static final Logger log = LoggerFactory.getLogger(StoreBackoff.class);
 
     private final InboxQueue queue;
-    private final Duration retryInitial;
-    private final Duration retryMax;
+    private final ExponentialBackoff delays;
     private final Counter retried;
     /** The inbox's scheduler while it runs (null or shut down otherwise). */
     private final Supplier<ScheduledExecutorService> scheduler;
@@ -32,8 +32,7 @@ final class StoreBackoff {
     StoreBackoff(InboxQueue queue, Duration retryInitial, Duration retryMax, Counter retried,
                  Supplier<ScheduledExecutorService> scheduler) {
         this.queue = queue;
-        this.retryInitial = retryInitial;
-        this.retryMax = retryMax;
+        this.delays = new ExponentialBackoff(retryInitial, retryMax);
         this.retried = retried;
         this.scheduler = scheduler;
     }
@@ -74,8 +73,7 @@ final class StoreBackoff {
             consecutiveFailures++;
             entry.attempts++;
             entry.state = PendingFile.State.WAITING;
-            int doublings = Math.min(consecutiveFailures - 1, 20);
-            delayMs = Math.min(retryMax.toMillis(), retryInitial.toMillis() << doublings);
+            delayMs = delays.delay(consecutiveFailures).toMillis();
             if (consecutiveFailures == 1) {
                 log.warn("FTP inbox: the store did not take a file of folder {} ({}); files stay in place and are retried",
                         entry.account.folder(), result == null ? "error: " : FtpOutcomes.why(result));

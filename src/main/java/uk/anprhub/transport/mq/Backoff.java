@@ -1,5 +1,7 @@
 package uk.anprhub.transport.mq;
 
+import uk.anprhub.core.ExponentialBackoff;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,20 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Exponential back-off per key (a feed's route, a partition): initial, doubled per failure, capped; reset on success. */
 final class Backoff {
 
-    private final Duration initial;
-    private final Duration max;
+    private final ExponentialBackoff delays;
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
     Backoff(Duration initial, Duration max) {
-        this.initial = initial;
-        this.max = max.compareTo(initial) < 0 ? initial : max;
+        this.delays = new ExponentialBackoff(initial, max.compareTo(initial) < 0 ? initial : max);
     }
 
     /** The pause after one more failure for this key. */
     Duration next(String key) {
-        int n = failures.merge(key, 1, Integer::sum);
-        long millis = initial.toMillis() << Math.min(n - 1, 20);
-        return Duration.ofMillis(Math.min(millis, max.toMillis()));
+        return delays.delay(failures.merge(key, 1, Integer::sum));
     }
 
     /** Whether the last attempt for this key failed. */

@@ -2,7 +2,9 @@ package uk.anprhub.transport.mq;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,7 +27,7 @@ public class MqConfiguration {
      * secret sits in a route file.
      */
     @Bean("paho-mqtt5")
-    SafePahoMqtt5Component pahoMqtt5Component(MqProperties.Mqtt props) {
+    SafePahoMqtt5Component pahoMqtt5Component(MqProperties.Mqtt props, ObjectProvider<SslBundles> bundles) {
         SafePahoMqtt5Component component = new SafePahoMqtt5Component();
         var config = component.getConfiguration();
         if (props.userName() != null && !props.userName().isBlank()) {
@@ -33,7 +35,7 @@ public class MqConfiguration {
             config.setPassword(props.password());
         }
         if (props.tls().on()) {
-            config.setSocketFactory(MqttTls.socketFactory(props.tls()));
+            config.setSocketFactory(MqttTls.socketFactory(props.tls(), bundles::getObject));
         }
         return component;
     }

@@ -75,12 +75,15 @@ public final class MqProperties {
      * @param keystore           a client certificate and key, for brokers that demand one
      * @param keystorePassword   its password (also the key's)
      * @param keystoreType       {@code PKCS12} or {@code JKS}
+     * @param sslBundle          instead of the stores above: the name of a Spring Boot SSL bundle
+     *                           ({@code spring.ssl.bundle.jks.<name>.*} or {@code spring.ssl.bundle.pem.<name>.*})
      */
     public record Tls(java.nio.file.Path truststore, String truststorePassword, @DefaultValue("PKCS12") String truststoreType,
-                      java.nio.file.Path keystore, String keystorePassword, @DefaultValue("PKCS12") String keystoreType) {
+                      java.nio.file.Path keystore, String keystorePassword, @DefaultValue("PKCS12") String keystoreType,
+                      String sslBundle) {
 
         public boolean on() {
-            return truststore != null || keystore != null;
+            return truststore != null || keystore != null || (sslBundle != null && !sslBundle.isBlank());
         }
     }
 }

@@ -178,6 +178,31 @@ class MultipartDecoderTest {
                 .isEqualTo("caf\u00e9");
     }
 
+    @Test
+    void headersSpringReadsAreReadBySpring() {
+        // RFC 5987 filename* and a quoted boundary with an escape: both from Spring's ContentDisposition/MimeType
+        byte[] body = body("--a\"b\r\nContent-Disposition: form-data; name=\"pic\"; filename*=UTF-8''%E2%82%AC.jpg\r\n",
+                "Content-Type: IMAGE/JPEG\r\n\r\n", JPEG, "\r\n--a\"b--\r\n");
+        JsonNode part = decode(body, "multipart/form-data; boundary=\"a\\\"b\"", Map.of()).tree().path("parts").get(0);
+        assertThat(part.path("filename").asText()).isEqualTo("\u20ac.jpg");
+        assertThat(part.path("contentType").asText()).isEqualTo("image/jpeg");
+    }
+
+    @Test
+    void headersSpringRefusesAreStillRead() {
+        // Spring's MimeType refuses an unquoted JavaMail boundary ('=' is no token character) and an unknown charset,
+        // and ContentDisposition a parameter without a value: cameras send all three, so the lenient reader takes over
+        byte[] body = body("------=_Part_0_1.2\r\nContent-Disposition: form-data; name=\"event\"; inline; filename=e.txt\r\n",
+                "Content-Type: text/plain; charset=x-camera-latin\r\n\r\nplate=AB12CDE\r\n",
+                "------=_Part_0_1.2\r\nContent-Type: jpeg\r\n\r\n", JPEG, "\r\n------=_Part_0_1.2--\r\n");
+        JsonNode parts = decode(body, "multipart/mixed; boundary=----=_Part_0_1.2", Map.of()).tree().path("parts");
+        assertThat(parts.size()).isEqualTo(2);
+        assertThat(parts.get(0).path("name").asText()).isEqualTo("event");
+        assertThat(parts.get(0).path("filename").asText()).isEqualTo("e.txt");
+        assertThat(parts.get(0).path("kv").path("plate").asText()).isEqualTo("AB12CDE");
+        assertThat(parts.get(1).path("contentType").asText()).isEqualTo("jpeg");
+    }
+
     // ---- bad input ----
 
     @Test
@@ -285,7 +310,7 @@ class MultipartDecoderTest {
         String[] pieces = {"--bound", "--boundary", "--boundary--", "--boundaryX", "-", "\r\n", "\n", "\r", " ", "\t", "x", "\u00ff"};
         Random random = new Random(7);
         for (String boundary : new String[] {"--boundary", "--b"}) {
-            MultipartDecoder.Delimiter delimiter = new MultipartDecoder.Delimiter(boundary);
+            MultipartBody.Delimiter delimiter = new MultipartBody.Delimiter(boundary);
             byte[] bytes = boundary.getBytes(StandardCharsets.ISO_8859_1);
             for (int round = 0; round < 2000; round++) {
                 StringBuilder sb = new StringBuilder();
@@ -317,15 +342,15 @@ class MultipartDecoderTest {
             for (int i = from; i < to && expected < 0; i++) {
                 expected = b[i] == '\n' ? i : -1;
             }
-            assertThat(MultipartDecoder.indexOfLineFeed(b, from, to)).as("%s [%d, %d)", Arrays.toString(b), from, to)
+            assertThat(MultipartBody.indexOfLineFeed(b, from, to)).as("%s [%d, %d)", Arrays.toString(b), from, to)
                     .isEqualTo(expected);
         }
-        assertThat(MultipartDecoder.indexOfLineFeed(new byte[5], 3, 1)).isEqualTo(-1); // empty range
+        assertThat(MultipartBody.indexOfLineFeed(new byte[5], 3, 1)).isEqualTo(-1); // empty range
     }
 
     @Test
     void delimiterAtTheStartOrCutByTheEnd() {
-        MultipartDecoder.Delimiter d = new MultipartDecoder.Delimiter("--boundary");
+        MultipartBody.Delimiter d = new MultipartBody.Delimiter("--boundary");
         byte[] atStart = body("--boundary\r\n");
         assertThat(d.find(atStart, 0)).isZero();
         assertThat(d.find(atStart, 1)).isEqualTo(-1);
