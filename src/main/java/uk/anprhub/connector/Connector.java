@@ -26,7 +26,20 @@ import java.util.Map;
  */
 public record Connector(String id, String vendor, String title, String description, String decoderName,
                         Map<String, String> options, List<String> contentTypes, String mappingPath, Decoder decoder,
-                        Expression mapping, String identity) {
+                        Expression mapping, String identity, Pictures pictures) {
+
+    /**
+     * {@code pictures:} of connector.yaml: whether pictures the camera only references ({@code {"url": ...}}) are
+     * fetched from it, at most how large, how long a request may take, and the hosts besides the read's sender address
+     * the URLs may name (anything else is refused unasked: the hub must not be made to call arbitrary addresses).
+     */
+    public record Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts) {
+        public static final Pictures OFF = new Pictures(false, 0, java.time.Duration.ZERO, List.of());
+
+        public Pictures {
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        }
+    }
 
     /** {@link #identity()}: the camera is named in the payload (the default); see docs/connector-contract.md section 1. */
     public static final String IDENTITY_PAYLOAD = "payload";

@@ -212,7 +212,24 @@ public final class ConnectorCatalog {
         d.path("contentTypes").forEach(t -> contentTypes.add(t.asText().toLowerCase(java.util.Locale.ROOT)));
         return new Connector(id, need(d, "vendor"), need(d, "title"), d.path("description").asText(""),
                 decoderName, Map.copyOf(options), List.copyOf(contentTypes), mappingPath, decoder, mapping,
-                d.path("identity").asText(Connector.IDENTITY_PAYLOAD));
+                d.path("identity").asText(Connector.IDENTITY_PAYLOAD), pictures(d.path("pictures")));
+    }
+
+    /** Default 2 MB (the inline picture limit) and 10 s; off unless {@code fetch: true}. The schema checked the shape. */
+    private static Connector.Pictures pictures(JsonNode p) {
+        if (p.isMissingNode() || !p.path("fetch").asBoolean(false)) {
+            return Connector.Pictures.OFF;
+        }
+        List<String> hosts = new java.util.ArrayList<>();
+        p.path("hosts").forEach(h -> hosts.add(h.asText().toLowerCase(java.util.Locale.ROOT)));
+        return new Connector.Pictures(true, p.path("maxBytes").asLong(2L * 1024 * 1024),
+                duration(p.path("timeout").asText("10s")), hosts);
+    }
+
+    /** {@code 500ms} or {@code 10s} (the schema's pattern). */
+    private static java.time.Duration duration(String text) {
+        return text.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
+                : java.time.Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
     }
 
     private static String need(JsonNode d, String field) throws IOException {

@@ -60,6 +60,20 @@ final class Images {
         return bytes;
     }
 
+    /**
+     * The checks of {@link #bytes} for a picture fetched later from the camera: null when it passes, else the reason
+     * an inline one would be refused with ({@code image-too-large}, {@code bad-image}).
+     */
+    static String problem(byte[] bytes, long maxBytes) {
+        if (bytes == null || bytes.length == 0) {
+            return "bad-image";
+        }
+        if (bytes.length > maxBytes) {
+            return "image-too-large";
+        }
+        return isJpeg(bytes) || isPng(bytes) ? null : "bad-image";
+    }
+
     private static RejectedException tooLarge(String kind, long maxBytes) {
         return new RejectedException("image-too-large", "the " + kind + " image is larger than "
                 + maxBytes / 1024 + " KB (anpr.ingest.max-image-size)");

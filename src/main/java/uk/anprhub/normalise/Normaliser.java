@@ -41,6 +41,19 @@ public final class Normaliser {
     }
 
     /**
+     * A picture fetched from the camera after its read was stored gets the checks of an inline one (contract 4.7):
+     * null when it passes, else the reason ({@code image-too-large}, {@code bad-image}).
+     */
+    public static String pictureProblem(byte[] bytes, long maxBytes) {
+        return Images.problem(bytes, maxBytes);
+    }
+
+    /** The reference a read holds for a picture that passed {@link #pictureProblem}. */
+    public static NasRead.ImageRef pictureRef(byte[] bytes) {
+        return Images.ref(new VendorRead.Image(null, null, null, null, null), bytes);
+    }
+
+    /**
      * @param vendor             the connector's vendor (camera identities are per vendor)
      * @param acceptUnknownCamera the feed's policy: store reads of unknown cameras with a flag instead of
      *                            quarantining them

@@ -119,6 +119,7 @@ final class ReadBatchWriter implements GroupCommit.BatchWriter<ReadBatchWriter.S
                 runHooks(c, all, ids, inserted);
                 pictures.write(all, ids, inserted.keySet(), written);
                 latePictures.attach(c, all, ids, inserted.keySet());
+                PendingPictures.record(c, batch, ids, inserted.keySet());
                 c.commit();
                 return results(batch, ids, inserted.keySet(), Instant.now(), committed);
             } catch (SQLException | RuntimeException e) {

@@ -41,7 +41,7 @@ class DescriptorSchemaTest {
         assertThat(catalog.broken()).containsOnlyKeys("typo");
         assertThat(catalog.broken().get("typo"))
                 .contains("connectors/typo/connector.yaml").contains("unknown key 'timezone'")
-                .contains("allowed keys there: contentTypes, decoder, description, id, identity, mapping, options, title, vendor");
+                .contains("allowed keys there: contentTypes, decoder, description, id, identity, mapping, options, pictures, title, vendor");
     }
 
     @Test
@@ -88,6 +88,33 @@ class DescriptorSchemaTest {
 
         assertThat(catalog.find("addr").orElseThrow().identity()).isEqualTo("sender-address");
         assertThat(catalog.broken().get("bad")).contains("connectors/bad/connector.yaml").contains("identity");
+    }
+
+    @Test
+    void picturesAreFetchedOnlyWhenDeclaredAndTheirSettingsAreCheckedStrictly() throws IOException {
+        Path connectors = connectorsWithAGoodMapping();
+        connector(connectors, "plain", "decoder: json\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "fetch", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {fetch: true, maxBytes: 500000, timeout: 1500ms, hosts: [vms.example, 10.1.2.3]}\n");
+        connector(connectors, "defaults", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true}\n");
+        connector(connectors, "typo", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, maxSize: 1}\n");
+        connector(connectors, "badtime", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, timeout: 10}\n");
+        connector(connectors, "badhost", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, hosts: ['http://x/']}\n");
+
+        ConnectorCatalog catalog = ConnectorCatalog.load(connectors, root.resolve("mappings"));
+
+        assertThat(catalog.find("plain").orElseThrow().pictures()).isEqualTo(Connector.Pictures.OFF);
+        Connector.Pictures p = catalog.find("fetch").orElseThrow().pictures();
+        assertThat(p.fetch()).isTrue();
+        assertThat(p.maxBytes()).isEqualTo(500_000);
+        assertThat(p.timeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(p.hosts()).containsExactly("vms.example", "10.1.2.3");
+        Connector.Pictures d = catalog.find("defaults").orElseThrow().pictures();
+        assertThat(d.maxBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(d.timeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(d.hosts()).isEmpty();
+        assertThat(catalog.broken()).containsOnlyKeys("typo", "badtime", "badhost");
+        assertThat(catalog.broken().get("typo")).contains("connectors/typo/connector.yaml").contains("maxSize");
     }
 
     @Test
