@@ -199,7 +199,7 @@ public abstract class FtpHubIT {
     protected static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         org.awaitility.Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 // the test's own query while PostgreSQL restarts
-                .ignoreException(org.springframework.dao.DataAccessException.class)
+                .ignoreExceptionsInstanceOf(org.springframework.dao.DataAccessException.class)
                 .until(condition::getAsBoolean);
     }
 
