@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import uk.anprhub.camerahealth.CameraStateChanged;
 import uk.anprhub.hotlist.HotlistProperties;
 import uk.anprhub.hotlist.Hotlists;
+import uk.anprhub.store.ClusterLocks;
 import uk.anprhub.store.ReadWriter;
 
 import java.time.Clock;
@@ -88,8 +89,8 @@ class AlertConfiguration {
 
     /** Keep-alive comments on the stream, and hits past their list's retention removed hourly. */
     @Bean(destroyMethod = "close")
-    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, AlertProperties props) {
-        return new Housekeeping(stream, hits, props.keepAlive());
+    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, AlertProperties props, ClusterLocks locks) {
+        return new Housekeeping(stream, hits, props.keepAlive(), locks);
     }
 
     /** Not an Executor bean: one would make Spring Boot back off from its own task executor. */
@@ -100,15 +101,18 @@ class AlertConfiguration {
             return t;
         });
 
-        Housekeeping(AlertStream stream, HitStore hits, Duration keepAlive) {
+        Housekeeping(AlertStream stream, HitStore hits, Duration keepAlive, ClusterLocks locks) {
             long every = Math.max(1_000, keepAlive.toMillis());
             timer.scheduleWithFixedDelay(stream::keepAlive, every, every, TimeUnit.MILLISECONDS);
+            // a cluster singleton (shared rows): keep-alives above are this hub's own streams
             timer.scheduleWithFixedDelay(() -> {
                 try {
-                    int n = hits.removeExpired();
-                    if (n > 0) {
-                        log.info("Hotlist hits past their list's retention removed: {}", n);
-                    }
+                    locks.runOnce("alert-hit-retention", ClusterLocks.everyPeriod(Duration.ofMinutes(60)), () -> {
+                        int n = hits.removeExpired();
+                        if (n > 0) {
+                            log.info("Hotlist hits past their list's retention removed: {}", n);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     log.warn("Hotlist hit retention failed: {}", e.getClass().getSimpleName());
                 }
