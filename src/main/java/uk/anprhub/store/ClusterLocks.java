@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Cluster singletons: N hubs on one database run a job of this kind once per period between them. ShedLock's JDBC
- * provider over the {@code shedlock} table (V7), the lease taken and compared with the database's clock, so a hub
+ * provider over the {@code shedlock} table (V9), the lease taken and compared with the database's clock, so a hub
  * with a wrong clock neither steals nor starves. A hub that dies holding a lease blocks the job until the lease ends
  * ({@code atMost}); docs/operations.md has the table of which jobs are singletons and why.
  */

@@ -48,7 +48,7 @@ class ClusterIT {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static final int PERIOD_S = 3;
     static final int BATCH = 100;
-    static final int CLIENTS_PER_HUB = 4;
+    static final int CLIENTS_PER_HUB = 2;
     static final Duration UP_LIMIT = Duration.ofSeconds(240);
 
     @TempDir
