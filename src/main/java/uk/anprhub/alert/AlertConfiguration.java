@@ -17,6 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import uk.anprhub.camerahealth.CameraStateChanged;
 import uk.anprhub.hotlist.HotlistProperties;
 import uk.anprhub.hotlist.Hotlists;
+import uk.anprhub.store.ClusterLocks;
 import uk.anprhub.store.ReadWriter;
 
 import java.time.Clock;
@@ -96,8 +97,8 @@ class AlertConfiguration {
 
     /** Keep-alive comments on the stream, parked hits retried, and hits past their list's retention removed hourly. */
     @Bean(destroyMethod = "close")
-    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props) {
-        return new Housekeeping(stream, hits, alerts, props);
+    Housekeeping alertHousekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props, ClusterLocks locks) {
+        return new Housekeeping(stream, hits, alerts, props, locks);
     }
 
     /** Not an Executor bean: one would make Spring Boot back off from its own task executor. */
@@ -108,9 +109,10 @@ class AlertConfiguration {
             return t;
         });
 
-        Housekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props) {
+        Housekeeping(AlertStream stream, HitStore hits, Alerts alerts, AlertProperties props, ClusterLocks locks) {
             long every = Math.max(1_000, props.keepAlive().toMillis());
             timer.scheduleWithFixedDelay(stream::keepAlive, every, every, TimeUnit.MILLISECONDS);
+            // parked hits are claimed row by row (skip locked): every hub may retry them
             long retry = Math.max(100, props.parkedRetry().toMillis()); // also at start: another run's parked hits
             timer.scheduleWithFixedDelay(() -> {
                 try {
@@ -119,12 +121,15 @@ class AlertConfiguration {
                     log.warn("Retry of parked hotlist hits failed: {}", e.getClass().getSimpleName());
                 }
             }, Math.min(retry, 5_000), retry, TimeUnit.MILLISECONDS);
+            // a cluster singleton (shared rows): keep-alives above are this hub's own streams
             timer.scheduleWithFixedDelay(() -> {
                 try {
-                    int n = hits.removeExpired();
-                    if (n > 0) {
-                        log.info("Hotlist hits past their list's retention removed: {}", n);
-                    }
+                    locks.runOnce("alert-hit-retention", ClusterLocks.everyPeriod(Duration.ofMinutes(60)), () -> {
+                        int n = hits.removeExpired();
+                        if (n > 0) {
+                            log.info("Hotlist hits past their list's retention removed: {}", n);
+                        }
+                    });
                 } catch (RuntimeException e) {
                     log.warn("Hotlist hit retention failed: {}", e.getClass().getSimpleName());
                 }

@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class AuditConfiguration {
 
     @Bean
-    AuditRetention auditRetention(JdbcTemplate jdbc, AuditProperties props) {
-        return new AuditRetention(jdbc, props);
+    AuditRetention auditRetention(JdbcTemplate jdbc, AuditProperties props, uk.anprhub.store.ClusterLocks locks) {
+        return new AuditRetention(jdbc, props, locks);
     }
 }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
+import uk.anprhub.store.ClusterLocks;
 
 /**
  * The audit log's own retention ({@code anpr.audit.retention}, default two years; reads' retention never touches
@@ -16,16 +17,19 @@ class AuditRetention {
 
     private final JdbcTemplate jdbc;
     private final AuditProperties props;
+    private final ClusterLocks locks;
 
-    AuditRetention(JdbcTemplate jdbc, AuditProperties props) {
+    AuditRetention(JdbcTemplate jdbc, AuditProperties props, ClusterLocks locks) {
         this.jdbc = jdbc;
         this.props = props;
+        this.locks = locks;
     }
 
     @Scheduled(initialDelayString = "${anpr.audit.prune-initial-delay:PT5M}", fixedDelayString = "${anpr.audit.prune-interval:PT6H}")
     void run() {
         try {
-            prune();
+            // a cluster singleton: one hub prunes per interval (the audit.pruned row is written once)
+            locks.runOnce("audit-prune", ClusterLocks.everyPeriod(props.pruneInterval()), this::prune);
         } catch (RuntimeException e) {
             log.error("Audit retention failed ({}); it runs again in {}", e.getClass().getSimpleName(), props.pruneInterval());
         }

@@ -179,23 +179,37 @@ public class StoreConfiguration {
     }
 
     @Bean
-    RetentionJob retentionJob(Partitions partitions) {
-        return new RetentionJob(partitions);
+    ClusterLocks clusterLocks(JdbcTemplate jdbc) {
+        return new ClusterLocks(jdbc);
     }
 
-    /** Hourly: create tomorrow's partitions ahead, drop what left the retention window. */
+    @Bean
+    RetentionJob retentionJob(Partitions partitions, ClusterLocks locks, RetentionProperties retention) {
+        return new RetentionJob(partitions, locks, ClusterLocks.everyPeriod(retention.period()));
+    }
+
+    /**
+     * Hourly: create tomorrow's partitions ahead, drop what left the retention window. A cluster singleton: every hub
+     * tries each period, the one that takes the lease runs it (two hubs dropping the same partition would fail).
+     */
     static final class RetentionJob {
         private final Partitions partitions;
+        private final ClusterLocks locks;
+        private final ClusterLocks.Lease lease;
 
-        RetentionJob(Partitions partitions) {
+        RetentionJob(Partitions partitions, ClusterLocks locks, ClusterLocks.Lease lease) {
             this.partitions = partitions;
+            this.locks = locks;
+            this.lease = lease;
         }
 
         @Scheduled(initialDelayString = "${anpr.retention.initial-delay:PT1M}", fixedDelayString = "${anpr.retention.period:PT1H}")
         void run() {
             try {
-                partitions.ensure();
-                partitions.applyRetention();
+                locks.runOnce("retention", lease, () -> {
+                    partitions.ensure();
+                    partitions.applyRetention();
+                });
             } catch (RuntimeException e) {
                 log.error("Retention/partition job failed; will retry next period", e);
             }

@@ -1,0 +1,64 @@
+package uk.anprhub.transport.ftp;
+
+import net.javacrumbs.shedlock.core.SimpleLock;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.RouteIdAware;
+import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrategy;
+import org.springframework.stereotype.Component;
+import uk.anprhub.store.ClusterLocks;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The remote FTP/SFTP poller as a cluster singleton (routes/anpr-ftp-poll.camel.yaml, {@code pollStrategy}): a poll
+ * begins only on the hub holding the poller's ShedLock lease, and the lease is given back after the poll, when every
+ * file it took has been committed and moved, so two hubs never fetch the same file. Why not Camel's {@code master:}
+ * component: it needs a cluster service (ZooKeeper, Consul, Kubernetes leases...), a server the hub does not
+ * otherwise need; the database the hubs already share holds the lease instead. A hub killed mid-poll leaves its
+ * files where they were (they move only after commit); another hub fetches them once the lease ends, and the reads
+ * already committed come back as duplicates of the idempotency key, not as second copies.
+ */
+@Component("anprClusterPollStrategy")
+public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStrategy {
+
+    /** Longest poll: up to 100 files, each possibly waiting out a retry delay. */
+    static final ClusterLocks.Lease LEASE = new ClusterLocks.Lease(Duration.ZERO, Duration.ofMinutes(10));
+
+    private final ClusterLocks locks;
+    private final Map<Consumer, SimpleLock> held = new ConcurrentHashMap<>();
+
+    public ClusterPollStrategy(ClusterLocks locks) {
+        this.locks = locks;
+    }
+
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        String route = consumer instanceof RouteIdAware r && r.getRouteId() != null ? r.getRouteId() : "ftp-poll";
+        return locks.tryLock("poll-" + route, LEASE).map(lock -> {
+            held.put(consumer, lock);
+            return true;
+        }).orElse(false);
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        release(consumer);
+        super.commit(consumer, endpoint, polledMessages);
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception e) throws Exception {
+        release(consumer);
+        return super.rollback(consumer, endpoint, retryCounter, e);
+    }
+
+    private void release(Consumer consumer) {
+        SimpleLock lock = held.remove(consumer);
+        if (lock != null) {
+            lock.unlock();
+        }
+    }
+}

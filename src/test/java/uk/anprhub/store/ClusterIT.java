@@ -1,0 +1,209 @@
+package uk.anprhub.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import uk.anprhub.simulator.nas.NasSimulator;
+import uk.anprhub.support.FreePorts;
+import uk.anprhub.support.HubProcess;
+import uk.anprhub.support.TestDatabase;
+import uk.anprhub.support.TestReads;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three hub processes (the real jar) on one PostgreSQL, a NAS simulator, load over HTTP through all three; one hub is
+ * killed with SIGKILL mid-load and started again. Every acknowledged read is stored once and delivered, NAS sees
+ * duplicates only within docs/delivery.md's bound, and each cluster-singleton job (retention/partitions, audit
+ * prune: periods shortened to {@value #PERIOD_S} s) ran once per period across the cluster: consecutive runs, from
+ * the "Cluster job ... runs" line each hub logs, are at least the lease (9/10 of the period) apart and never more
+ * than the period plus the lease.
+ */
+class ClusterIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final int PERIOD_S = 3;
+    static final int BATCH = 100;
+    static final int CLIENTS_PER_HUB = 2;
+    static final Duration UP_LIMIT = Duration.ofSeconds(240);
+
+    @TempDir
+    Path data;
+
+    @Test
+    void threeHubsOneDatabaseSingletonsOncePerPeriodAndNothingLostThroughAKill() throws Exception {
+        try (TestDatabase db = TestDatabase.start(); NasSimulator nas = NasSimulator.start(0)) {
+            int[] ports = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+            HubProcess[] hubs = new HubProcess[3];
+            Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            ExecutorService clients = Executors.newFixedThreadPool(3 * CLIENTS_PER_HUB);
+            Instant loadStart;
+            Instant loadEnd;
+            try {
+                // one after the other: the first migrates the schema; three starts at once starve a 2-core machine
+                for (int n = 0; n < 3; n++) {
+                    hubs[n] = start(db, nas, n, ports[n]);
+                    hubs[n].waitUntilUp(UP_LIMIT);
+                }
+
+                loadStart = Instant.now();
+                for (int h = 0; h < 3; h++) {
+                    int port = ports[h];
+                    for (int c = 0; c < CLIENTS_PER_HUB; c++) {
+                        clients.submit(() -> load(port, loading, acknowledged));
+                    }
+                }
+                Thread.sleep(8_000);
+                int beforeKill = acknowledged.size();
+                hubs[1].kill9(); // SIGKILL mid-load: no shutdown hook, no flush
+                Thread.sleep(2_000);
+                hubs[1] = start(db, nas, 1, ports[1]);
+                hubs[1].waitUntilUp(UP_LIMIT);
+                Thread.sleep(5_000); // load through all three again
+                loading.set(false);
+                loadEnd = Instant.now();
+                System.out.println("ClusterIT: " + beforeKill + " reads acknowledged before the kill, " + acknowledged.size()
+                        + " in all, load " + Duration.between(loadStart, loadEnd).toSeconds() + " s");
+            } finally {
+                loading.set(false);
+                clients.shutdownNow();
+                clients.awaitTermination(15, TimeUnit.SECONDS);
+            }
+            try {
+                assertThat(acknowledged).hasSizeGreaterThan(1000);
+                JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
+                String[] ids = acknowledged.stream().map(UUID::toString).toArray(String[]::new);
+                Integer stored = jdbc.queryForObject("select count(*) from nas_read where read_id = any(?::uuid[])",
+                        Integer.class, (Object) ids);
+                assertThat(stored).as("acknowledged reads stored").isEqualTo(acknowledged.size());
+                Integer twice = jdbc.queryForObject(
+                        "select count(*) - count(distinct idempotency_key) from nas_read", Integer.class);
+                assertThat(twice).as("reads stored twice").isZero();
+
+                AtomicReference<Set<String>> missing = new AtomicReference<>();
+                try {
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                            .until(() -> {
+                                Set<String> m = new java.util.HashSet<>(List.of(ids));
+                                m.removeAll(nas.acceptedReadIds());
+                                missing.set(m);
+                                return m.isEmpty();
+                            });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(missing.get().size() + " acknowledged read(s) never delivered to NAS; hub 1's log ends:\n"
+                            + hubs[1].logTail());
+                }
+                long duplicates = nas.stat("duplicates");
+                System.out.println("ClusterIT: NAS accepted " + nas.stat("accepted") + ", duplicates " + duplicates
+                        + ", requests " + nas.stat("requests"));
+                // docs/delivery.md: duplicates <= batch-size x (unanswered sends + batches in flight at a crash); one
+                // hub crashed with at most its 4 workers' batches in flight (delivery.targets.nas.workers default)
+                assertThat(duplicates).as("NAS duplicates").isLessThanOrEqualTo(4L * BATCH);
+
+                for (String job : List.of("retention", "audit-prune")) {
+                    List<Instant> runs = runs(job);
+                    System.out.println("ClusterIT: " + job + " ran " + runs.size() + " time(s) over the three hubs, gaps (ms) "
+                            + gaps(runs));
+                    Duration period = Duration.ofSeconds(PERIOD_S);
+                    ClusterLocks.Lease lease = ClusterLocks.everyPeriod(period);
+                    assertThat(runs).as(job + " runs").hasSizeGreaterThan(5);
+                    for (long gap : gaps(runs)) {
+                        // the log's clock is the same machine's as the database's; 300 ms for logging and scheduling
+                        assertThat(gap).as(job + ": no two runs within its lease").isGreaterThanOrEqualTo(lease.atLeast().toMillis() - 300);
+                        assertThat(gap).as(job + ": no gap longer than period + lease")
+                                .isLessThanOrEqualTo(period.plus(lease.atLeast()).toMillis() + 1_000);
+                    }
+                }
+            } finally {
+                for (HubProcess h : hubs) {
+                    if (h != null) {
+                        h.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private HubProcess start(TestDatabase db, NasSimulator nas, int n, int port) throws IOException {
+        Path dir = data.resolve("hub" + n);
+        Files.createDirectories(dir);
+        return HubProcess.start(dir, port, Map.of("ANPR_DB_URL", db.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()),
+                "--anpr.retention.initial-delay=PT1S", "--anpr.retention.period=PT" + PERIOD_S + "S",
+                "--anpr.audit.prune-initial-delay=PT1S", "--anpr.audit.prune-interval=PT" + PERIOD_S + "S",
+                "--anpr.delivery.targets.nas.batch-size=" + BATCH,
+                "--logging.level.uk.anprhub.store.ClusterLocks=INFO");
+    }
+
+    private static void load(int port, AtomicBoolean loading, Set<UUID> acknowledged) {
+        while (loading.get()) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ingest/nas-json"))
+                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(TestReads.array(10))).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    JSON.readTree(r.body()).get("readIds").forEach(id -> acknowledged.add(UUID.fromString(id.asText())));
+                }
+            } catch (IOException e) {
+                sleep(); // the hub is down (killed): try again until it is back
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** When each run of {@code job} began on any hub, in order (each hub's log holds its runs across restarts). */
+    private List<Instant> runs(String job) throws IOException {
+        List<Instant> runs = new ArrayList<>();
+        String marker = "Cluster job " + job + " runs on this hub";
+        for (int n = 0; n < 3; n++) {
+            for (String line : Files.readAllLines(data.resolve("hub" + n).resolve("hub.log"))) {
+                if (line.contains(marker)) {
+                    runs.add(OffsetDateTime.parse(line.substring(0, line.indexOf(' '))).toInstant());
+                }
+            }
+        }
+        runs.sort(null);
+        return runs;
+    }
+
+    private static List<Long> gaps(List<Instant> runs) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < runs.size(); i++) {
+            gaps.add(Duration.between(runs.get(i - 1), runs.get(i)).toMillis());
+        }
+        return gaps;
+    }
+}
