@@ -373,6 +373,8 @@ public final class BenchRun {
                         port: %d
                         framing: line
                         ack: "{stored} {duplicates}\\n"
+                        # the 32 simulated cameras all connect from 127.0.0.1: above the per-address default of 16
+                        max-connections-per-source: 32
                   ftp:
                     enabled: true
                     port: %d
