@@ -2,6 +2,7 @@ package uk.anprhub.ingest;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import uk.anprhub.core.ExponentialBackoff;
 
 import java.time.Duration;
 
@@ -22,7 +23,6 @@ public record PictureFetchProperties(@DefaultValue("5s") Duration interval, @Def
 
     /** The wait after failed attempt {@code attempt} (1-based): exponential, capped. */
     Duration retryAfter(int attempt) {
-        long ms = firstRetry.toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
-        return Duration.ofMillis(Math.min(Math.max(ms, 0), maxRetry.toMillis()));
+        return new ExponentialBackoff(firstRetry, maxRetry.compareTo(firstRetry) < 0 ? firstRetry : maxRetry).delay(attempt);
     }
 }

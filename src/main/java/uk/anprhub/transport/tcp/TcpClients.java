@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import uk.anprhub.core.ExponentialBackoff;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -117,8 +118,7 @@ public final class TcpClients {
 
     /** The pause before attempt {@code failures + 1}: the delay doubled per failure, capped. */
     static Duration pause(Duration initial, Duration max, int failures) {
-        long ms = initial.toMillis() << Math.min(Math.max(failures - 1, 0), 20);
-        return Duration.ofMillis(Math.min(ms, Math.max(max.toMillis(), initial.toMillis())));
+        return new ExponentialBackoff(initial, max.compareTo(initial) < 0 ? initial : max).delay(failures);
     }
 
     /** One feed's connection: connect, and reconnect with back-off whenever it fails or ends. */
