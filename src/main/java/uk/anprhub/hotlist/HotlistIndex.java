@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * on a {@link VrmKey}, the same keys of fuzzy lists under their {@link Confusions} key, wildcards compiled. Entries
  * are parallel primitive arrays, so a million take tens of MB and load in seconds (docs/hotlists.md). Valid-from and
  * expiry are checked at match time.
+ *
+ * <p>Over 300 lines on purpose: the primitive-array layout and the three ways of matching over it (exact, fuzzy,
+ * partial) share private arrays and stay together so the per-read path allocates nothing.
  */
 public final class HotlistIndex {
 

@@ -44,6 +44,9 @@ import java.util.function.Function;
  * {@code anpr.pictures.max-attempts}, then the reference is marked failed and kept, counted in
  * {@code anpr_pictures_fetch_failed_total{connector,reason}}. Logs name the read id and host, never a plate or a
  * URL's query (cameras put credentials there).
+ *
+ * <p>Over 300 lines on purpose: claim, fetch, check and settle one reference are the steps of one job, and the SQL
+ * of its table lives with them.
  */
 public final class PictureFetcher {
 
