@@ -33,11 +33,20 @@ public record Connector(String id, String vendor, String title, String descripti
      * fetched from it, at most how large, how long a request may take, and the hosts besides the read's sender address
      * the URLs may name (anything else is refused unasked: the hub must not be made to call arbitrary addresses).
      */
-    public record Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts) {
-        public static final Pictures OFF = new Pictures(false, 0, java.time.Duration.ZERO, List.of());
+    /**
+     * {@code pictures:} of connector.yaml. {@code url}: the template ({@code {camera}}, {@code {ref}}) that turns an
+     * image {@code {"ref": ...}} of the mapping into a URL on the camera, or null; it applies whether or not the
+     * connector fetches.
+     */
+    public record Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts, String url) {
+        public static final Pictures OFF = new Pictures(false, 0, java.time.Duration.ZERO, List.of(), null);
 
         public Pictures {
             hosts = hosts == null ? List.of() : List.copyOf(hosts);
+        }
+
+        public Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts) {
+            this(fetch, maxBytes, timeout, hosts, null);
         }
     }
 

@@ -215,15 +215,25 @@ public final class ConnectorCatalog {
                 d.path("identity").asText(Connector.IDENTITY_PAYLOAD), pictures(d.path("pictures")));
     }
 
-    /** Default 2 MB (the inline picture limit) and 10 s; off unless {@code fetch: true}. The schema checked the shape. */
-    private static Connector.Pictures pictures(JsonNode p) {
+    /**
+     * Default 2 MB (the inline picture limit) and 10 s; off unless {@code fetch: true}; the {@code url} template
+     * either way. The schema checked the shape, {@link PictureUrls#checkTemplate} the template.
+     */
+    private static Connector.Pictures pictures(JsonNode p) throws IOException {
+        String url = p.path("url").isTextual() ? p.path("url").asText() : null;
+        if (url != null) {
+            String problem = PictureUrls.checkTemplate(url);
+            if (problem != null) {
+                throw new IOException("pictures.url: " + problem);
+            }
+        }
         if (p.isMissingNode() || !p.path("fetch").asBoolean(false)) {
-            return Connector.Pictures.OFF;
+            return url == null ? Connector.Pictures.OFF : new Connector.Pictures(false, 0, java.time.Duration.ZERO, List.of(), url);
         }
         List<String> hosts = new java.util.ArrayList<>();
         p.path("hosts").forEach(h -> hosts.add(h.asText().toLowerCase(java.util.Locale.ROOT)));
         return new Connector.Pictures(true, p.path("maxBytes").asLong(2L * 1024 * 1024),
-                duration(p.path("timeout").asText("10s")), hosts);
+                duration(p.path("timeout").asText("10s")), hosts, url);
     }
 
     /** {@code 500ms} or {@code 10s} (the schema's pattern). */

@@ -152,7 +152,7 @@ public final class IngestService {
         for (int i = 0; i < reads.size(); i++) {
             Integer index = reads.size() > 1 ? i : null;
             try {
-                Normalised n = normaliser.normalise(reads.get(i), connector.vendor(), message,
+                Normalised n = normaliser.normalise(reads.get(i), connector.vendor(), connector.pictures().url(), message,
                         extracted.decoded().attachments(), feed.acceptUnknownCameras());
                 if (!message.allowsCamera(n.read().cameraId())) { // the sender (an FTP account) is bound to other cameras
                     throw new RejectedException(Reason.CAMERA_NOT_ALLOWED, "this sender may not post reads for camera " + n.read().cameraId());

@@ -177,6 +177,9 @@ public final class PictureFetcher {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 int status = response.statusCode();
+                if (status == 401 || status == 403) {
+                    return Answer.refuse("http-" + status); // a login is wanted: asking again will not change that
+                }
                 if (status != 200) {
                     return Answer.retry("http-" + status); // 404 too: a camera may not have written the file yet
                 }

@@ -56,6 +56,7 @@ final class FieldChecks {
                 check(image.contentType(), "image contentType", limits.maxId());
                 check(image.part(), "image part", limits.maxId());
                 check(image.url(), "image url", MAX_URL);
+                check(image.ref(), "image ref", MAX_URL);
             }
         }
         if (in.flags() != null) {

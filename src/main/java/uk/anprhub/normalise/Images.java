@@ -1,6 +1,7 @@
 package uk.anprhub.normalise;
 
 import uk.anprhub.connector.decode.Decoded.Attachment;
+import uk.anprhub.connector.PictureUrls;
 import uk.anprhub.message.RawMessage;
 import uk.anprhub.message.RejectedException;
 import uk.anprhub.model.NasRead.ImageRef;
@@ -108,11 +109,27 @@ final class Images {
     }
 
     /** The reference the canonical read holds: type, hash and size of the bytes, else the camera's URL (pending). */
-    static ImageRef ref(VendorRead.Image image, byte[] bytes) {
+    static ImageRef ref(VendorRead.Image image, byte[] bytes, String referencedUrl) {
         if (bytes != null) {
             return new ImageRef(sniff(bytes, image.contentType()), Sha256.hex(bytes), (long) bytes.length, null);
         }
-        return image != null && image.url() != null ? new ImageRef(image.contentType(), null, null, image.url()) : null;
+        String url = image == null ? null : image.url() != null ? image.url() : referencedUrl;
+        return url != null ? new ImageRef(image.contentType(), null, null, url) : null;
+    }
+
+    /**
+     * The URL of an image the mapping gave as {@code {"ref": ...}}: the connector's {@code pictures.url} template on
+     * the camera's address; null for another kind of image or when the hub knows no address for the camera.
+     */
+    static String referenced(VendorRead.Image image, String template, String cameraAddress) {
+        if (image == null || image.ref() == null || image.url() != null) {
+            return null;
+        }
+        if (template == null) {
+            throw new RejectedException("mapping-failed",
+                    "an image {\"ref\": ...} needs pictures.url in the connector's connector.yaml");
+        }
+        return PictureUrls.resolve(template, cameraAddress, image.ref());
     }
 
     /** The type of an image {@link #bytes} accepted (JPEG or PNG), whatever the camera declared. */

@@ -37,7 +37,14 @@ public final class Normaliser {
     }
 
     /** A normalised read and the image bytes it refers to (stored outside the row). */
-    public record Normalised(NasRead read, byte[] plateImage, byte[] overviewImage) {
+    /**
+     * @param pictureHost the camera address a {@code {"ref": ...}} picture URL was built on (the fetcher may ask it),
+     *                    or null
+     */
+    public record Normalised(NasRead read, byte[] plateImage, byte[] overviewImage, String pictureHost) {
+        public Normalised(NasRead read, byte[] plateImage, byte[] overviewImage) {
+            this(read, plateImage, overviewImage, null);
+        }
     }
 
     /**
@@ -50,7 +57,7 @@ public final class Normaliser {
 
     /** The reference a read holds for a picture that passed {@link #pictureProblem}. */
     public static NasRead.ImageRef pictureRef(byte[] bytes) {
-        return Images.ref(new VendorRead.Image(null, null, null, null, null), bytes);
+        return Images.ref(new VendorRead.Image(null, null, null, null, null, null), bytes, null);
     }
 
     /**
@@ -60,6 +67,12 @@ public final class Normaliser {
      */
     public Normalised normalise(VendorRead in, String vendor, RawMessage message, Map<String, Attachment> attachments,
                                 boolean acceptUnknownCamera) {
+        return normalise(in, vendor, null, message, attachments, acceptUnknownCamera);
+    }
+
+    /** @param pictureUrl the connector's {@code pictures.url} template for {@code {"ref": ...}} images, or null */
+    public Normalised normalise(VendorRead in, String vendor, String pictureUrl, RawMessage message,
+                                Map<String, Attachment> attachments, boolean acceptUnknownCamera) {
         FieldChecks.check(in, limits);
         List<String> flags = new ArrayList<>();
         if (in.flags() != null) {
@@ -75,16 +88,31 @@ public final class Normaliser {
         Measures.Position position = Measures.position(in, camera.camera());
         byte[] plateImage = Images.bytes(in.plateImage(), message, attachments, "plate", flags, limits.maxImageBytes());
         byte[] overview = Images.bytes(in.overviewImage(), message, attachments, "overview", flags, limits.maxImageBytes());
+        String pictureHost = pictureHost(camera.camera(), message);
+        String plateUrl = Images.referenced(in.plateImage(), pictureUrl, pictureHost);
+        String overviewUrl = Images.referenced(in.overviewImage(), pictureUrl, pictureHost);
         NasRead read = new NasRead(null, key, plate.vrm(), plate.asRead(), time.instant(), time.raw(), time.source(),
                 received, camera.camera() == null ? null : camera.camera().feedId(),
                 camera.camera() == null ? null : camera.camera().sourceId(), camera.cameraId(),
                 deviceRef(vendor, in.device()), Measures.lane(in.lane()), Directions.direction(directionRaw, camera.camera()),
                 directionRaw, Measures.heading(in.headingDeg()), Measures.confidence(in.confidence(), in.confidenceScale()),
                 Countries.toAlpha3(text(in.country())), position.latitude(), position.longitude(), in.ptz(),
-                Images.ref(in.plateImage(), plateImage), Images.ref(in.overviewImage(), overview), in.plateBox(), in.vehicle(),
+                Images.ref(in.plateImage(), plateImage, plateUrl), Images.ref(in.overviewImage(), overview, overviewUrl),
+                in.plateBox(), in.vehicle(),
                 new NasRead.Ingest(message.feed(), message.connector(), message.transport(), message.remoteAddr()),
                 flags.isEmpty() ? null : List.copyOf(flags));
-        return new Normalised(read, plateImage, overview);
+        return new Normalised(read, plateImage, overview, plateUrl != null || overviewUrl != null ? pictureHost : null);
+    }
+
+    /**
+     * Where a camera's referenced pictures are asked for: its registry {@code device.ip} (declared by ops), else the
+     * address the read came from — never an address of the payload.
+     */
+    private static String pictureHost(uk.anprhub.camera.Camera camera, RawMessage message) {
+        if (camera != null && camera.device().ip() != null && !camera.device().ip().isBlank()) {
+            return camera.device().ip();
+        }
+        return message.remoteAddr();
     }
 
     /** Contract section 4.6: {@code <cameraId>:<vendorReadId>}, else {@code <cameraId>:<VRM>:<capture epoch ms>}. */

@@ -42,7 +42,7 @@ public final class OfflineRun {
         Connector.Extracted extracted = connector.extract(message);
         List<NasRead> reads = new ArrayList<>();
         for (VendorRead r : extracted.reads()) {
-            reads.add(normaliser.normalise(r, connector.vendor(), message, extracted.decoded().attachments(),
+            reads.add(normaliser.normalise(r, connector.vendor(), connector.pictures().url(), message, extracted.decoded().attachments(),
                     acceptUnknownCameras).read());
         }
         return reads;

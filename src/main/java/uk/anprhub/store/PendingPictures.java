@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * Pictures the camera keeps and only references ({@code {"url": ...}}): a {@code picture_fetch} row per new read and
- * kind, in the read's own transaction, with the connector and sender address the fetcher needs (its policy and its
- * SSRF guard). No statement at all for a batch without such references.
+ * kind, in the read's own transaction, with the connector and the address the fetcher may ask (its policy and its
+ * SSRF guard): the sender's, or the camera address a {@code {"ref": ...}} URL was built on. No statement at all for a batch without such references.
  */
 final class PendingPictures {
 
@@ -52,7 +52,8 @@ final class PendingPictures {
                         ps.setTimestamp(2, Timestamp.from(read.captureTimeUtc()));
                         ps.setString(3, kind);
                         ps.setString(4, m.connector());
-                        ps.setString(5, m.remoteAddr());
+                        // the camera address a referenced picture's URL was built on (registry), else the sender
+                        ps.setString(5, n.pictureHost() != null ? n.pictureHost() : m.remoteAddr());
                         ps.setString(6, ref.url());
                         ps.addBatch();
                     }
