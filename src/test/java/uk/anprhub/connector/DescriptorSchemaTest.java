@@ -100,6 +100,13 @@ class DescriptorSchemaTest {
         connector(connectors, "typo", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, maxSize: 1}\n");
         connector(connectors, "badtime", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, timeout: 10}\n");
         connector(connectors, "badhost", "decoder: json\nmapping: good/good-v1.jslt\npictures: {fetch: true, hosts: ['http://x/']}\n");
+        connector(connectors, "template", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {url: 'http://{camera}:8592/{ref}'}\n");
+        // a template whose host is not the camera's address, or whose ref could reach the authority
+        connector(connectors, "otherhost", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {fetch: true, url: 'http://vms.example/{ref}'}\n");
+        connector(connectors, "refhost", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {fetch: true, url: 'http://{ref}/x.jpg'}\n");
 
         ConnectorCatalog catalog = ConnectorCatalog.load(connectors, root.resolve("mappings"));
 
@@ -113,7 +120,11 @@ class DescriptorSchemaTest {
         assertThat(d.maxBytes()).isEqualTo(2L * 1024 * 1024);
         assertThat(d.timeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(d.hosts()).isEmpty();
-        assertThat(catalog.broken()).containsOnlyKeys("typo", "badtime", "badhost");
+        Connector.Pictures t = catalog.find("template").orElseThrow().pictures();
+        assertThat(t.fetch()).as("a url alone does not switch fetching on").isFalse();
+        assertThat(t.url()).isEqualTo("http://{camera}:8592/{ref}");
+        assertThat(catalog.broken()).containsOnlyKeys("typo", "badtime", "badhost", "otherhost", "refhost");
+        assertThat(catalog.broken().get("otherhost")).contains("connectors/otherhost/connector.yaml").contains("url");
         assertThat(catalog.broken().get("typo")).contains("connectors/typo/connector.yaml").contains("maxSize");
     }
 
