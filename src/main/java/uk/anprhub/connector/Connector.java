@@ -38,16 +38,24 @@ public record Connector(String id, String vendor, String title, String descripti
      * image {@code {"ref": ...}} of the mapping into a URL on the camera, or null; it applies whether or not the
      * connector fetches.
      */
-    public record Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts, String url) {
-        public static final Pictures OFF = new Pictures(false, 0, java.time.Duration.ZERO, List.of(), null);
+    public record Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts, String url,
+                           Login login) {
+        public static final Pictures OFF = new Pictures(false, 0, java.time.Duration.ZERO, List.of(), null, null);
 
         public Pictures {
             hosts = hosts == null ? List.of() : List.copyOf(hosts);
         }
 
         public Pictures(boolean fetch, long maxBytes, java.time.Duration timeout, List<String> hosts) {
-            this(fetch, maxBytes, timeout, hosts, null);
+            this(fetch, maxBytes, timeout, hosts, null, null);
         }
+    }
+
+    /**
+     * {@code pictures.login}: the names of the environment variables that hold the camera account for picture
+     * requests (HTTP Digest) — references, never the secret itself, so the catalogue can live in git.
+     */
+    public record Login(String usernameEnv, String passwordEnv) {
     }
 
     /** {@link #identity()}: the camera is named in the payload (the default); see docs/connector-contract.md section 1. */

@@ -228,12 +228,14 @@ public final class ConnectorCatalog {
             }
         }
         if (p.isMissingNode() || !p.path("fetch").asBoolean(false)) {
-            return url == null ? Connector.Pictures.OFF : new Connector.Pictures(false, 0, java.time.Duration.ZERO, List.of(), url);
+            return url == null ? Connector.Pictures.OFF : new Connector.Pictures(false, 0, java.time.Duration.ZERO, List.of(), url, null);
         }
         List<String> hosts = new java.util.ArrayList<>();
         p.path("hosts").forEach(h -> hosts.add(h.asText().toLowerCase(java.util.Locale.ROOT)));
         return new Connector.Pictures(true, p.path("maxBytes").asLong(2L * 1024 * 1024),
-                duration(p.path("timeout").asText("10s")), hosts, url);
+                duration(p.path("timeout").asText("10s")), hosts, url, p.has("login")
+                        ? new Connector.Login(p.path("login").path("usernameEnv").asText(), p.path("login").path("passwordEnv").asText())
+                        : null);
     }
 
     /** {@code 500ms} or {@code 10s} (the schema's pattern). */

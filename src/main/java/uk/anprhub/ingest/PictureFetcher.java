@@ -43,7 +43,8 @@ import java.util.function.Function;
  * refused without a request. A failed request is retried with a capped exponential wait up to
  * {@code anpr.pictures.max-attempts}, then the reference is marked failed and kept, counted in
  * {@code anpr_pictures_fetch_failed_total{connector,reason}}. Logs name the read id and host, never a plate or a
- * URL's query (cameras put credentials there).
+ * URL's query (cameras put credentials there). A camera that answers 401 with a Digest challenge is asked once more
+ * with the account its connector's {@code pictures.login} names (environment variables; {@link PictureFetchDigest}).
  *
  * <p>Over 300 lines on purpose: claim, fetch, check and settle one reference are the steps of one job, and the SQL
  * of its table lives with them.
@@ -98,6 +99,7 @@ public final class PictureFetcher {
     private final int retentionDays;
     private final MeterRegistry meters;
     private final HttpClient http;
+    private final Function<String, String> env;
     private final AtomicLong failedLast = new AtomicLong();
 
     /**
@@ -108,6 +110,15 @@ public final class PictureFetcher {
                           Function<String, Optional<Connector.Pictures>> policies,
                           java.util.function.Supplier<List<String>> fetchingConnectors,
                           PictureFetchProperties props, int retentionDays, MeterRegistry meters) {
+        this(dataSource, images, mapper, policies, fetchingConnectors, props, retentionDays, meters, System::getenv);
+    }
+
+    /** @param env the environment the names of a connector's {@code pictures.login} are looked up in */
+    PictureFetcher(DataSource dataSource, ImageStore images, ObjectMapper mapper,
+                   Function<String, Optional<Connector.Pictures>> policies,
+                   java.util.function.Supplier<List<String>> fetchingConnectors,
+                   PictureFetchProperties props, int retentionDays, MeterRegistry meters, Function<String, String> env) {
+        this.env = env;
         this.dataSource = dataSource;
         this.images = images;
         this.refJson = mapper.writerFor(NasRead.ImageRef.class);
@@ -171,10 +182,23 @@ public final class PictureFetcher {
         if (!allowed(uri, d.remoteAddr(), policy.hosts())) {
             return Answer.refuse("host-not-allowed");
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(policy.timeout()).GET()
-                .header("Accept", "image/jpeg, image/png").build();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = get(uri, policy, null);
+            if (response.statusCode() == 401 && policy.login() != null) {
+                response.body().close();
+                String user = env.apply(policy.login().usernameEnv());
+                String password = env.apply(policy.login().passwordEnv());
+                if (user == null || password == null) {
+                    return Answer.refuse("login-missing"); // the variables are not set: ops must, no retry helps
+                }
+                String target = uri.getRawPath() + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+                String authorization = PictureFetchDigest.authorization(
+                        response.headers().allValues("WWW-Authenticate"), "GET", target, user, password);
+                if (authorization == null) {
+                    return Answer.refuse("http-401"); // Basic (never sent over plain HTTP) or an unknown scheme
+                }
+                response = get(uri, policy, authorization);
+            }
             try (InputStream in = response.body()) {
                 int status = response.statusCode();
                 if (status == 401 || status == 403) {
@@ -195,6 +219,17 @@ public final class PictureFetcher {
             Thread.currentThread().interrupt();
             return Answer.retry("interrupted");
         }
+    }
+
+    /** One GET, with an {@code Authorization} header when given (never logged). */
+    private HttpResponse<InputStream> get(URI uri, Connector.Pictures policy, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout()).GET()
+                .header("Accept", "image/jpeg, image/png");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /**

@@ -105,6 +105,11 @@ class DescriptorSchemaTest {
         // a template whose host is not the camera's address, or whose ref could reach the authority
         connector(connectors, "otherhost", "decoder: json\nmapping: good/good-v1.jslt\n"
                 + "pictures: {fetch: true, url: 'http://vms.example/{ref}'}\n");
+        connector(connectors, "login", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {fetch: true, login: {usernameEnv: CAM_USER, passwordEnv: CAM_PASSWORD}}\n");
+        // the secret itself where a variable's name belongs
+        connector(connectors, "secret", "decoder: json\nmapping: good/good-v1.jslt\n"
+                + "pictures: {fetch: true, login: {usernameEnv: CAM_USER, password: hunter2}}\n");
         connector(connectors, "refhost", "decoder: json\nmapping: good/good-v1.jslt\n"
                 + "pictures: {fetch: true, url: 'http://{ref}/x.jpg'}\n");
 
@@ -123,7 +128,10 @@ class DescriptorSchemaTest {
         Connector.Pictures t = catalog.find("template").orElseThrow().pictures();
         assertThat(t.fetch()).as("a url alone does not switch fetching on").isFalse();
         assertThat(t.url()).isEqualTo("http://{camera}:8592/{ref}");
-        assertThat(catalog.broken()).containsOnlyKeys("typo", "badtime", "badhost", "otherhost", "refhost");
+        assertThat(catalog.find("login").orElseThrow().pictures().login())
+                .isEqualTo(new Connector.Login("CAM_USER", "CAM_PASSWORD"));
+        assertThat(catalog.broken()).containsOnlyKeys("typo", "badtime", "badhost", "otherhost", "refhost", "secret");
+        assertThat(catalog.broken().get("secret")).contains("password").doesNotContain("hunter2");
         assertThat(catalog.broken().get("otherhost")).contains("connectors/otherhost/connector.yaml").contains("url");
         assertThat(catalog.broken().get("typo")).contains("connectors/typo/connector.yaml").contains("maxSize");
     }

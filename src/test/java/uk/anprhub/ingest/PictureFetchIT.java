@@ -67,7 +67,10 @@ class PictureFetchIT extends HubIT {
             requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             byte[] body;
             int status = 200;
-            if (path.startsWith("/pic/ok")) {
+            if (path.startsWith("/pic/digest")) {
+                status = digestAnswers(ex) ? 200 : 401;
+                body = status == 200 ? JPEG : "login".getBytes();
+            } else if (path.startsWith("/pic/ok")) {
                 body = JPEG;
             } else if (path.startsWith("/pic/flaky") && flaky.getAndIncrement() == 0) {
                 status = 503;
@@ -185,6 +188,48 @@ class PictureFetchIT extends HubIT {
     }
 
     @Test
+    void aCameraThatWantsADigestLoginIsAnsweredWithTheAccountNamedByEnvironmentVariables() throws Exception {
+        Stored s = store("/pic/digest/6.jpg?channel=1");
+        Connector.Login login = new Connector.Login("CAM_PICTURES_USER", "CAM_PICTURES_PASSWORD");
+        fetcher(login, Map.of("CAM_PICTURES_USER", "admin", "CAM_PICTURES_PASSWORD", "s3cret-Pw")::get).runOnce();
+        assertThat(images.get(s.day(), s.readId(), "overview")).isEqualTo(JPEG);
+        assertThat(pending(s.readId())).isNull();
+        assertThat(requests.get("/pic/digest/6.jpg").get()).as("the challenge, then the answer").isEqualTo(2);
+
+        // a wrong password: 401 again, failed at once (asking again will not help), the password nowhere in the row
+        Stored wrong = store("/pic/digest/7.jpg");
+        fetcher(login, Map.of("CAM_PICTURES_USER", "admin", "CAM_PICTURES_PASSWORD", "guess")::get).runOnce();
+        assertThat(pending(wrong.readId())).isEqualTo("failed");
+        assertThat(reason(wrong.readId())).isEqualTo("http-401");
+        // the variables not set: failed without a second request
+        Stored unset = store("/pic/digest/8.jpg");
+        fetcher(login, name -> null).runOnce();
+        assertThat(reason(unset.readId())).isEqualTo("login-missing");
+        assertThat(requests.get("/pic/digest/8.jpg").get()).isEqualTo(1);
+        // without a login declared, a 401 is not retried either
+        Stored none = store("/pic/digest/9.jpg");
+        fetcher(List.of()).runOnce();
+        assertThat(reason(none.readId())).isEqualTo("http-401");
+    }
+
+    /** The camera's side of Digest (RFC 7616, MD5, qop=auth) for user admin / s3cret-Pw; a challenge otherwise. */
+    private static boolean digestAnswers(com.sun.net.httpserver.HttpExchange ex) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header != null && header.startsWith("Digest ")) {
+            Map<String, String> p = PictureFetchDigest.params(header.substring(7));
+            String ha1 = PictureFetchDigest.h("MD5", "admin:camera:s3cret-Pw");
+            String ha2 = PictureFetchDigest.h("MD5", "GET:" + ex.getRequestURI().getRawPath()
+                    + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+            String expected = PictureFetchDigest.h("MD5", ha1 + ":n0nce:" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+            if (expected.equals(p.get("response")) && "n0nce".equals(p.get("nonce")) && "admin".equals(p.get("username"))) {
+                return true;
+            }
+        }
+        ex.getResponseHeaders().add("WWW-Authenticate", "Digest realm=\"camera\", qop=\"auth\", nonce=\"n0nce\", algorithm=MD5");
+        return false;
+    }
+
+    @Test
     void theGuardTakesOnlyHttpWithoutUserInfoFromTheSenderOrAListedHost() {
         assertThat(PictureFetcher.allowed(java.net.URI.create("http://10.0.0.5/a.jpg"), "10.0.0.5", List.of())).isTrue();
         assertThat(PictureFetcher.allowed(java.net.URI.create("http://10.0.0.6/a.jpg"), "10.0.0.5", List.of())).isFalse();
@@ -219,11 +264,18 @@ class PictureFetchIT extends HubIT {
     }
 
     private PictureFetcher fetcher(List<String> hosts) {
-        Connector.Pictures policy = new Connector.Pictures(true, 50_000, Duration.ofSeconds(3), hosts);
+        return fetcher(new Connector.Pictures(true, 50_000, Duration.ofSeconds(3), hosts), System::getenv);
+    }
+
+    private PictureFetcher fetcher(Connector.Login login, java.util.function.Function<String, String> env) {
+        return fetcher(new Connector.Pictures(true, 50_000, Duration.ofSeconds(3), List.of(), null, login), env);
+    }
+
+    private PictureFetcher fetcher(Connector.Pictures policy, java.util.function.Function<String, String> env) {
         PictureFetchProperties props = new PictureFetchProperties(Duration.ofSeconds(5), 50, 3, Duration.ZERO, Duration.ZERO);
         return new PictureFetcher(dataSource, images, mapper,
                 id -> "nas-json".equals(id) ? Optional.of(policy) : Optional.empty(), () -> List.of("nas-json"),
-                props, 7, meters);
+                props, 7, meters, env);
     }
 
     private JsonNode body(UUID readId) throws Exception {
