@@ -1,6 +1,7 @@
 package uk.anprhub.bench.jmh;
 
 import uk.anprhub.bench.BenchHome;
+import uk.anprhub.bench.BenchReads;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,23 +23,17 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.anprhub.message.RawMessage;
-import uk.anprhub.model.NasRead;
 import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.store.FileImageStore;
 import uk.anprhub.store.Partitions;
 import uk.anprhub.store.ReadWriter;
 import uk.anprhub.store.StoreConfiguration;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -100,41 +95,9 @@ public class BatchInsertBenchmark {
 
     @Setup(Level.Invocation)
     public void nextBatch() {
-        long n = invocation++;
-        Instant now = Instant.now();
-        reads = new ArrayList<>(READS);
-        StringBuilder payload = new StringBuilder(READS * 170).append('[');
-        for (int i = 0; i < READS; i++) {
-            Instant captured = now.minusMillis(1 + (i * 37L) % 60_000).truncatedTo(ChronoUnit.MILLIS);
-            String asRead = plate(n, i);
-            String vrm = asRead.replace(" ", "");
-            String camera = "MPS-DEMO-" + String.format("%04d", 1 + i % 10);
-            // the key is what the Normaliser makes (camera:VRM:ms), made unique per invocation by the plate and a run tag
-            String key = camera + ":" + vrm + ":" + captured.toEpochMilli() + ":" + run;
-            reads.add(new Normalised(new NasRead(null, key, vrm, asRead, captured, captured.toString(),
-                    NasRead.TimeSource.DEVICE_UTC, now, "MPS", "MPS-DEMO", camera,
-                    new NasRead.DeviceRef("nas", null, null, null, null, null, null, null, null), 1,
-                    i % 2 == 0 ? NasRead.Direction.TOWARDS : NasRead.Direction.AWAY, i % 2 == 0 ? "TOWARDS" : "AWAY",
-                    null, 60 + i % 40, "GBR", 51.5194, -0.2196, null, null, null, null, null,
-                    new NasRead.Ingest("nas-json", "nas-json", "http", "127.0.0.1"), null), null, null));
-            payload.append(i == 0 ? "" : ",").append("{\"vrm\":\"").append(asRead).append("\",\"captureTimeUtc\":\"")
-                    .append(captured).append("\",\"cameraId\":\"").append(camera)
-                    .append("\",\"confidencePct\":").append(60 + i % 40).append(",\"direction\":\"")
-                    .append(i % 2 == 0 ? "TOWARDS" : "AWAY").append("\",\"countryCode\":\"GBR\"}");
-        }
-        message = new RawMessage(payload.append(']').toString().getBytes(StandardCharsets.UTF_8), "nas-json", "nas-json",
-                "http", "application/json", Map.of(), "127.0.0.1", null, null, now);
-    }
-
-    /** A UK-style plate unique to (invocation, index). */
-    static String plate(long n, int i) {
-        long v = n * READS + i;
-        StringBuilder b = new StringBuilder(8);
-        b.append((char) ('A' + (v / 17_576_000) % 26)).append((char) ('A' + (v / 676_000) % 26))
-                .append((char) ('0' + (v / 100_000) % 10)).append((char) ('0' + (v / 10_000) % 10)).append(' ')
-                .append((char) ('A' + (v / 1_000) % 10)).append((char) ('A' + (v / 100) % 10))
-                .append((char) ('A' + (v / 10) % 10)).append((char) ('0' + v % 10));
-        return b.toString();
+        BenchReads.Batch b = BenchReads.batch(invocation++, run, READS);
+        reads = b.reads();
+        message = b.message();
     }
 
     @Benchmark
