@@ -95,12 +95,14 @@ final class ReplicatedPostgres implements AutoCloseable {
     }
 
     /**
-     * The URL the hub is given: both servers, and pgjdbc connects only to the one that takes writes
-     * ({@code targetServerType=primary}), whichever of the two that is.
+     * The URL the hub is given, as docs/database-failover.md tells a force to write it: both servers, and pgjdbc
+     * connects only to the one that takes writes ({@code targetServerType=primary}), whichever of the two that is;
+     * {@code hostRecheckSeconds=2}: pgjdbc forgets sooner that the promoted server was a standby or unreachable a
+     * moment ago (default 10 s), while a hung former primary it last saw as primary is still tried.
      */
     String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + ports[0] + ",localhost:" + ports[1]
-                + "/postgres?user=postgres&targetServerType=primary";
+                + "/postgres?user=postgres&targetServerType=primary&hostRecheckSeconds=2";
     }
 
     /** Fresh connections to the current primary (no pool). */
