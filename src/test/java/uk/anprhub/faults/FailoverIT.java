@@ -63,7 +63,7 @@ class FailoverIT {
             HubProcess hub = HubProcess.start(dir.resolve("hub"), hubPort,
                     Map.of("ANPR_DB_URL", pg.jdbcUrl(), "ANPR_NAS_URL", nas.nasUrl()));
             try {
-                hub.waitUntilUp(Duration.ofSeconds(120));
+                hub.waitUntilUp(Duration.ofSeconds(240)); // as ClusterIT: a start on a loaded 2-core machine can take minutes
                 String ingest = hub.url("/ingest/nas-json");
                 Instant since = Instant.now();
                 Load load = Load.start(ingest, CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(10));
