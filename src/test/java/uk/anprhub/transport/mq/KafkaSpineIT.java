@@ -53,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>SIGCONT (the link back): the hub rejoins the group and drains the backlog (time measured).</li>
  * </ol>
  * Then: every read the edge acknowledged is stored exactly once centrally (key {@code <cameraId>:<readId>}) and
- * delivered to NAS.
+ * delivered to NAS. Last, with the broker gone, the edge answers 503 + Retry-After, as for a store outage.
  */
 class KafkaSpineIT {
 
@@ -74,6 +74,7 @@ class KafkaSpineIT {
         kafka.afterPropertiesSet();
         HubProcess[] central = new HubProcess[2];
         ConfigurableApplicationContext edge = null;
+        boolean kafkaDown = false;
         ExecutorService clients = Executors.newFixedThreadPool(4);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet(); // edge read ids
         AtomicLong refused = new AtomicLong();
@@ -161,6 +162,19 @@ class KafkaSpineIT {
                     "select read_id::text from nas_read where split_part(idempotency_key, ':', 2) = any(?)", String.class, (Object) ids));
             org.awaitility.Awaitility.await("acknowledged reads delivered to NAS").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500)).until(() -> nas.acceptedReadIds().containsAll(centralIds));
+
+            // 4. Kafka itself unreachable: the edge answers as for a store outage, never 200
+            kafka.destroy();
+            kafkaDown = true;
+            long sent = System.nanoTime();
+            HttpResponse<String> down = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + edgePort + "/ingest/nas-json"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(TestReads.array(2))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+            assertThat(down.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(JSON.readTree(down.body()).path("error").asText()).isEqualTo("spine-unavailable");
+            System.out.printf("KafkaSpineIT: Kafka down: the edge answered 503 after %.1f s (send-timeout 3 s)%n",
+                    (System.nanoTime() - sent) / 1e9);
             System.out.printf("KafkaSpineIT: %d reads stored once and delivered (NAS accepted %d, duplicates %d); records consumed again after the kill (duplicates at the surviving hub): %.0f; %d s in all%n",
                     acknowledged.size(), nas.stat("accepted"), nas.stat("duplicates"), survivorDuplicates, seconds(t0));
         } finally {
@@ -173,7 +187,9 @@ class KafkaSpineIT {
                     h.close();
                 }
             }
-            kafka.destroy();
+            if (!kafkaDown) {
+                kafka.destroy();
+            }
         }
     }
 
@@ -201,6 +217,7 @@ class KafkaSpineIT {
                 "anpr.spine.mode=edge",
                 "anpr.spine.brokers=" + kafka.getBrokersAsString(),
                 "anpr.spine.topic=" + TOPIC,
+                "anpr.spine.send-timeout=3s",
                 "logging.level.org.apache.kafka=WARN").run();
     }
 
