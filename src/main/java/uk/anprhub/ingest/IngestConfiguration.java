@@ -48,8 +48,11 @@ public class IngestConfiguration {
     @Bean
     IngestService ingestService(ConnectorCatalog connectors, Normaliser normaliser, ReadWriter writer,
                                 QuarantineStore quarantine, MeterRegistry meters, FeedsProperties feeds, IngestLimits limits,
-                                StoreProperties store, HubProperties hub) {
-        return new IngestService(connectors, new FeedDirectory(feeds, connectors, hub.demo()), normaliser, writer, quarantine,
+                                StoreProperties store, HubProperties hub,
+                                org.springframework.beans.factory.ObjectProvider<ReadSink> sinks) {
+        // a ReadSink bean exists only on an edge hub of the Kafka spine (anpr.spine.mode=edge); else the local store
+        ReadSink sink = sinks.getIfAvailable(() -> writer::submit);
+        return new IngestService(connectors, new FeedDirectory(feeds, connectors, hub.demo()), normaliser, sink, quarantine,
                 meters, store.commitTimeout(), limits);
     }
 

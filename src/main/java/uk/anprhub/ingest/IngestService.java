@@ -46,7 +46,7 @@ public final class IngestService {
     private final ConnectorCatalog connectors;
     private final Function<String, FeedSettings> feeds;
     private final Normaliser normaliser;
-    private final ReadWriter writer;
+    private final ReadSink sink;
     private final QuarantineStore quarantine;
     private final MeterRegistry meters;
     private final Duration commitTimeout;
@@ -64,11 +64,18 @@ public final class IngestService {
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
                          ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout,
                          IngestLimits limits) {
+        this(connectors, feeds, normaliser, (ReadSink) writer::submit, quarantine, meters, commitTimeout, limits);
+    }
+
+    /** @param sink where valid reads go: the store's group commit, or the Kafka spine on an edge hub */
+    public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
+                         ReadSink sink, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout,
+                         IngestLimits limits) {
         this.limits = limits;
         this.connectors = connectors;
         this.feeds = feeds;
         this.normaliser = normaliser;
-        this.writer = writer;
+        this.sink = sink;
         this.quarantine = quarantine;
         this.meters = meters;
         this.commitTimer = IngestMetrics.commitTimer(meters);
@@ -176,7 +183,7 @@ public final class IngestService {
         ReadWriter.Stored stored;
         long submitted = System.nanoTime();
         try {
-            stored = writer.submit(message, valid).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            stored = sink.submit(message, valid).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
@@ -186,6 +193,9 @@ public final class IngestService {
             }
             if (cause instanceof SQLException sql) {
                 throw sql;
+            }
+            if (cause instanceof ReadSink.Unavailable u) { // the Kafka spine of an edge hub: unreachable, timed out, full
+                return new Unavailable(u.error(), u.getMessage(), u.retryAfterSeconds());
             }
             if (cause instanceof uk.anprhub.store.PictureFault) { // disk full or image store unwritable: transient
                 log.warn("Feed {}: pictures cannot be written; answered retry-later", feed.id());
