@@ -27,6 +27,18 @@ public final class BenchHome {
         }
     }
 
+    /** A pool on an embedded PostgreSQL as the hub's store opens it ({@code reWriteBatchedInserts}). */
+    public static com.zaxxer.hikari.HikariDataSource pool(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg,
+                                                         String name, int size) {
+        com.zaxxer.hikari.HikariConfig c = new com.zaxxer.hikari.HikariConfig();
+        c.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        c.setUsername("postgres");
+        c.setMaximumPoolSize(size);
+        c.addDataSourceProperty("reWriteBatchedInserts", "true");
+        c.setPoolName(name);
+        return new com.zaxxer.hikari.HikariDataSource(c);
+    }
+
     private BenchHome() {
     }
 }

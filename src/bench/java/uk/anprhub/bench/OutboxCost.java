@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -72,7 +71,7 @@ public final class OutboxCost {
         Path out = Path.of(args.length > 1 ? args[1] : "target/bench/outbox.md");
         Path images = Files.createTempDirectory("anpr-outbox-images");
         try (EmbeddedPostgres pg = StoreConfiguration.embeddedPostgres().start();
-             HikariDataSource ds = dataSource(pg)) {
+             HikariDataSource ds = BenchHome.pool(pg, "bench-outbox", 8)) {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
             FileImageStore imageStore = new FileImageStore(images);
             new Partitions(new JdbcTemplate(ds), imageStore, Clock.systemUTC(), 7, 1).ensure();
@@ -230,16 +229,6 @@ public final class OutboxCost {
                 total += n;
             }
         }
-    }
-
-    static HikariDataSource dataSource(EmbeddedPostgres pg) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-        c.setUsername("postgres");
-        c.setMaximumPoolSize(8);
-        c.addDataSourceProperty("reWriteBatchedInserts", "true");
-        c.setPoolName("bench-outbox");
-        return new HikariDataSource(c);
     }
 
     /** CPU ticks used so far by the postmaster, its reaped children, and its live children. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
@@ -75,13 +74,7 @@ public class BatchInsertBenchmark {
     public void start() throws Exception {
         BenchHome.quietLogging();
         pg = StoreConfiguration.embeddedPostgres().setServerConfig("synchronous_commit", synchronousCommit).start();
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-        c.setUsername("postgres");
-        c.setMaximumPoolSize(16);
-        c.addDataSourceProperty("reWriteBatchedInserts", "true");
-        c.setPoolName("bench-store");
-        dataSource = new HikariDataSource(c);
+        dataSource = BenchHome.pool(pg, "bench-store", 16);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         images = Files.createTempDirectory("anpr-bench-images");
         FileImageStore imageStore = new FileImageStore(images);
