@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * {@code /proc} for the postmaster and all its processes (backends, WAL writer, checkpointer, autovacuum), so it is
  * CPU time, not wall time: other load on the machine changes it little.
  *
- * <p>Usage: {@code bench/outbox.sh [reads per scenario]} (default 100,000); prints and writes
+ * <p>Usage: {@code bench/pgcost.sh outbox [reads per scenario]} (default 100,000); prints and writes
  * {@code target/bench/outbox.md}.
  */
 public final class OutboxCost {
