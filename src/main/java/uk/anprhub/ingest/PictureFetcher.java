@@ -40,7 +40,8 @@ import java.util.function.Function;
 
 /**
  * Fetches the pictures cameras keep and only reference ({@code picture_fetch} rows written with their reads), for
- * connectors that declare {@code pictures: {fetch: true}}: GET with the connector's timeout and size limit, the
+ * connectors that declare {@code pictures: {fetch: true}}: GET with the connector's timeout (for the whole exchange,
+ * body included) and size limit (no more is read), the
  * checks of an inline picture, then attached to the stored read like a late picture (a read that holds one already
  * keeps it). Only from the read's sender address or a host the connector lists, no redirects: anything else is
  * refused without a request. A failed request is retried with a capped exponential wait up to
