@@ -13,7 +13,6 @@ import uk.anprhub.store.ImageStore;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +31,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * Fetches the pictures cameras keep and only reference ({@code picture_fetch} rows written with their reads), for
- * connectors that declare {@code pictures: {fetch: true}}: GET with the connector's timeout and size limit, the
+ * connectors that declare {@code pictures: {fetch: true}}: GET with the connector's timeout (for the whole exchange,
+ * body included) and size limit (no more is read), the
  * checks of an inline picture, then attached to the stored read like a late picture (a read that holds one already
  * keeps it). Only from the read's sender address or a host the connector lists, no redirects: anything else is
  * refused without a request. A failed request is retried with a capped exponential wait up to
@@ -183,9 +187,8 @@ public final class PictureFetcher {
             return Answer.refuse("host-not-allowed");
         }
         try {
-            HttpResponse<InputStream> response = get(uri, policy, null);
+            HttpResponse<byte[]> response = get(uri, policy, null);
             if (response.statusCode() == 401 && policy.login() != null) {
-                response.body().close();
                 String user = env.apply(policy.login().usernameEnv());
                 String password = env.apply(policy.login().passwordEnv());
                 if (user == null || password == null) {
@@ -199,37 +202,63 @@ public final class PictureFetcher {
                 }
                 response = get(uri, policy, authorization);
             }
-            try (InputStream in = response.body()) {
-                int status = response.statusCode();
-                if (status == 401 || status == 403) {
-                    return Answer.refuse("http-" + status); // a login is wanted: asking again will not change that
-                }
-                if (status != 200) {
-                    return Answer.retry("http-" + status); // 404 too: a camera may not have written the file yet
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(policy.maxBytes() + 1, Integer.MAX_VALUE - 8));
-                String problem = Normaliser.pictureProblem(bytes, policy.maxBytes());
-                return problem == null ? Answer.ok(bytes) : Answer.refuse(problem);
+            int status = response.statusCode();
+            if (status == 401 || status == 403) {
+                return Answer.refuse("http-" + status); // a login is wanted: asking again will not change that
             }
-        } catch (java.net.http.HttpTimeoutException e) {
+            if (status >= 300 && status < 400) {
+                return Answer.refuse("redirect"); // never followed (it could leave the allowed host); will not change
+            }
+            if (status != 200) {
+                return Answer.retry("http-" + status); // 404 too: a camera may not have written the file yet
+            }
+            String problem = Normaliser.pictureProblem(response.body(), policy.maxBytes());
+            return problem == null ? Answer.ok(response.body()) : Answer.refuse(problem);
+        } catch (java.net.http.HttpTimeoutException | TimeoutException e) {
             return Answer.retry("timeout");
         } catch (IOException e) {
             return Answer.retry("io-error");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Answer.retry("interrupted");
+        } catch (IllegalArgumentException e) {
+            // a header the JDK refuses (a challenge or an account with characters a header cannot carry): one
+            // camera's answer must not end the round for every other reference; the text is not kept (it may
+            // quote the header)
+            return Answer.refuse("bad-request");
         }
     }
 
-    /** One GET, with an {@code Authorization} header when given (never logged). */
-    private HttpResponse<InputStream> get(URI uri, Connector.Pictures policy, String authorization)
-            throws IOException, InterruptedException {
+    /**
+     * One GET, with an {@code Authorization} header when given (never logged). The whole exchange (connect, headers
+     * and body) ends by the connector's timeout: {@link HttpRequest#timeout} alone stops waiting at the headers, so a
+     * camera that trickles its body (slowloris) would hold the fetcher for ever. Only a 200's body is kept, and at
+     * most {@code maxBytes + 1} of it (one over the limit tells "too large"); any other body is discarded.
+     */
+    private HttpResponse<byte[]> get(URI uri, Connector.Pictures policy, String authorization)
+            throws IOException, InterruptedException, TimeoutException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(policy.timeout()).GET()
                 .header("Accept", "image/jpeg, image/png");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        long keep = Math.min(policy.maxBytes() + 1, Integer.MAX_VALUE - 8);
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request.build(), info -> info.statusCode() == 200
+                ? new PictureFetchBody(keep) : HttpResponse.BodySubscribers.replacing((byte[]) null));
+        try {
+            return exchange.get(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            exchange.cancel(true); // closes the connection: the camera is not read any further
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io; // HttpTimeoutException among them
+            }
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad;
+            }
+            throw new IOException("picture request failed", e.getCause());
+        }
     }
 
     /**

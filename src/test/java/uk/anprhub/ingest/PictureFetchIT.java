@@ -14,6 +14,7 @@ import uk.anprhub.support.HubIT;
 import uk.anprhub.support.TestReads;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -52,6 +53,7 @@ class PictureFetchIT extends HubIT {
 
     private HttpServer camera;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final java.util.concurrent.CountDownLatch slowDropped = new java.util.concurrent.CountDownLatch(1);
     private String sender; // the address the hub sees this test's posts come from
 
     @BeforeEach
@@ -67,6 +69,26 @@ class PictureFetchIT extends HubIT {
             requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             byte[] body;
             int status = 200;
+            if (path.startsWith("/pic/slow")) { // slowloris: headers at once, then one byte every 100 ms
+                ex.sendResponseHeaders(200, 1_000_000);
+                try {
+                    for (int i = 0; i < 300; i++) {
+                        ex.getResponseBody().write(JPEG[i % JPEG.length]);
+                        ex.getResponseBody().flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    slowDropped.countDown(); // the hub hung up
+                }
+                ex.close();
+                return;
+            }
+            if (path.startsWith("/pic/redirect")) { // to a picture the camera does have: still not followed
+                ex.getResponseHeaders().add("Location", "/pic/ok/redirected.jpg");
+                ex.sendResponseHeaders(302, -1);
+                ex.close();
+                return;
+            }
             if (path.startsWith("/pic/digest")) {
                 status = digestAnswers(ex) ? 200 : 401;
                 body = status == 200 ? JPEG : "login".getBytes();
@@ -87,6 +109,7 @@ class PictureFetchIT extends HubIT {
             ex.getResponseBody().write(body);
             ex.close();
         });
+        camera.setExecutor(java.util.concurrent.Executors.newCachedThreadPool()); // a slow answer must not stall the rest
         camera.start();
     }
 
@@ -210,6 +233,43 @@ class PictureFetchIT extends HubIT {
         Stored none = store("/pic/digest/9.jpg");
         fetcher(List.of()).runOnce();
         assertThat(reason(none.readId())).isEqualTo("http-401");
+    }
+
+    @Test
+    void aCameraThatTricklesItsBodyDoesNotHoldTheFetcherBeyondTheTimeout() throws Exception {
+        Stored slow = store("/pic/slow/10.jpg");
+        PictureFetcher fetcher = fetcher(new Connector.Pictures(true, 50_000, Duration.ofSeconds(1), List.of()), System::getenv);
+        long start = System.nanoTime();
+        fetcher.runOnce();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs).as("one round against a 30 s trickle, timeout 1 s").isLessThan(4_000);
+        assertThat(pending(slow.readId())).as("tried again later").isEqualTo("pending");
+        assertThat(reason(slow.readId())).isEqualTo("timeout");
+        assertThat(slowDropped.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the connection is closed").isTrue();
+    }
+
+    @Test
+    void aRedirectIsNeitherFollowedNorAskedAgain() throws Exception {
+        Stored moved = store("/pic/redirect/11.jpg");
+        PictureFetcher fetcher = fetcher(List.of());
+        fetcher.runOnce();
+        fetcher.runOnce();
+        assertThat(pending(moved.readId())).isEqualTo("failed");
+        assertThat(reason(moved.readId())).isEqualTo("redirect");
+        assertThat(requests.get("/pic/redirect/11.jpg").get()).isEqualTo(1);
+        assertThat(requests).doesNotContainKey("/pic/ok/redirected.jpg");
+    }
+
+    @Test
+    void anAccountAHeaderCannotCarryFailsItsReferenceAndNotTheRound() throws Exception {
+        Stored digest = store("/pic/digest/12.jpg");
+        Stored next = store("/pic/ok/13.jpg");
+        Connector.Login login = new Connector.Login("CAM_PICTURES_USER", "CAM_PICTURES_PASSWORD");
+        // a name outside Latin-1: the JDK refuses the Authorization header it ends up in
+        fetcher(login, Map.of("CAM_PICTURES_USER", "\u0141ukasz", "CAM_PICTURES_PASSWORD", "s3cret-Pw")::get).runOnce();
+        assertThat(reason(digest.readId())).isEqualTo("bad-request");
+        assertThat(pending(digest.readId())).isEqualTo("failed");
+        assertThat(images.get(next.day(), next.readId(), "overview")).as("the rest of the round went on").isEqualTo(JPEG);
     }
 
     /** The camera's side of Digest (RFC 7616, MD5, qop=auth) for user admin / s3cret-Pw; a challenge otherwise. */
