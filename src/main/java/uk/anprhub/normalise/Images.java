@@ -113,7 +113,7 @@ final class Images {
         if (bytes != null) {
             return new ImageRef(sniff(bytes, image.contentType()), Sha256.hex(bytes), (long) bytes.length, null);
         }
-        String url = image == null ? null : image.url() != null ? image.url() : referencedUrl;
+        String url = image == null ? null : image.url() != null ? ImageUrls.withoutCredentials(image.url()) : referencedUrl;
         return url != null ? new ImageRef(image.contentType(), null, null, url) : null;
     }
 
