@@ -3,6 +3,7 @@ package uk.anprhub.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.anprhub.support.ChildJvm;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.TestReads;
 
@@ -247,7 +248,7 @@ class HubProcessIT {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("ANPR_DB_URL");
-        pb.environment().remove("ANPR_JAVA_OPTS");
+        pb.environment().put("ANPR_JAVA_OPTS", ChildJvm.flags()); // start-up CPU only; heap flags stay the launcher's
         pb.environment().remove("ANPR_HEAP");
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         pb.environment().putAll(env);
