@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * JVM flags for the hub processes the tests start (the built jar, {@code bin/anpr-hub}, the demo and its children).
  * A start is mostly class loading and one-off code, where the C2 compiler only costs CPU: with C1 alone a start of
- * {@code run --demo} took 16-19 s of CPU instead of 34-38 s on the 2-core CI machine (measured in session 10), and the
+ * {@code run --demo} took 16-19 s of CPU instead of 31-38 s on a shared 2-core machine (session 10), and the
  * process-level tests start such a hub more than a dozen times. Heap, GC and everything the tests assert are unchanged;
  * production starts keep the JVM's defaults.
  */
