@@ -1,13 +1,10 @@
 package uk.anprhub.cli;
 
 import org.junit.jupiter.api.Test;
-import uk.anprhub.support.ChildJvm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,10 +15,8 @@ class HashPasswordIT {
     @Test
     void stdoutHoldsOnlyTheHash() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString()));
-        cmd.addAll(ChildJvm.FLAGS);
-        cmd.addAll(List.of("-jar", Path.of("target", "anpr-hub.jar").toString(), "hash-password"));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(java.toString(), "-jar", Path.of("target", "anpr-hub.jar").toString(), "hash-password")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (var in = p.getOutputStream()) {
             in.write("correct horse battery staple\n".getBytes(StandardCharsets.UTF_8));
         }

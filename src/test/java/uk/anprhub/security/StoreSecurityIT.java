@@ -5,7 +5,6 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
-import uk.anprhub.support.ChildJvm;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.HubIT;
 import uk.anprhub.support.TestReads;
@@ -177,12 +176,10 @@ class StoreSecurityIT extends HubIT {
 
     private static Process startHub(Path dataDir, int port) throws IOException {
         Path root = Path.of("").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        cmd.addAll(ChildJvm.FLAGS);
-        cmd.addAll(List.of("-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run",
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run",
                 "--server.port=" + port, "--logging.level.root=WARN", "--anpr.feeds.nas-json.connector=nas-json",
-                "--anpr.cameras.location=" + root.resolve("src/test/resources/cameras")));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+                "--anpr.cameras.location=" + root.resolve("src/test/resources/cameras"));
         pb.environment().remove("ANPR_DB_URL");
         pb.environment().put("ANPR_DATA_DIR", dataDir.toString());
         pb.redirectErrorStream(true).redirectOutput(dataDir.resolve("hub.log").toFile());

@@ -3,18 +3,16 @@ package uk.anprhub.support;
 import java.util.List;
 
 /**
- * JVM flags for the hub processes the tests start (the built jar, {@code bin/anpr-hub}, the demo and its children).
- * A start is mostly class loading and one-off code, where the C2 compiler only costs CPU: with C1 alone a start of
- * {@code run --demo} took 16-19 s of CPU instead of 31-38 s on a shared 2-core machine (session 10), and the
- * process-level tests start such a hub more than a dozen times. Heap, GC and everything the tests assert are unchanged;
- * production starts keep the JVM's defaults.
+ * JVM flags for hub JVMs the tests start only to see them start (and fail, or stop), several at once: C1 alone. A
+ * start is mostly class loading and one-off code, where C2 costs CPU: 16-19 s of CPU per start of {@code run --demo}
+ * instead of 24-38 s, and three failing starts at once (HubProcessIT) took 23.6 s instead of 43.7 s on a shared 2-core
+ * machine (session 10). A hub that then takes load keeps the JVM's defaults ({@link HubProcess}): C2 pays for itself
+ * there (KillNineIT 41.7 s with the defaults, 45.5 s with C1 alone), and a lone start with a core to spare was no faster
+ * with C1. Heap, GC and everything the tests assert are unchanged; production starts keep the JVM's defaults.
  */
 public final class ChildJvm {
 
-    /**
-     * C1 only: most of a start's CPU is C2 compiling code that runs a few times. {@code -DargLine=-Danpr.it.child-jvm-flags=}
-     * (empty) runs the children with the JVM's defaults, to compare.
-     */
+    /** {@code -DargLine=-Danpr.it.child-jvm-flags=} (empty) runs these JVMs with the defaults too, to compare. */
     public static final List<String> FLAGS = List.of(System.getProperty("anpr.it.child-jvm-flags", "-XX:TieredStopAtLevel=1")
             .trim().split("\\s+")).stream().filter(f -> !f.isEmpty()).toList();
 

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The hub as a real process: the built jar ({@code target/anpr-hub.jar}) started with {@code run --demo} on a given
  * port, data directory and environment (e.g. {@code ANPR_DB_URL}), so a test can kill it with SIGKILL, restart it on
  * the same data, and read its peak resident memory. Output goes to {@code <dataDir>/hub.log}, appended across
- * restarts. The JVM gets {@link ChildJvm#FLAGS} (a start of half the CPU).
+ * restarts. The JVM's own defaults: these hubs take load (see {@link ChildJvm} for why that matters).
  */
 public final class HubProcess implements AutoCloseable {
 
@@ -44,9 +44,8 @@ public final class HubProcess implements AutoCloseable {
      */
     public static HubProcess start(Path dataDir, int port, Map<String, String> env, String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        cmd.addAll(ChildJvm.FLAGS);
-        cmd.addAll(List.of("-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run", "--demo",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run", "--demo",
                 "--server.port=" + port, "--logging.level.root=WARN"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
