@@ -2,6 +2,7 @@ package uk.anprhub.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.anprhub.support.ChildJvm;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -35,11 +36,16 @@ class DemoIT {
     void theDemoRunsCamerasOfSeveralTransportsIntoTheHubAndNasAndStopsCleanly() throws Exception {
         int port = freePort(), nas = freePort(), tcp = freePort(), ftp = freePort();
         Path root = Path.of("").toAbsolutePath();
-        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "demo",
                 "--port", String.valueOf(port), "--nas-port", String.valueOf(nas), "--tcp-port", String.valueOf(tcp),
-                "--ftp-port", String.valueOf(ftp), "--data-dir", data.toString(), "--rate", "5")
-                .redirectErrorStream(true).start();
+                "--ftp-port", String.valueOf(ftp), "--data-dir", data.toString(), "--rate", "5");
+        // the demo starts 7 JVMs of its own (NAS simulator, hub, cameras): the environment carries the flags to them
+        String toolOptions = System.getenv().getOrDefault("JAVA_TOOL_OPTIONS", "");
+        if (!ChildJvm.FLAGS.isEmpty()) {
+            pb.environment().put("JAVA_TOOL_OPTIONS", (toolOptions + " " + ChildJvm.flags()).strip());
+        }
+        Process demo = pb.redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {

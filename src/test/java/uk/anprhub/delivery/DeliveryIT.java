@@ -471,7 +471,8 @@ class DeliveryIT {
 
     /**
      * Issue 11 item 8: a batch claimed by a worker that then vanishes (a crash) comes back after the lease, which is
-     * now sized to the request timeout (2 × 2 s here), not a fixed 5 minutes — and not before it.
+     * now sized to the request timeout, not a fixed 5 minutes — and not before it. Batches of at most 64 KB here, so
+     * the lease is 2 s + 64 KB at 512 KB/s + 2 s ≈ 4.1 s (with the default 8 MB it would be 20 s of waiting).
      */
     @Test
     void aClaimAbandonedByAVanishedWorkerIsReSentAfterAboutTwiceTheRequestTimeout() throws Exception {
@@ -483,16 +484,19 @@ class DeliveryIT {
             never.await(); // like a process that died holding its claim
             throw new IllegalStateException("unreachable");
         }, "anpr.delivery.targets.nas.workers", "1", "anpr.delivery.targets.nas.batch-size", "50",
-                "anpr.delivery.targets.nas.http.request-timeout", "2s");
+                "anpr.delivery.targets.nas.http.request-timeout", "2s", "anpr.delivery.targets.nas.max-batch-bytes", "64KB");
         poll(stuck);
         await(Duration.ofSeconds(10), () -> claimedAt.get() != 0, "the doomed worker claimed a batch");
-        DeliveryService healthy = service("anpr.delivery.targets.nas.http.request-timeout", "2s");
+        DeliveryService healthy = service("anpr.delivery.targets.nas.http.request-timeout", "2s",
+                "anpr.delivery.targets.nas.max-batch-bytes", "64KB");
         poll(healthy);
         await(Duration.ofSeconds(10), () -> pending("nas") == 50, "everything but the abandoned claim delivered");
         await(Duration.ofSeconds(30), () -> pending("nas") == 0, "the abandoned claim re-sent after its lease");
         double seconds = (System.nanoTime() - claimedAt.get()) / 1e9;
         System.out.printf("abandoned claim re-sent %.2f s after it was taken (lease %s)%n", seconds, healthy.worker("nas").lease());
-        assertThat(seconds).as("not before the lease (2 × request timeout)").isGreaterThan(3.5);
+        Duration lease = healthy.worker("nas").lease();
+        assertThat(lease).as("lease sized to the request timeout").isBetween(Duration.ofSeconds(4), Duration.ofSeconds(5));
+        assertThat(seconds).as("not before the lease").isGreaterThan(lease.toMillis() / 1000.0 - 0.5);
         assertThat(nas.stat("uniqueReadIds")).isEqualTo(200);
         assertThat(nas.stat("duplicates")).isZero();
     }

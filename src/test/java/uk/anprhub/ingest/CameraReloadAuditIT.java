@@ -110,7 +110,7 @@ class CameraReloadAuditIT extends HubIT {
             assertThat(asked.get(0).get("outcome").asText()).isEqualTo("refused");
             assertThat(asked.get(0).get("why").asText()).isEqualTo("trying the fix");
 
-            Thread.sleep(12_000); // two more checks of the watch (every 5 s): the same broken files are not audited again
+            Thread.sleep(3_000); // two more checks of the watch (every 1 s, HubIT): the same broken files are not audited again
             assertThat(reloads(from, "system", "file-watch")).hasSize(1);
         } finally {
             Files.delete(broken);

@@ -3,6 +3,7 @@ package uk.anprhub.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.anprhub.support.ChildJvm;
 import uk.anprhub.support.FreePorts;
 import uk.anprhub.support.TestReads;
 
@@ -100,7 +101,7 @@ class HubProcessIT {
 
             // 15.6: a second hub on the same data directory: one line, exit non-zero
             Process second = launch(List.of("run", "--server.port=" + FreePorts.next(), DEMO_CAMERAS), Map.of("ANPR_DATA_DIR", data.toString()),
-                    dir.resolve("second.log"));
+                    dir.resolve("second.log"), true);
             assertThat(second.waitFor(180, TimeUnit.SECONDS)).isTrue();
             assertOneLineFailure(second.exitValue(), dir.resolve("second.log"), "another hub runs on this data directory");
 
@@ -135,13 +136,13 @@ class HubProcessIT {
         Path cams = Files.createDirectories(dir.resolve("cams"));
         Files.writeString(cams.resolve("broken.yaml"), "cameras:\n  - cameraId: [oops\n");
         Process badCameras = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.cameras.location=" + cams),
-                Map.of("ANPR_DATA_DIR", dir.resolve("d1").toString()), dir.resolve("cameras.log"));
+                Map.of("ANPR_DATA_DIR", dir.resolve("d1").toString()), dir.resolve("cameras.log"), true);
         // ANPR_DEMO=false: what a production install says; without it the launcher picks demo mode on a checkout
         Process noRegistry = launch(List.of("run", "--server.port=" + FreePorts.next()),
-                Map.of("ANPR_DATA_DIR", dir.resolve("d3").toString(), "ANPR_DEMO", "false"), dir.resolve("no-registry.log"));
+                Map.of("ANPR_DATA_DIR", dir.resolve("d3").toString(), "ANPR_DEMO", "false"), dir.resolve("no-registry.log"), true);
         Process badDb = launch(List.of("run", "--server.port=" + FreePorts.next(), "--anpr.db.start-timeout=3s", DEMO_CAMERAS),
                 Map.of("ANPR_DATA_DIR", dir.resolve("d2").toString(), "ANPR_DB_URL", "jdbc:postgresql://localhost:" + FreePorts.next() + "/anpr",
-                        "ANPR_DB_PASSWORD", "not-in-the-log"), dir.resolve("db.log"));
+                        "ANPR_DB_PASSWORD", "not-in-the-log"), dir.resolve("db.log"), true);
         assertThat(badDb.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(badCameras.waitFor(180, TimeUnit.SECONDS)).isTrue();
         assertOneLineFailure(badDb.exitValue(), dir.resolve("db.log"), "the database did not answer within 3 s");
@@ -241,6 +242,11 @@ class HubProcessIT {
 
     /** {@code bin/anpr-hub} as operators run it (its default heap flags), with this JVM's java first on the PATH. */
     private static Process launch(List<String> args, Map<String, String> env, Path log) throws IOException {
+        return launch(args, env, log, false);
+    }
+
+    /** As above; {@code startOnly}: a hub that is to fail at start, with {@link ChildJvm#FLAGS} (a start of half the CPU). */
+    private static Process launch(List<String> args, Map<String, String> env, Path log, boolean startOnly) throws IOException {
         Path root = Path.of("").toAbsolutePath();
         List<String> cmd = new ArrayList<>();
         cmd.add(root.resolve("bin/anpr-hub").toString());
@@ -248,6 +254,9 @@ class HubProcessIT {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("ANPR_DB_URL");
         pb.environment().remove("ANPR_JAVA_OPTS");
+        if (startOnly) {
+            pb.environment().put("ANPR_JAVA_OPTS", ChildJvm.flags()); // JIT only; heap flags stay the launcher's
+        }
         pb.environment().remove("ANPR_HEAP");
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
         pb.environment().putAll(env);

@@ -27,6 +27,8 @@ import java.time.Duration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "anpr.http.max-body=1MB",
         "anpr.retention.initial-delay=PT1H",
+        // the camera file watch every second (default 5 s): CameraReloadAuditIT waits for it, and for two more checks
+        "anpr.cameras.reload-check=PT1S",
         "anpr.demo=true", // the tests post to connector ids as feeds (/ingest/nas-json ...): demo mode
         "anpr.users[0].name=ops", "anpr.users[0].roles[0]=ops",
         // HTTP feed policies under test (HttpFeedsIT): an API key (sha256 of "camera-key-1") and an address allowlist

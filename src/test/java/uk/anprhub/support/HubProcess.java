@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The hub as a real process: the built jar ({@code target/anpr-hub.jar}) started with {@code run --demo} on a given
  * port, data directory and environment (e.g. {@code ANPR_DB_URL}), so a test can kill it with SIGKILL, restart it on
- * the same data, and read its peak resident memory. Output goes to {@code <dataDir>/hub.log}, appended across restarts.
+ * the same data, and read its peak resident memory. Output goes to {@code <dataDir>/hub.log}, appended across
+ * restarts. The JVM's own defaults: these hubs take load (see {@link ChildJvm} for why that matters).
  */
 public final class HubProcess implements AutoCloseable {
 
