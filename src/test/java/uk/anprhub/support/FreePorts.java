@@ -14,26 +14,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * ephemeral range. JUnit initialises every test class at discovery, minutes before some of them bind: a port taken
  * from the ephemeral range ({@code new ServerSocket(0)}) could meanwhile become the source port of any outgoing
  * connection (to PostgreSQL, a broker, another test's hub) and the context then fails with "Address already in use"
- * (seen in the full suite). Ports below the range are never handed out that way.
+ * (seen in the full suite). Ports below the range are never handed out that way. When the integration tests run in
+ * several JVMs at once (failsafe's forks, system property {@code anpr.it.fork} = 1, 2, ...), each takes its own slice
+ * of that range, so two JVMs never pick the same port.
  */
 public final class FreePorts {
 
     private static final Set<Integer> GIVEN = new HashSet<>();
     private static final int LOWEST = 20_000;
+    private static final int FORKS = 4; // slices of the range: room for up to four forks
 
     private FreePorts() {
     }
 
     public static synchronized int next() {
-        int below = ephemeralStart();
+        int end = ephemeralStart();
+        int slice = (end - LOWEST) / FORKS;
+        int from = LOWEST + slice * (fork() - 1);
         for (int attempt = 0; attempt < 1_000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST, below);
+            int port = ThreadLocalRandom.current().nextInt(from, from + slice);
             if (!GIVEN.contains(port) && bindable(port)) {
                 GIVEN.add(port);
                 return port;
             }
         }
-        throw new IllegalStateException("no fresh free port between " + LOWEST + " and " + below);
+        throw new IllegalStateException("no fresh free port between " + from + " and " + (from + slice));
+    }
+
+    /** This JVM's fork number, 1 to {@value #FORKS} (1 when not forked by failsafe, or for a number beyond it). */
+    private static int fork() {
+        try {
+            int n = Integer.parseInt(System.getProperty("anpr.it.fork", "1"));
+            return n >= 1 && n <= FORKS ? n : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private static boolean bindable(int port) {
