@@ -410,20 +410,29 @@ class FaultInjectionIT {
 
     /** Regular, not hidden files below {@code home} (waiting uploads). */
     private static int filesIn(Path home) throws IOException {
-        if (!Files.isDirectory(home)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(home)) {
-            return (int) s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count();
-        }
+        return files(home).size();
     }
 
     private static List<Path> pictureFiles(Path images) throws IOException {
-        if (!Files.isDirectory(images)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(images)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+        return files(images);
+    }
+
+    /**
+     * Regular, not hidden files below {@code dir}, walked again when the hub moved or deleted one during the walk (it
+     * works on these folders while the test looks).
+     */
+    private static List<Path> files(Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 20) {
+                    throw e;
+                }
+            }
         }
     }
 
