@@ -39,6 +39,19 @@ public final class BenchHome {
         return new com.zaxxer.hikari.HikariDataSource(c);
     }
 
+    /** Writes a benchmark's Markdown report (its folder created if needed). */
+    public static void report(Path out, CharSequence markdown) throws java.io.IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, markdown);
+    }
+
+    /** Deletes a benchmark's scratch folder and everything in it. */
+    public static void delete(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     private BenchHome() {
     }
 }

@@ -36,7 +36,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * PostgreSQL's CPU per read for three ways of writing a batch of reads (issue 17, direction 3), each batch of 500 in
@@ -108,12 +107,9 @@ public final class InsertCost {
                         OutboxCost.micros(ticks, stored), stored / seconds));
                 System.out.println(md);
             }
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, md);
+            BenchHome.report(out, md);
         } finally {
-            try (Stream<Path> files = Files.walk(images)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchHome.delete(images);
         }
     }
 

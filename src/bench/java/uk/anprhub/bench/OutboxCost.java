@@ -32,7 +32,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * PostgreSQL's CPU per read for three ways of keeping the delivery outbox (issue 17, direction 1), measured on one
@@ -90,12 +89,9 @@ public final class OutboxCost {
                         r.drainPerSecond() == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", r.drainPerSecond())));
                 System.out.println(md);
             }
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, md);
+            BenchHome.report(out, md);
         } finally {
-            try (Stream<Path> files = Files.walk(images)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchHome.delete(images);
         }
     }
 
