@@ -44,6 +44,8 @@ public final class AlertBench {
     static final String PASSWORD = "bench-alerts-password";
     static final int ENTRIES = Integer.getInteger("bench.entries", 1_000_000);
     static final int RATE = Integer.getInteger("bench.rate", 2_000);
+    /** Camera requests the load generator keeps open at most (each a camera waiting for its acknowledgement). */
+    static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 64);
     static final int SECONDS = Integer.getInteger("bench.seconds", 30);
     static final int SATURATE_SECONDS = Integer.getInteger("bench.saturate-seconds", 20);
 
@@ -165,7 +167,7 @@ public final class AlertBench {
         AtomicLong failed = new AtomicLong();
         AtomicLong behind = new AtomicLong();
         AtomicLong n = new AtomicLong();
-        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
         int perTick = RATE / 10 / 100; // every 10 ms: camera requests of 10 reads each (single reads top out ~1,700/s here)
         CountDownLatch done = new CountDownLatch(1);
         long end = System.currentTimeMillis() + SECONDS * 1000L;
@@ -207,9 +209,9 @@ public final class AlertBench {
         Thread.sleep(5_000); // the last hits
         long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         line("%nLatency, camera request sent → SSE event received: %d reads/s offered for %d s (HTTP requests of 10 reads, "
-                        + "at most 64 in flight, 1 %% listed): %,d reads acknowledged, %,d refused or failed, %,d not sent (64 in flight); "
+                        + "at most %d in flight, 1 %% listed): %,d reads acknowledged, %,d refused or failed, %,d not sent (all in flight); "
                         + "%d hits received of %d listed reads sent%n",
-                RATE, SECONDS, acknowledged.get(), failed.get(), behind.get(), l.length, n.get() / 100);
+                RATE, SECONDS, IN_FLIGHT, acknowledged.get(), failed.get(), behind.get(), l.length, n.get() / 100);
         if (l.length > 0) {
             line("p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", pct(l, 0.50), pct(l, 0.90), pct(l, 0.99), l[l.length - 1]);
         }
