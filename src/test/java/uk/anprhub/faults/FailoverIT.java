@@ -148,8 +148,8 @@ class FailoverIT {
         double promoted;
         try (Load load = Load.start(ingest, CAMERAS, READS_PER_REQUEST, Duration.ofSeconds(10))) {
             awaitAcknowledged(load, 300, hub);
-            Thread.sleep(1_000); // every read acknowledged so far has reached the standby (loopback, well under 1 s)
             kept = new HashSet<>(load.acknowledged());
+            pg.awaitStandbyCaughtUp(); // every read acknowledged so far is now on the standby's disk
             pg.stopReplica();
             Thread.sleep(ASYNC_STANDBY_DOWN.toMillis());
             pg.freezePrimary();

@@ -131,6 +131,18 @@ final class ReplicatedPostgres implements AutoCloseable {
         return states.isEmpty() ? null : states.get(0);
     }
 
+    /**
+     * Waits until the standby has flushed all WAL the primary has written so far: every transaction committed before
+     * this call is then on the standby's disk, whatever the replication mode.
+     */
+    void awaitStandbyCaughtUp() {
+        JdbcTemplate db = new JdbcTemplate(primary());
+        String written = db.queryForObject("select pg_current_wal_lsn()::text", String.class);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> Boolean.TRUE.equals(
+                db.queryForObject("select coalesce(bool_or(flush_lsn >= ?::pg_lsn), false) from pg_stat_replication "
+                        + "where application_name = ?", Boolean.class, written, STANDBY)));
+    }
+
     /** Orderly stop of the replica (as when its machine is down for maintenance); the data directory is kept. */
     void stopReplica() throws IOException {
         replica.pg.stop();
