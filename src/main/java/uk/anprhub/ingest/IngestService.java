@@ -56,17 +56,6 @@ public final class IngestService {
     private final Timer commitTimer;
     private final QuarantineLog quarantineLog = new QuarantineLog(Duration.ofMinutes(1));
 
-    public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
-                         ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout) {
-        this(connectors, feeds, normaliser, writer, quarantine, meters, commitTimeout, IngestLimits.DEFAULTS);
-    }
-
-    public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
-                         ReadWriter writer, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout,
-                         IngestLimits limits) {
-        this(connectors, feeds, normaliser, (ReadSink) writer::submit, quarantine, meters, commitTimeout, limits);
-    }
-
     /** @param sink where valid reads go: the store's group commit, or the Kafka spine on an edge hub */
     public IngestService(ConnectorCatalog connectors, Function<String, FeedSettings> feeds, Normaliser normaliser,
                          ReadSink sink, QuarantineStore quarantine, MeterRegistry meters, Duration commitTimeout,
