@@ -19,8 +19,10 @@ import java.time.Duration;
  *                            {@code server.tomcat.threads.max})
  * @param maxBytesInFlight    body bytes of camera requests admitted and not yet answered; reserved from
  *                            {@code Content-Length} before a byte is read (chunked bodies are counted as they arrive).
- *                            Beyond it: 503 + Retry-After. Unset: an eighth of the maximum heap (64 MB on the launcher's
- *                            default 512 MB), never less than {@code anpr.http.max-body}
+ *                            Beyond it: 503 + Retry-After. Unset: a sixteenth of the maximum heap (32 MB on the launcher's
+ *                            default 512 MB), never less than {@code anpr.http.max-body}: a JSON body with a picture
+ *                            holds ~3 times its size while it is parsed (body, text, decoded picture) and allocates ~8
+ *                            times it (docs/reliability.md, "The flood that ended in OutOfMemoryError")
  * @param maxRequestsInFlight camera requests admitted and not yet answered (whatever their size); beyond it 503 +
  *                            Retry-After. Keep it at most {@code spring.task.execution.pool.max-size + queue-capacity}
  *                            so the hand-off to the route never overflows its queue
@@ -42,9 +44,9 @@ public record HttpFeedProperties(@DefaultValue("10MB") DataSize maxBody, @Defaul
         return answerWithin.plus(commitTimeout).plusSeconds(10);
     }
 
-    /** The byte budget: the configured one, else an eighth of the heap; at least one body of the maximum size. */
+    /** The byte budget: the configured one, else a sixteenth of the heap; at least one body of the maximum size. */
     public long bytesInFlight() {
-        long budget = maxBytesInFlight != null ? maxBytesInFlight.toBytes() : Runtime.getRuntime().maxMemory() / 8;
+        long budget = maxBytesInFlight != null ? maxBytesInFlight.toBytes() : Runtime.getRuntime().maxMemory() / 16;
         return Math.max(budget, maxBody.toBytes() + 1);
     }
 }

@@ -167,6 +167,10 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
      */
     private byte[] readBody(HttpServletRequest request, HttpAdmission.Ticket ticket) throws IOException {
         long deadline = System.nanoTime() + bodyTimeout.toNanos();
+        long declared = request.getContentLengthLong();
+        if (declared >= 0) { // the common case: straight into an array of its size, not a buffer copied at the end
+            return readDeclared(request, (int) declared, deadline);
+        }
         int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1);
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, Math.max(0, request.getContentLengthLong()) + 1));
         byte[] buffer = new byte[8192];
@@ -183,6 +187,25 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
             }
         }
         return out.toByteArray();
+    }
+
+    /** A body of declared length (at most {@code maxBody}, already reserved): exactly that many bytes, or an error. */
+    private static byte[] readDeclared(HttpServletRequest request, int length, long deadline) throws IOException {
+        byte[] body = new byte[length];
+        int at = 0;
+        try (InputStream in = request.getInputStream()) {
+            while (at < length) {
+                int n = in.read(body, at, Math.min(8192, length - at));
+                if (n < 0) {
+                    throw new IOException("body shorter than its Content-Length");
+                }
+                at += n;
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("body deadline passed");
+                }
+            }
+        }
+        return body;
     }
 
     /** A body of undeclared length that outgrew the room left in the budget. */

@@ -64,9 +64,9 @@ class HttpAdmissionTest {
     }
 
     @Test
-    void theDefaultBudgetIsAnEighthOfTheHeapAndHoldsAtLeastOneLargestBody() {
+    void theDefaultBudgetIsASixteenthOfTheHeapAndHoldsAtLeastOneLargestBody() {
         long heap = Runtime.getRuntime().maxMemory();
-        assertThat(http(DataSize.ofBytes(1), null).bytesInFlight()).isEqualTo(heap / 8);
+        assertThat(http(DataSize.ofBytes(1), null).bytesInFlight()).isEqualTo(heap / 16);
         assertThat(http(DataSize.ofMegabytes(10), DataSize.ofMegabytes(1)).bytesInFlight()).isEqualTo((10 << 20) + 1);
     }
 

@@ -107,6 +107,8 @@ class HubProcessIT {
 
             // 11.3: the flood
             Flood flood = flood(port);
+            // a hub that died under the flood (e.g. ExitOnOutOfMemoryError) says so with its log, not as a missing /proc file
+            assertThat(hub.isAlive()).as("hub alive after the flood; log:\n%s", tail(dir.resolve("hub.log"))).isTrue();
             String status = Files.readString(Path.of("/proc/" + hub.pid() + "/status"));
             long hwmKb = Long.parseLong(status.lines().filter(l -> l.startsWith("VmHWM:")).findFirst().orElseThrow()
                     .replaceAll("\\D", ""));
