@@ -2,8 +2,11 @@ package uk.anprhub.store;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,6 +26,8 @@ import java.util.regex.Pattern;
 public final class Partitions {
 
     private static final Logger log = LoggerFactory.getLogger(Partitions.class);
+    /** Advisory lock key of {@link #ensure()} ("anpr" "part" as two 32-bit words): one creator at a time per database. */
+    private static final long ENSURE_LOCK = 0x616e7072_70617274L;
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.BASIC_ISO_DATE;
     private static final Pattern NAME = Pattern.compile("(nas_read|raw_message|delivery)_(\\d{8})");
     /** delivery (the outbox, one row per read and target) is partitioned like nas_read and dropped with it. */
@@ -47,19 +52,42 @@ public final class Partitions {
         return clock.instant().minus(java.time.Duration.ofDays(retentionDays)).atOffset(ZoneOffset.UTC).toLocalDate();
     }
 
-    /** Creates the partitions of every day from the oldest kept one to {@code daysAhead} days from today. */
+    /**
+     * Creates the partitions of every day from the oldest kept one to {@code daysAhead} days from today, in one
+     * transaction under an advisory lock: {@code CREATE TABLE IF NOT EXISTS} is not safe against another session
+     * creating the same table at the same moment (a unique violation in the catalogue), which failed the start of one
+     * of two hubs started together on one database.
+     */
     public void ensure() {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        List<String> creates = new ArrayList<>();
         for (LocalDate d = oldestKeptDay(); !d.isAfter(today.plusDays(daysAhead)); d = d.plusDays(1)) {
             for (String table : TABLES) {
-                create(table, d);
+                creates.add(createSql(table, d));
             }
         }
+        jdbc.execute((ConnectionCallback<Void>) c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("select pg_advisory_xact_lock(" + ENSURE_LOCK + ")");
+                for (String sql : creates) {
+                    s.execute(sql);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
     }
 
-    void create(String table, LocalDate day) {
-        jdbc.execute("create table if not exists " + table + "_" + day.format(SUFFIX) + " partition of " + table
-                + " for values from ('" + day + " 00:00:00+00') to ('" + day.plusDays(1) + " 00:00:00+00')");
+    private static String createSql(String table, LocalDate day) {
+        return "create table if not exists " + table + "_" + day.format(SUFFIX) + " partition of " + table
+                + " for values from ('" + day + " 00:00:00+00') to ('" + day.plusDays(1) + " 00:00:00+00')";
     }
 
     /** Drops the days wholly outside the window; returns the days dropped. */

@@ -39,6 +39,37 @@ class PartitionsIT {
     }
 
     @Test
+    void hubsCreatingTheSameDaysAtTheSameMomentAllSucceed() throws Exception {
+        // what two hubs started together on one database do: before the advisory lock, one of them could fail with a
+        // unique violation in the catalogue (CREATE TABLE IF NOT EXISTS is not safe against a concurrent create)
+        FileImageStore images = new FileImageStore(imageRoot);
+        for (int round = 0; round < 5; round++) {
+            Instant day = Instant.parse("2030-01-01T12:00:00Z").plus(java.time.Duration.ofDays(40L * round));
+            int hubs = 4;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(hubs);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(hubs);
+            try {
+                List<java.util.concurrent.Future<?>> starts = new java.util.ArrayList<>();
+                for (int h = 0; h < hubs; h++) {
+                    Partitions p = new Partitions(jdbc, images, Clock.fixed(day, ZoneOffset.UTC), 7, 3);
+                    starts.add(pool.submit(() -> {
+                        together.await();
+                        p.ensure();
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : starts) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS); // throws if any start failed
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            LocalDate d = day.atOffset(ZoneOffset.UTC).toLocalDate();
+            assertThat(partitions("nas_read")).containsAll(days(d.minusDays(7).toString(), d.plusDays(3).toString()));
+        }
+    }
+
+    @Test
     void retentionDropsExactlyTheExpiredDaysAndTheirImages() {
         Instant start = Instant.parse("2026-03-10T12:00:00Z");
         FileImageStore images = new FileImageStore(imageRoot);
