@@ -264,28 +264,43 @@ public final class DeliveryStore {
         }
     }
 
+    /**
+     * The target's backlog (pending rows, reads past the cursor, reads in its batches), when the oldest of them was
+     * stored or queued, and its dead letters: one consistent snapshot, every count an index range.
+     */
     public Figures figures(String target) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                with t as (select cursor_tx, cursor_id from delivery_target where id = ?),
-                b as (select from_tx, from_id, to_tx, to_id from delivery_batch where target = ?)
-                select (select count(*) from delivery where target = ? and status = 'PENDING')
-                       + (select count(*) from nas_read n, t where (n.tx, n.id) > (t.cursor_tx, t.cursor_id))
-                       + coalesce((select sum((select count(*) from nas_read n
-                                               where (n.tx, n.id) > (b.from_tx, b.from_id) and (n.tx, n.id) <= (b.to_tx, b.to_id)))
-                                   from b), 0),
-                       least((select min(created_at) from delivery where target = ? and status = 'PENDING'),
-                             (select n.stored_at from nas_read n, t where (n.tx, n.id) > (t.cursor_tx, t.cursor_id)
-                              order by n.tx, n.id limit 1),
-                             (select n.stored_at from nas_read n, (select * from b order by from_tx, from_id limit 1) f
-                              where (n.tx, n.id) > (f.from_tx, f.from_id) order by n.tx, n.id limit 1)),
-                       (select count(*) from dead_letter where target = ? and status = 'DEAD')""")) {
-            for (int i = 1; i <= 5; i++) {
-                s.setString(i, target);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                Timestamp oldest = rs.getTimestamp(2);
-                return new Figures(rs.getLong(1), oldest == null ? null : oldest.toInstant(), rs.getLong(3));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the cursor and its batches as of one moment
+            try {
+                long backlog;
+                Instant oldest;
+                long dead;
+                try (PreparedStatement s = c.prepareStatement("""
+                        select (select count(*) from delivery where target = ? and status = 'PENDING'),
+                               (select min(created_at) from delivery where target = ? and status = 'PENDING'),
+                               (select count(*) from dead_letter where target = ? and status = 'DEAD')""")) {
+                    s.setString(1, target);
+                    s.setString(2, target);
+                    s.setString(3, target);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        backlog = rs.getLong(1);
+                        Timestamp t = rs.getTimestamp(2);
+                        oldest = t == null ? null : t.toInstant();
+                        dead = rs.getLong(3);
+                    }
+                }
+                CursorBatches.Waiting w = CursorBatches.waiting(c, target);
+                c.commit();
+                if (w.oldest() != null && (oldest == null || w.oldest().isBefore(oldest))) {
+                    oldest = w.oldest();
+                }
+                return new Figures(backlog + w.reads(), oldest, dead);
+            } finally {
+                c.rollback();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
             }
         }
     }
