@@ -39,9 +39,11 @@ final class CursorBatches {
             + " where (tx, id) > (?::xid8, ?) and tx < ?::xid8 order by tx, id limit ?";
     private static final String IN_RANGE = COLUMNS
             + " where (tx, id) > (?::xid8, ?) and (tx, id) <= (?::xid8, ?) order by tx, id limit ?";
+    // Bounds as parameters, never joined from delivery_target: a row comparison against another table's columns is
+    // planned as a scan of every partition, and an idle poll would read the whole store. "order by ... limit 1" keeps
+    // it an index probe whatever the statistics say.
     private static final String ANY_AFTER_CURSOR = """
-            select exists (select 1 from nas_read n, delivery_target t
-                           where t.id = ? and (n.tx, n.id) > (t.cursor_tx, t.cursor_id) and n.tx < ?::xid8)""";
+            select 1 from nas_read where (tx, id) > (?::xid8, ?) and tx < ?::xid8 order by tx, id limit 1""";
 
     /** A position in commit order. */
     record Position(String tx, long id) {
@@ -144,30 +146,28 @@ final class CursorBatches {
                     horizon = rs.getString(1);
                 }
             }
-            // An idle poll writes nothing: look before locking the cursor.
+            // An idle poll writes nothing: look (without a lock) before locking the cursor.
+            Position seen = cursor(c, target, false);
+            if (seen == null) {
+                c.commit();
+                return new DeliveryStore.Claim(List.of(), false, null);
+            }
             try (PreparedStatement s = c.prepareStatement(ANY_AFTER_CURSOR)) {
-                s.setString(1, target);
-                s.setString(2, horizon);
+                s.setString(1, seen.tx());
+                s.setLong(2, seen.id());
+                s.setString(3, horizon);
                 try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
+                    if (!rs.next()) {
                         c.commit();
                         return new DeliveryStore.Claim(List.of(), false, null);
                     }
                 }
             }
-            Position cursor;
             // The lock orders the claimers of one target: each cuts after the cursor the previous one moved.
-            try (PreparedStatement s = c.prepareStatement(
-                    "select cursor_tx::text as c_tx, cursor_id from delivery_target where id = ? for update")) {
-                s.setString(1, target);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next() || rs.getString(1) == null) {
-                        c.commit();
-                        return new DeliveryStore.Claim(List.of(), false, null);
-                    }
-                    cursor = new Position(rs.getString(1), rs.getLong(2));
-                }
+            Position cursor = cursor(c, target, true);
+            if (cursor == null) {
+                c.commit();
+                return new DeliveryStore.Claim(List.of(), false, null);
             }
             Fetched f = fetch(c, AFTER_CURSOR, cursor, null, horizon, limit, maxBytes, 1);
             if (f.rows().isEmpty()) {
@@ -229,6 +229,73 @@ final class CursorBatches {
             s.setInt(2, lease.attempts());
             return s.executeUpdate() == 1;
         }
+    }
+
+    /** The target's cursor (locked for the claim's transaction if asked); null for a target without one. */
+    private static Position cursor(Connection c, String target, boolean lock) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select cursor_tx::text as c_tx, cursor_id from delivery_target where id = ?"
+                + (lock ? " for update" : ""))) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getString(1) != null ? new Position(rs.getString(1), rs.getLong(2)) : null;
+            }
+        }
+    }
+
+    /** Reads past the cursor or in a batch, and when the first of them was stored (null when none waits). */
+    record Waiting(long reads, java.time.Instant oldest) {
+    }
+
+    /**
+     * What waits on the cursor side: a range count past the cursor and one per batch (each an index range with
+     * literal bounds, so the planner always uses {@code (tx, id)}), the first read's stored_at of each.
+     */
+    static Waiting waiting(Connection c, String target) throws SQLException {
+        List<Position[]> ranges = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "select cursor_tx::text as c_tx, cursor_id from delivery_target where id = ?")) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null) {
+                    ranges.add(new Position[] {new Position(rs.getString(1), rs.getLong(2)), null});
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                select from_tx::text as f_tx, from_id, to_tx::text as t_tx, to_id from delivery_batch where target = ?""")) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ranges.add(new Position[] {new Position(rs.getString(1), rs.getLong(2)), new Position(rs.getString(3), rs.getLong(4))});
+                }
+            }
+        }
+        long reads = 0;
+        java.time.Instant oldest = null;
+        for (Position[] r : ranges) {
+            String upTo = r[1] == null ? "" : " and (tx, id) <= (?::xid8, ?)";
+            try (PreparedStatement s = c.prepareStatement("select count(*), (select stored_at from nas_read "
+                    + "where (tx, id) > (?::xid8, ?)" + upTo + " order by tx, id limit 1) from nas_read where (tx, id) > (?::xid8, ?)" + upTo)) {
+                int i = 1;
+                for (int twice = 0; twice < 2; twice++) {
+                    s.setString(i++, r[0].tx());
+                    s.setLong(i++, r[0].id());
+                    if (r[1] != null) {
+                        s.setString(i++, r[1].tx());
+                        s.setLong(i++, r[1].id());
+                    }
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    reads += rs.getLong(1);
+                    java.sql.Timestamp first = rs.getTimestamp(2);
+                    if (first != null && (oldest == null || first.toInstant().isBefore(oldest))) {
+                        oldest = first.toInstant();
+                    }
+                }
+            }
+        }
+        return new Waiting(reads, oldest);
     }
 
     /** Reads after {@code from} (up to {@code to}, or below {@code horizon}) in commit order, within the limits. */
