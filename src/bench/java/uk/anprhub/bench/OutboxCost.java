@@ -10,7 +10,6 @@ import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import uk.anprhub.delivery.Claimed;
 import uk.anprhub.delivery.DeliveryStore;
-import uk.anprhub.delivery.Outbox;
 import uk.anprhub.store.FileImageStore;
 import uk.anprhub.store.InsertedReadsHook;
 import uk.anprhub.store.Partitions;
@@ -38,12 +37,15 @@ import java.util.function.LongSupplier;
  * embedded PostgreSQL started as the hub starts its own, through the hub's real {@link ReadWriter} (group commit of
  * batches of 500, two writer threads):
  * <ul>
- *   <li>{@code rows}: today's outbox — a {@code delivery} row per read and target inserted with the read
- *       ({@link Outbox}), leased by {@link DeliveryStore#claim} and marked delivered by {@link DeliveryStore#complete};
+ *   <li>{@code rows}: the outbox before issue 17 — a {@code delivery} row per read and target inserted with the read
+ *       (the {@link #ROW_PER_READ} hook, as {@code delivery.Outbox} did), leased and marked delivered by
+ *       {@link DeliveryStore#claim}/{@link DeliveryStore#complete}'s row path (the cursor switched off);
  *   <li>{@code cursor}: the PgQ technique — each read carries its writing transaction's id ({@code xid8}, a column
  *       default of {@code pg_current_xact_id()}, indexed with the row id); a target reads forward from its cursor, only
  *       below the oldest transaction still running ({@code pg_snapshot_xmin(pg_current_snapshot())}), so a read whose
- *       transaction commits late is never skipped, and moves its cursor once per batch;
+ *       transaction commits late is never skipped, and moves its cursor once per batch (this harness's own loop);
+ *   <li>{@code hub}: the hub's cursor as built (V10__delivery_cursor.sql, {@link DeliveryStore#claim} cutting a
+ *       batch with its {@code delivery_batch} lease row, {@link DeliveryStore#complete} finishing it);
  *   <li>{@code none}: the reads alone, not delivered — the floor.
  * </ul>
  * Per scenario: ingest N reads with delivery stopped (PostgreSQL CPU per read stored), then drain them in batches of
@@ -79,7 +81,7 @@ public final class OutboxCost {
                     | outbox | reads | PostgreSQL CPU per read stored | per read delivered | stored + delivered | ingest reads/s | drain reads/s (database side) |
                     | --- | ---: | ---: | ---: | ---: | ---: | ---: |
                     """);
-            for (String scenario : List.of(System.getProperty("scenarios", "none,rows,cursor,rows,cursor,none").split(","))) {
+            for (String scenario : List.of(System.getProperty("scenarios", "none,rows,cursor,hub,rows,hub,none").split(","))) {
                 Result r = run(scenario, reads, ds, imageStore, cpu);
                 md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f µs | %s | %s | %,.0f | %s |%n", r.scenario(),
                         r.reads(), r.ingestMicrosPerRead(),
@@ -98,17 +100,29 @@ public final class OutboxCost {
     static Result run(String scenario, int reads, HikariDataSource ds, FileImageStore images, LongSupplier cpu)
             throws Exception {
         JdbcTemplate jdbc = new JdbcTemplate(ds);
-        jdbc.execute("truncate nas_read, delivery, raw_message, dead_letter");
+        jdbc.execute("truncate nas_read, delivery, delivery_batch, raw_message, dead_letter");
         jdbc.execute("alter table nas_read drop column if exists tx");
         jdbc.execute("drop table if exists delivery_cursor");
-        if (scenario.equals("cursor")) {
-            jdbc.execute("alter table nas_read add column tx xid8 not null default pg_current_xact_id()");
-            jdbc.execute("create index nas_read_tx on nas_read (tx, id)");
-            jdbc.execute("create table delivery_cursor (target text primary key, tx xid8 not null, id bigint not null)");
-            jdbc.execute("insert into delivery_cursor values ('nas', '0', 0)");
+        switch (scenario) {
+            case "cursor" -> {
+                jdbc.execute("alter table nas_read add column tx xid8 not null default pg_current_xact_id()");
+                jdbc.execute("create index nas_read_tx on nas_read (tx, id)");
+                jdbc.execute("create table delivery_cursor (target text primary key, tx xid8 not null, id bigint not null)");
+                jdbc.execute("insert into delivery_cursor values ('nas', '0', 0)");
+            }
+            case "hub" -> { // as V10__delivery_cursor.sql leaves it; the target's cursor starts now
+                jdbc.execute("alter table nas_read add column tx xid8");
+                jdbc.execute("alter table nas_read alter column tx set default pg_current_xact_id()");
+                jdbc.execute("create index nas_read_tx on nas_read (tx, id)");
+                jdbc.execute("update delivery_target set cursor_tx = pg_current_xact_id(), cursor_id = 9223372036854775807 where id = 'nas'");
+            }
+            default -> { // the column DeliveryStore reads, always null, unindexed: no cost at ingest, no cursor
+                jdbc.execute("alter table nas_read add column tx xid8");
+                jdbc.execute("update delivery_target set cursor_tx = null, cursor_id = null where id = 'nas'");
+            }
         }
         jdbc.execute("checkpoint");
-        List<InsertedReadsHook> hooks = scenario.equals("rows") ? List.of(new Outbox()) : List.of();
+        List<InsertedReadsHook> hooks = scenario.equals("rows") ? List.of(ROW_PER_READ) : List.of();
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
                 .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -134,6 +148,7 @@ public final class OutboxCost {
         // as autovacuum would after a day's first reads: the planner sees the tables as they are
         jdbc.execute("analyze nas_read");
         jdbc.execute("analyze delivery");
+        jdbc.execute("analyze delivery_batch");
         if (scenario.equals("cursor")) {
             jdbc.queryForList("explain " + NEXT.replace("?::xid8, ?", "'0'::xid8, 0").replace("< ?::xid8", "< '4000000000'::xid8")
                     .replace("limit ?", "limit 500"), String.class).forEach(l -> System.out.println("    " + l));
@@ -143,6 +158,7 @@ public final class OutboxCost {
         long drained = switch (scenario) {
             case "rows" -> drainRows(new DeliveryStore(ds));
             case "cursor" -> drainCursor(ds);
+            case "hub" -> drainHub(new DeliveryStore(ds));
             default -> 0;
         };
         long t2 = System.nanoTime();
@@ -169,6 +185,33 @@ public final class OutboxCost {
             total += claim.reads().size();
         }
     }
+
+    /** The hub's own cursor: each claim cuts a batch and leases it (one row), each complete finishes it. */
+    static long drainHub(DeliveryStore store) throws SQLException {
+        long total = 0;
+        while (true) {
+            DeliveryStore.Claim claim = store.claim("nas", BATCH, Long.MAX_VALUE, Duration.ofSeconds(60));
+            if (claim.reads().isEmpty()) {
+                return total;
+            }
+            store.complete("nas", claim.lease(), claim.reads(), List.of(), List.of());
+            total += claim.reads().size();
+        }
+    }
+
+    /** The row outbox before issue 17 (delivery.Outbox, removed): a delivery row per read and enabled target. */
+    static final InsertedReadsHook ROW_PER_READ = (c, reads) -> {
+        try (PreparedStatement ins = c.prepareStatement("""
+                insert into delivery (target, read_id, captured_at, read_pk)
+                select t.id, r.read_id, r.captured_at, r.read_pk
+                from unnest(?::text[]::uuid[], ?::text[]::timestamptz[], ?::bigint[]) r(read_id, captured_at, read_pk)
+                cross join delivery_target t where t.enabled""")) {
+            ins.setArray(1, c.createArrayOf("text", reads.stream().map(r -> r.readId().toString()).toArray()));
+            ins.setArray(2, c.createArrayOf("text", reads.stream().map(r -> r.capturedAt().toString()).toArray()));
+            ins.setArray(3, c.createArrayOf("int8", reads.stream().map(InsertedReadsHook.InsertedRead::rowId).toArray()));
+            ins.executeUpdate();
+        }
+    };
 
     // The cursor's read: forward from (tx, id), only below the horizon = the oldest transaction still running when the
     // batch starts (pg_snapshot_xmin of a fresh snapshot, read once per batch); a transaction that commits late holds

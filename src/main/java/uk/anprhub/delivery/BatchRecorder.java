@@ -25,15 +25,16 @@ final class BatchRecorder {
 
     /**
      * Records the verdicts, retrying while the lease lasts: a database that is away for a moment must not leave a batch
-     * the target already took to be sent again when the lease ends. Safe to repeat: every update needs status PENDING.
+     * the target already took to be sent again when the lease ends. Safe to repeat: every update needs status PENDING, or the
+     * batch's lease token.
      *
      * @throws SQLException when the lease is nearly over: another worker may take the batch (the caller says so)
      */
-    void complete(Verdicts v, long deadline) throws SQLException, InterruptedException {
+    void complete(DeliveryStore.Lease batch, Verdicts v, long deadline) throws SQLException, InterruptedException {
         long waitMillis = 250;
         for (int attempt = 1; ; attempt++) {
             try {
-                store.complete(id, v.delivered(), v.retries(), v.dead());
+                store.complete(id, batch, v.delivered(), v.retries(), v.dead());
                 return;
             } catch (SQLException e) {
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) - deadline > 0) {
@@ -50,9 +51,9 @@ final class BatchRecorder {
     }
 
     /** Re-queues a batch that got no verdict, at once; if even that fails the lease brings it back. */
-    void release(List<Claimed> batch, String why) {
+    void release(DeliveryStore.Lease lease, List<Claimed> batch, String why) {
         try {
-            store.complete(id, List.of(), batch.stream().map(c -> new DeliveryStore.Retry(c, Duration.ZERO, why)).toList(), List.of());
+            store.complete(id, lease, List.of(), batch.stream().map(c -> new DeliveryStore.Retry(c, Duration.ZERO, why)).toList(), List.of());
         } catch (Throwable e) {
             log.warn("Delivery target {}: could not re-queue {} claimed read(s) ({}); they return after the lease ({})", id,
                     batch.size(), e.getClass().getSimpleName(), lease);

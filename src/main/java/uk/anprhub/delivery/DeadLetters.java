@@ -85,8 +85,9 @@ public final class DeadLetters {
 
     /**
      * Queues every stored read captured in [from, to) (of one camera if given) for the target again, delivered or
-     * not; reads already waiting are left alone (one of them may be in flight). Dead letters in the range are
-     * marked replayed. Returns how many reads were queued.
+     * not; reads already waiting are left alone (one of them may be in flight): a row still pending, a read still
+     * ahead of the target's cursor or in one of its leased batches. Dead letters in the range are marked replayed.
+     * Returns how many reads were queued.
      */
     public int resend(String target, Instant from, Instant to, String cameraId, UUID replayId) {
         String camera = cameraId == null || cameraId.isBlank() ? "" : " and camera_id = ?";
@@ -94,9 +95,14 @@ public final class DeadLetters {
         if (!camera.isEmpty()) {
             args.add(cameraId);
         }
+        args.add(target);
+        args.add(target);
         int queued = jdbc.update("""
                 insert into delivery (target, read_id, captured_at, read_pk, replay_id)
-                select ?, read_id, captured_at, id, ? from nas_read where captured_at >= ? and captured_at < ?""" + camera + """
+                select ?, read_id, captured_at, id, ? from nas_read n where captured_at >= ? and captured_at < ?""" + camera + """
+                 and not coalesce((n.tx, n.id) > (select cursor_tx, cursor_id from delivery_target where id = ?), false)
+                 and not exists (select 1 from delivery_batch b where b.target = ?
+                                 and (n.tx, n.id) > (b.from_tx, b.from_id) and (n.tx, n.id) <= (b.to_tx, b.to_id))
                  on conflict (target, read_id, captured_at) do update
                 set status = 'PENDING', next_attempt_at = now(), last_error = null, delivered_at = null, replay_id = excluded.replay_id
                 where delivery.status <> 'PENDING'""", args.toArray());

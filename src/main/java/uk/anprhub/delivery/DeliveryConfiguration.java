@@ -30,12 +30,6 @@ public class DeliveryConfiguration {
         return service;
     }
 
-    /** Queues every stored read for the enabled targets, in the read's own transaction (called by the store's writer). */
-    @Bean
-    Outbox deliveryOutbox() {
-        return new Outbox();
-    }
-
     /** The workers run as Camel routes only when delivery is enabled on this instance. */
     @Bean
     @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "anpr.delivery.enabled", matchIfMissing = true)

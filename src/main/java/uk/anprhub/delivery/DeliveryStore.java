@@ -17,7 +17,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The outbox tables (V2__delivery.sql): claiming with {@code FOR UPDATE SKIP LOCKED} and a lease, recording
+ * The outbox: a cursor per target over the reads in commit order, batches leased from it
+ * ({@link CursorBatches}, V10__delivery_cursor.sql), and rows only for the exceptions (V2__delivery.sql: a read
+ * retried on its own, a dead letter, a replay) claimed with {@code FOR UPDATE SKIP LOCKED} and a lease; recording
  * outcomes, the gauges' figures and target pause state. Plain JDBC with array parameters: one statement per step
  * whatever the batch size.
  */
@@ -67,6 +69,27 @@ public final class DeliveryStore {
             insert into dead_letter (target, read_id, captured_at, camera_id, attempts, reason, response)
             select target, read_id, captured_at, coalesce(camera, '?'), attempts, reason, response from dead""";
 
+    // A cursor batch's exceptions become rows of their own, as if queued by the row outbox and claimed that often.
+    private static final String BATCH_RETRY = """
+            insert into delivery (target, read_id, captured_at, read_pk, attempts, next_attempt_at, last_error)
+            select ?, n.read_id, n.captured_at, n.id, u.attempts, now() + u.delay * interval '1 millisecond', u.error
+            from unnest(?::text[]::uuid[], ?::text[]::timestamptz[], ?::int[], ?::bigint[], ?::text[]) u(id, at, attempts, delay, error)
+            join nas_read n on n.read_id = u.id and n.captured_at = u.at
+            on conflict (target, read_id, captured_at) do nothing""";
+    private static final String BATCH_DEAD = """
+            with u as (
+                select * from unnest(?::text[]::uuid[], ?::text[]::timestamptz[], ?::int[], ?::text[], ?::text[], ?::text[])
+                    u(id, at, attempts, camera, reason, response)),
+            d as (
+                insert into delivery (target, read_id, captured_at, read_pk, attempts, status, last_error)
+                select ?, n.read_id, n.captured_at, n.id, u.attempts, 'DEAD', u.reason
+                from u join nas_read n on n.read_id = u.id and n.captured_at = u.at
+                on conflict (target, read_id, captured_at) do nothing
+                returning target, read_id, captured_at, attempts)
+            insert into dead_letter (target, read_id, captured_at, camera_id, attempts, reason, response)
+            select d.target, d.read_id, d.captured_at, coalesce(u.camera, '?'), d.attempts, u.reason, u.response
+            from d join u on u.id = d.read_id and u.at = d.captured_at""";
+
     public record Retry(Claimed read, Duration delay, String error) {
     }
 
@@ -86,16 +109,39 @@ public final class DeliveryStore {
         this.dataSource = dataSource;
     }
 
-    /**
-     * One claim: the reads leased, and whether it stopped at a limit (count or bytes) rather than at the end of the
-     * eligible backlog — then more is waiting and the worker claims again at once.
-     */
-    public record Claim(List<Claimed> reads, boolean full) {
+    /** A batch cut from the cursor: its {@code delivery_batch} row and the attempt it is leased for (the lease token). */
+    public record Lease(long batch, int attempts) {
     }
 
-    /** Leases the oldest eligible reads: at most {@code limit}, and at most {@code maxBytes} on the wire (at least one). */
+    /**
+     * One claim: the reads leased, and whether it stopped at a limit (count or bytes) rather than at the end of the
+     * eligible backlog — then more is waiting and the worker claims again at once. {@code lease} names the cursor
+     * batch the reads came from; null when they are rows of {@code delivery} (retries of their own, replays).
+     */
+    public record Claim(List<Claimed> reads, boolean full, Lease lease) {
+    }
+
+    /**
+     * Leases the next reads, at most {@code limit} and at most {@code maxBytes} on the wire (at least one): a cursor
+     * batch due again first (a crashed worker's, or one waiting out a retry), then reads due as rows of their own,
+     * then a new batch cut from the cursor.
+     */
     public Claim claim(String target, int limit, long maxBytes, Duration lease) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLAIM)) {
+        try (Connection c = dataSource.getConnection()) {
+            Claim due = CursorBatches.due(c, target, limit, maxBytes, lease);
+            if (due != null) {
+                return due;
+            }
+            Claim rows = claimRows(c, target, limit, maxBytes, lease);
+            if (!rows.reads().isEmpty()) {
+                return rows;
+            }
+            return CursorBatches.cut(c, target, limit, maxBytes, lease);
+        }
+    }
+
+    private Claim claimRows(Connection c, String target, int limit, long maxBytes, Duration lease) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(CLAIM)) {
             s.setString(1, target);
             s.setInt(2, limit);
             s.setLong(3, lease.toMillis());
@@ -109,15 +155,30 @@ public final class DeliveryStore {
                     locked = rs.getLong(6);
                 }
             }
-            return new Claim(out, out.size() >= limit || out.size() < locked);
+            return new Claim(out, out.size() >= limit || out.size() < locked, null);
         }
     }
 
-    /** Records a batch's outcome in one transaction; only rows still PENDING change (a replay or lease loss wins). */
+    /** Records the outcome of reads claimed as rows of {@code delivery} (see {@link #complete(String, Lease, Collection, Collection, Collection)}). */
     public void complete(String target, Collection<Claimed> delivered, Collection<Retry> retries, Collection<Dead> dead) throws SQLException {
+        complete(target, null, delivered, retries, dead);
+    }
+
+    /**
+     * Records a batch's outcome in one transaction. Rows: only rows still PENDING change (a replay or lease loss
+     * wins). A cursor batch ({@code lease} not null): delivered reads leave no trace; a batch failed as a whole stays
+     * one row, due again after its back-off; otherwise the batch row goes and its retries and dead letters become
+     * rows of {@code delivery}. Nothing is recorded for a batch whose lease another worker took over. Safe to repeat.
+     */
+    public void complete(String target, Lease lease, Collection<Claimed> delivered, Collection<Retry> retries, Collection<Dead> dead) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (lease != null) {
+                    completeBatch(c, target, lease, delivered, retries, dead);
+                    c.commit();
+                    return;
+                }
                 if (!delivered.isEmpty()) {
                     try (PreparedStatement s = c.prepareStatement(DELIVERED)) {
                         s.setArray(1, uuids(c, delivered, Function.identity()));
@@ -155,6 +216,42 @@ public final class DeliveryStore {
         }
     }
 
+    private static void completeBatch(Connection c, String target, Lease lease, Collection<Claimed> delivered,
+                                      Collection<Retry> retries, Collection<Dead> dead) throws SQLException {
+        if (delivered.isEmpty() && dead.isEmpty() && !retries.isEmpty()) {
+            Retry first = retries.iterator().next();
+            Duration delay = retries.stream().map(Retry::delay).max(Duration::compareTo).orElse(Duration.ZERO);
+            CursorBatches.retryLater(c, lease, delay, first.error());
+            return;
+        }
+        if (!CursorBatches.finish(c, lease)) {
+            return; // the lease ran out and another worker has the batch: its verdicts count
+        }
+        if (!retries.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(BATCH_RETRY)) {
+                s.setString(1, target);
+                s.setArray(2, uuids(c, retries, Retry::read));
+                s.setArray(3, times(c, retries, Retry::read));
+                s.setArray(4, c.createArrayOf("int4", retries.stream().map(r -> r.read().attempts()).toArray()));
+                s.setArray(5, c.createArrayOf("int8", retries.stream().map(r -> r.delay().toMillis()).toArray()));
+                s.setArray(6, c.createArrayOf("text", retries.stream().map(Retry::error).toArray()));
+                s.executeUpdate();
+            }
+        }
+        if (!dead.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(BATCH_DEAD)) {
+                s.setArray(1, uuids(c, dead, Dead::read));
+                s.setArray(2, times(c, dead, Dead::read));
+                s.setArray(3, c.createArrayOf("int4", dead.stream().map(d -> d.read().attempts()).toArray()));
+                s.setArray(4, c.createArrayOf("text", dead.stream().map(d -> d.read().cameraId()).toArray()));
+                s.setArray(5, c.createArrayOf("text", dead.stream().map(Dead::reason).toArray()));
+                s.setArray(6, c.createArrayOf("text", dead.stream().map(Dead::response).toArray()));
+                s.setString(7, target);
+                s.executeUpdate();
+            }
+        }
+    }
+
     /** Drops delivery rows whose read retention deleted meanwhile (nothing left to send). */
     public void forget(String target, Collection<Claimed> gone) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
@@ -167,28 +264,83 @@ public final class DeliveryStore {
         }
     }
 
+    /**
+     * The target's backlog (pending rows, reads past the cursor, reads in its batches), when the oldest of them was
+     * stored or queued, and its dead letters: one consistent snapshot, every count an index range.
+     */
     public Figures figures(String target) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                select (select count(*) from delivery where target = ? and status = 'PENDING'),
-                       (select min(created_at) from delivery where target = ? and status = 'PENDING'),
-                       (select count(*) from dead_letter where target = ? and status = 'DEAD')""")) {
-            s.setString(1, target);
-            s.setString(2, target);
-            s.setString(3, target);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                Timestamp oldest = rs.getTimestamp(2);
-                return new Figures(rs.getLong(1), oldest == null ? null : oldest.toInstant(), rs.getLong(3));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the cursor and its batches as of one moment
+            try {
+                long backlog;
+                Instant oldest;
+                long dead;
+                try (PreparedStatement s = c.prepareStatement("""
+                        select (select count(*) from delivery where target = ? and status = 'PENDING'),
+                               (select min(created_at) from delivery where target = ? and status = 'PENDING'),
+                               (select count(*) from dead_letter where target = ? and status = 'DEAD')""")) {
+                    s.setString(1, target);
+                    s.setString(2, target);
+                    s.setString(3, target);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        backlog = rs.getLong(1);
+                        Timestamp t = rs.getTimestamp(2);
+                        oldest = t == null ? null : t.toInstant();
+                        dead = rs.getLong(3);
+                    }
+                }
+                CursorBatches.Waiting w = CursorBatches.waiting(c, target);
+                c.commit();
+                if (w.oldest() != null && (oldest == null || w.oldest().isBefore(oldest))) {
+                    oldest = w.oldest();
+                }
+                return new Figures(backlog + w.reads(), oldest, dead);
+            } finally {
+                c.rollback();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setAutoCommit(true);
             }
         }
     }
 
-    /** Makes {@code delivery_target} match the configuration: which targets new reads are queued for. */
+    /**
+     * Whether the read still waits for the target: a pending row of its own, past the target's cursor, or in one of
+     * its leased batches (for operators and tests: the cursor keeps no row per delivered read).
+     */
+    public boolean waiting(String target, UUID readId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select exists (select 1 from delivery where target = ? and read_id = ? and status = 'PENDING')
+                    or exists (select 1 from nas_read n, delivery_target t where n.read_id = ? and t.id = ?
+                               and ((n.tx, n.id) > (t.cursor_tx, t.cursor_id)
+                                    or exists (select 1 from delivery_batch b where b.target = t.id
+                                               and (n.tx, n.id) > (b.from_tx, b.from_id) and (n.tx, n.id) <= (b.to_tx, b.to_id))))""")) {
+            s.setString(1, target);
+            s.setObject(2, readId);
+            s.setObject(3, readId);
+            s.setString(4, target);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code delivery_target} match the configuration: which targets new reads are queued for. A target added,
+     * or enabled again, starts its cursor now: it gets the reads stored from then on, as the row outbox queued them.
+     */
     public void syncTargets(Map<String, Boolean> enabled) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement("""
-                    insert into delivery_target (id, enabled) values (?, ?)
-                    on conflict (id) do update set enabled = excluded.enabled""")) {
+                    insert into delivery_target (id, enabled, cursor_tx, cursor_id)
+                    values (?, ?, pg_current_xact_id(), 9223372036854775807)
+                    on conflict (id) do update set enabled = excluded.enabled,
+                        cursor_tx = case when delivery_target.enabled or not excluded.enabled or delivery_target.cursor_tx is null
+                                         then coalesce(delivery_target.cursor_tx, excluded.cursor_tx) else excluded.cursor_tx end,
+                        cursor_id = case when delivery_target.enabled or not excluded.enabled or delivery_target.cursor_tx is null
+                                         then coalesce(delivery_target.cursor_id, excluded.cursor_id) else excluded.cursor_id end""")) {
                 for (var e : enabled.entrySet()) {
                     s.setString(1, e.getKey());
                     s.setBoolean(2, e.getValue());

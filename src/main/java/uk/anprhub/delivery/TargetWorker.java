@@ -199,6 +199,7 @@ public final class TargetWorker implements AutoCloseable {
             return false; // open: the next poll after the breaker's wait sends the probe
         }
         List<Claimed> batch = List.of();
+        DeliveryStore.Lease token = null; // the cursor batch's lease token (null: rows)
         boolean done = false;
         String requeue = "worker error";
         try {
@@ -211,6 +212,7 @@ public final class TargetWorker implements AutoCloseable {
             try {
                 claim = store.claim(id, size, cfg.maxBatchBytes().toBytes(), lease);
                 batch = claim.reads();
+                token = claim.lease();
             } catch (SQLException e) {
                 log.warn("Delivery target {}: cannot claim reads (SQLState {})", id, e.getSQLState()); // never the text: it may quote row values
                 done = true;
@@ -222,7 +224,7 @@ public final class TargetWorker implements AutoCloseable {
                 return false;
             }
             try {
-                deliver(batch, permit, deadline);
+                deliver(batch, token, permit, deadline);
                 done = true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -238,7 +240,7 @@ public final class TargetWorker implements AutoCloseable {
         } finally {
             permit.release(); // no verdict reached the breaker (nothing claimed, a throw): give the permission back
             if (!done && !batch.isEmpty()) {
-                recorder.release(batch, requeue); // offered again at once, not after the lease
+                recorder.release(token, batch, requeue); // offered again at once, not after the lease
             }
         }
     }
@@ -256,7 +258,7 @@ public final class TargetWorker implements AutoCloseable {
                 id, e.getClass().getName(), at, n, wait.toMillis());
     }
 
-    private void deliver(List<Claimed> claimed, TargetBreaker.Permit permit, long deadline) throws InterruptedException, SQLException {
+    private void deliver(List<Claimed> claimed, DeliveryStore.Lease token, TargetBreaker.Permit permit, long deadline) throws InterruptedException, SQLException {
         List<Claimed> gone = claimed.stream().filter(c -> c.body() == null).toList();
         if (!gone.isEmpty()) {
             store.forget(id, gone); // retention deleted the read between queueing and claiming
@@ -316,7 +318,7 @@ public final class TargetWorker implements AutoCloseable {
             }
             v.add(batch, r);
         }
-        recorder.complete(v, deadline);
+        recorder.complete(token, v, deadline);
         meters.recorded(v);
         if (!v.dead().isEmpty()) {
             log.info("Delivery target {}: {} read(s) dead-lettered (first reason: {})", id, v.dead().size(), v.dead().get(0).reason());

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * Rows another package writes in a group commit's own transaction, for the reads it inserted (never the duplicates):
  * they commit or roll back with the reads, and the senders are answered only after that commit. Declared here and
- * implemented above (the delivery outbox), because store sits below the features that use it.
+ * implemented above, because store sits below the features that use it. (The delivery outbox was one, a row per read
+ * and target; delivery now follows {@code nas_read.tx} with a cursor and writes nothing at ingest.)
  */
 public interface InsertedReadsHook {
 

@@ -28,8 +28,7 @@ import java.util.UUID;
 
 /**
  * One group commit of messages and their reads, in one transaction: raw messages by JDBC batch, reads by one
- * {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING}, then the {@link InsertedReadsHook}s (the delivery
- * outbox), the new reads' pictures and late pictures of duplicates; the senders' futures complete after the commit.
+ * {@code INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING}, then any {@link InsertedReadsHook}s, the new reads' pictures and late pictures of duplicates; the senders' futures complete after the commit.
  */
 final class ReadBatchWriter implements GroupCommit.BatchWriter<ReadBatchWriter.Submission, ReadWriter.Stored> {
 

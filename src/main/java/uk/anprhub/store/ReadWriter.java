@@ -13,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Group commit of reads: reads from many concurrent senders are written by a few writer threads in one transaction
- * per batch ({@link ReadBatchWriter}: raw messages, reads, the {@link InsertedReadsHook}s such as the delivery
- * outbox, pictures). A sender's future completes only after the transaction holding its reads committed. The number
+ * per batch ({@link ReadBatchWriter}: raw messages, reads (each with its transaction's id, {@code nas_read.tx}, which
+ * the delivery cursor follows), any {@link InsertedReadsHook}s, pictures). A sender's future completes only after the transaction holding its reads committed. The number
  * of reads waiting is bounded ({@link GroupCommit}): beyond it {@link #submit} refuses at once, so back-pressure
  * reaches the protocol instead of memory growing.
  */
@@ -43,7 +43,8 @@ public final class ReadWriter implements AutoCloseable {
 
     /**
      * @param commitBound longest one group commit may wait on the server; null: the connection's own timeouts
-     * @param hooks       rows other packages write in each transaction for the reads it inserted (the delivery outbox)
+     * @param hooks       rows other packages write in each transaction for the reads it inserted (none in the hub
+     *                    since the delivery cursor: it needs nothing but the read's {@code tx})
      */
     public ReadWriter(DataSource dataSource, ImageStore images, ObjectMapper mapper, int writerThreads, int batchSize,
                       Duration maxWait, int maxPendingReads, Duration commitBound, List<? extends InsertedReadsHook> hooks) {

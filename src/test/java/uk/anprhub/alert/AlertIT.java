@@ -213,8 +213,8 @@ class AlertIT {
             SseClient.Event e = inv.next("hit", BOUND);
             assertThat(e).as("the hit, NAS down").isNotNull();
             String readId = JSON.readTree(e.data()).path("readId").asText();
-            assertThat(jdbc.queryForObject("select status from delivery where target = 'nas' and read_id = ?::uuid", String.class, readId))
-                    .isEqualTo("PENDING");
+            assertThat(new uk.anprhub.delivery.DeliveryStore(jdbc.getDataSource()).waiting("nas", java.util.UUID.fromString(readId)))
+                    .as("stored, still waiting for NAS").isTrue();
             assertThat(NAS.stat("accepted")).isZero();
         }
     }

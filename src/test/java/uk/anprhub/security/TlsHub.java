@@ -185,7 +185,8 @@ abstract class TlsHub {
         return JSON.readTree(asOps("/actuator/health").body());
     }
 
-    long rows(String target, String status) {
-        return jdbc.queryForObject("select count(*) from delivery where target = ? and status = ?", Long.class, target, status);
+    /** The target's backlog as the gauges see it (reads past the cursor, in leased batches, pending rows). */
+    long pending(String target) throws java.sql.SQLException {
+        return new uk.anprhub.delivery.DeliveryStore(jdbc.getDataSource()).figures(target).backlog();
     }
 }
