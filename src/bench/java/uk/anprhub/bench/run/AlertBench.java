@@ -48,7 +48,7 @@ public final class AlertBench {
     static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 64);
     static final int SECONDS = Integer.getInteger("bench.seconds", 30);
     /** The same traffic before the measured phase, not counted: the hub's JIT warmed as in service (0: none). */
-    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 30);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 60);
     static final int SATURATE_SECONDS = Integer.getInteger("bench.saturate-seconds", 20);
     /** Reads per camera request in the latency phase. */
     static final int BATCH = Integer.getInteger("bench.batch", 10);
