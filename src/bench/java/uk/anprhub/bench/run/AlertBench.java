@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bench/run.sh alerts} (docs/performance.md, "Hotlists and alerts"): the hub as its own process on its own
  * PostgreSQL, 1 M hotlist entries imported, then (1) 2,000 reads/s over HTTP for a while, 1 % of them listed, with an
- * investigator's alert stream open: latency from the camera request sent to the SSE event received; (2) ingest as fast
+ * investigator's alert stream open: latency from the camera request sent to the SSE event received, after the same
+ * traffic for {@code bench.warmup-seconds} not counted (a just-started hub runs interpreted code: about twice the CPU
+ * per request), with the CPU time per request of hub, PostgreSQL and load generator; (2) ingest as fast
  * as acknowledged, matching on; then the hub restarted with {@code anpr.hotlists.matching=false} on the same data and
  * (2) again: the throughput ratio. Writes {@code alerts.md} to the output folder. Not part of {@code verify}.
  */
