@@ -22,7 +22,8 @@ build -DskipTests package
 build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p "$OUT"
 if [[ "$MODE" == alerts ]]; then
-  exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.AlertBench "$OUT"
+  # BENCH_JAVA_OPTS: -Dbench.* settings of AlertBench (warm-up, phases, hub JVM options for a JFR recording, ...)
+  exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.AlertBench "$OUT"
 fi
 if [[ "$MODE" == search ]]; then
   exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.search.SearchBench "$OUT"

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code bench/run.sh alerts} (docs/performance.md, "Hotlists and alerts"): the hub as its own process on its own
  * PostgreSQL, 1 M hotlist entries imported, then (1) 2,000 reads/s over HTTP for a while, 1 % of them listed, with an
- * investigator's alert stream open: latency from the camera request sent to the SSE event received; (2) ingest as fast
+ * investigator's alert stream open: latency from the camera request sent to the SSE event received, after the same
+ * traffic for {@code bench.warmup-seconds} not counted (a just-started hub runs interpreted code: about twice the CPU
+ * per request), with the CPU time per request of hub, PostgreSQL and load generator; (2) ingest as fast
  * as acknowledged, matching on; then the hub restarted with {@code anpr.hotlists.matching=false} on the same data and
  * (2) again: the throughput ratio. Writes {@code alerts.md} to the output folder. Not part of {@code verify}.
  */
@@ -47,15 +49,29 @@ public final class AlertBench {
     /** Camera requests the load generator keeps open at most (each a camera waiting for its acknowledgement). */
     static final int IN_FLIGHT = Integer.getInteger("bench.in-flight", 64);
     static final int SECONDS = Integer.getInteger("bench.seconds", 30);
+    /** The same traffic before the measured phase, not counted: the hub's JIT warmed as in service (0: none). */
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup-seconds", 60);
     static final int SATURATE_SECONDS = Integer.getInteger("bench.saturate-seconds", 20);
+    /** Reads per camera request in the latency phase. */
+    static final int BATCH = Integer.getInteger("bench.batch", 10);
+    /** "all", or "latency" for the import and the latency phase only (profiling runs). */
+    static final String PHASES = System.getProperty("bench.phases", "all");
+    /** Extra JVM options of the hub process, space-separated (e.g. -XX:StartFlightRecording=filename=hub.jfr). */
+    static final String HUB_JVM = System.getProperty("bench.hub-jvm", "");
 
     private final Path root = Path.of("").toAbsolutePath();
     private final Path jar = root.resolve("target/anpr-hub.jar");
     private final Path out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The camera side's HTTP version: "1.1", or the JDK client's default ("2": HTTP/1.1 with an h2c upgrade offer). */
+    static final String HTTP_VERSION = System.getProperty("bench.http", "2");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version("1.1".equals(HTTP_VERSION) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2).build();
     private final List<Process> processes = new ArrayList<>();
     private final StringBuilder report = new StringBuilder();
     private URI hub;
+    private final AtomicLong sequence = new AtomicLong(); // reads sent, across phases: no plate sent twice
+    private java.util.function.LongSupplier postmaster = () -> 0;
 
     private AlertBench(Path out) {
         this.out = out;
@@ -72,14 +88,28 @@ public final class AlertBench {
     private void run() throws Exception {
         Files.createDirectories(out.resolve("logs"));
         try (BenchRun.Database db = BenchRun.Database.start(out.resolve("pg-alerts"))) {
+            postmaster = db::postmasterPid;
             int nasPort = freePort();
             start("nas-sim-alerts", List.of("java", "-jar", jar.toString(), "nas-sim", "--port", "" + nasPort), Map.of());
             line("# Hotlists and alerts — bench/run.sh alerts, %s, %d cores, load average before: %s%n", Instant.now()
                     .truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(), BenchRun.loadAverage());
 
-            Process on = startHub(db, nasPort, true);
+            Process on = startHub(db, nasPort, Boolean.parseBoolean(System.getProperty("bench.matching", "true")));
             importEntries();
-            latency();
+            try (Sampler sampler = new Sampler(hub, on.pid(), processes.get(0).pid(), db::postmasterPid)) {
+                sampler.simulator(ProcessHandle.current().pid());
+                if (WARMUP_SECONDS > 0) { // a hub in service runs JIT-compiled code; a just-started one interprets
+                    latency(sampler, "warm-up, not counted", WARMUP_SECONDS);
+                }
+                latency(sampler, "measured", SECONDS);
+            }
+            if ("latency".equals(PHASES)) {
+                stop(on);
+                line("Load average after: %s%n", BenchRun.loadAverage());
+                Files.writeString(out.resolve("alerts.md"), report);
+                System.out.println("written: " + out.resolve("alerts.md"));
+                return;
+            }
             double on1 = saturate("matching on, 1st");
             stop(on);
             Process off = startHub(db, nasPort, false);
@@ -110,8 +140,11 @@ public final class AlertBench {
                     - { name: lists, password-hash: "%s", roles: [hotlist-manager] }
                     - { name: officer, password-hash: "%s", roles: [investigator] }
                 """.formatted(hash, hash));
-        Process p = start("hub-alerts-" + (matching ? "on" : "off"), List.of("java", "-Danpr.home=" + root, "-jar", jar.toString(), "run",
-                "--demo", "--logging.level.root=WARN", "--logging.level.uk.anprhub.hotlist=INFO", "--anpr.hotlists.matching=" + matching),
+        List<String> cmd = new ArrayList<>(List.of("java", "-Danpr.home=" + root));
+        Arrays.stream(HUB_JVM.split(" ")).filter(o -> !o.isBlank()).forEach(cmd::add);
+        cmd.addAll(List.of("-jar", jar.toString(), "run",
+                "--demo", "--logging.level.root=WARN", "--logging.level.uk.anprhub.hotlist=INFO", "--anpr.hotlists.matching=" + matching));
+        Process p = start("hub-alerts-" + (matching ? "on" : "off"), cmd,
                 Map.of("ANPR_DB_URL", db.url(), "ANPR_DB_USER", db.user(), "ANPR_DB_PASSWORD", db.password(),
                         "ANPR_DATA_DIR", out.resolve("data-alerts").toString(), "SERVER_PORT", "" + port,
                         "ANPR_NAS_URL", "http://localhost:" + nasPort + "/nas/v1", "ANPR_CONFIG", config.toString()));
@@ -153,7 +186,7 @@ public final class AlertBench {
         return "L" + Integer.toString(i, 36).toUpperCase() + "X";
     }
 
-    private void latency() throws Exception {
+    private void latency(Sampler sampler, String label, int seconds) throws Exception {
         Map<String, Long> sent = new ConcurrentHashMap<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         HttpRequest streamReq = HttpRequest.newBuilder(hub.resolve("/api/v1/alerts/stream")).header("Authorization", basic("officer")).build();
@@ -166,11 +199,16 @@ public final class AlertBench {
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong behind = new AtomicLong();
-        AtomicLong n = new AtomicLong();
+        AtomicLong n = sequence;
+        long first = n.get();
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
-        int perTick = RATE / 10 / 100; // every 10 ms: camera requests of 10 reads each (single reads top out ~1,700/s here)
+        int perTick = RATE / BATCH / 100; // every 10 ms: camera requests of BATCH reads each
         CountDownLatch done = new CountDownLatch(1);
-        long end = System.currentTimeMillis() + SECONDS * 1000L;
+        sampler.scenario("latency");
+        double from = sampler.elapsed();
+        long hubPid = processes.get(processes.size() - 1).pid();
+        long[] cpu0 = {cpuTicks(List.of(hubPid)), cpuTicks(postgresPids()), cpuTicks(List.of(ProcessHandle.current().pid()))};
+        long end = System.currentTimeMillis() + seconds * 1000L;
         ticks.scheduleAtFixedRate(() -> {
             if (System.currentTimeMillis() > end) {
                 done.countDown();
@@ -178,12 +216,12 @@ public final class AlertBench {
             }
             for (int k = 0; k < perTick; k++) {
                 if (!inFlight.tryAcquire()) { // the hub is behind: not sent, counted (the send time must be the real one)
-                    behind.addAndGet(10);
+                    behind.addAndGet(BATCH);
                     continue;
                 }
                 StringBuilder body = new StringBuilder("[");
                 List<String> hits = new ArrayList<>(1);
-                for (int j = 0; j < 10; j++) {
+                for (int j = 0; j < BATCH; j++) {
                     long i = n.incrementAndGet();
                     boolean hit = i % 100 == 0;
                     String vrm = hit ? listed((int) (i * 7919 % ENTRIES)) : "U" + Long.toString(i, 36).toUpperCase() + "Z";
@@ -200,25 +238,85 @@ public final class AlertBench {
                                 .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(), HttpResponse.BodyHandlers.discarding())
                         .whenComplete((r, e) -> {
                             inFlight.release();
-                            (e == null && r.statusCode() == 200 ? acknowledged : failed).addAndGet(10);
+                            (e == null && r.statusCode() == 200 ? acknowledged : failed).addAndGet(BATCH);
                         });
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
         done.await();
         ticks.shutdownNow();
+        double to = sampler.elapsed();
+        long[] cpu1 = {cpuTicks(List.of(hubPid)), cpuTicks(postgresPids()), cpuTicks(List.of(ProcessHandle.current().pid()))};
         Thread.sleep(5_000); // the last hits
         long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        line("%nLatency, camera request sent → SSE event received: %d reads/s offered for %d s (HTTP requests of 10 reads, "
+        stream.body().close();
+        line("%nLatency (%s), camera request sent → SSE event received: %d reads/s offered for %d s (HTTP requests of %d reads, "
                         + "at most %d in flight, 1 %% listed): %,d reads acknowledged, %,d refused or failed, %,d not sent (all in flight); "
                         + "%d hits received of %d listed reads sent%n",
-                RATE, SECONDS, IN_FLIGHT, acknowledged.get(), failed.get(), behind.get(), l.length, n.get() / 100);
+                label, RATE, seconds, BATCH, IN_FLIGHT, acknowledged.get(), failed.get(), behind.get(), l.length, n.get() / 100 - first / 100);
         if (l.length > 0) {
             line("p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", pct(l, 0.50), pct(l, 0.90), pct(l, 0.99), l[l.length - 1]);
         }
+        double requests = acknowledged.get() / (double) BATCH;
+        if (requests > 0) { // CPU time, not wall time: what the other load on a shared machine moves least
+            line("CPU time per request acknowledged (%d reads): hub %.2f ms, PostgreSQL %.2f ms, load generator (with the SSE reader) %.2f ms%n",
+                    BATCH, (cpu1[0] - cpu0[0]) * 10 / requests, (cpu1[1] - cpu0[1]) * 10 / requests, (cpu1[2] - cpu0[2]) * 10 / requests);
+        }
+        List<Sampler.Sample> phase = sampler.samples().stream().filter(x -> x.t() > from + 2 && x.t() <= to).toList();
+        if (!phase.isEmpty()) { // CPU in percent of one core (200 = the whole machine); the first 2 s left out (ramp)
+            line("CPU during the phase (%% of one core, mean of %d s): hub %.0f, PostgreSQL %.0f, load generator %.0f, nas-sim %.0f; machine busy %.0f %% of 200%n",
+                    phase.size(), mean(phase, Sampler.Sample::hubCpu), mean(phase, Sampler.Sample::pgCpu),
+                    mean(phase, Sampler.Sample::simCpu), mean(phase, Sampler.Sample::nasSimCpu), 2 * mean(phase, Sampler.Sample::machineBusy));
+        }
         String prom = get("/actuator/prometheus");
         Arrays.stream(prom.split("\n")).filter(s -> s.startsWith("anpr_alert_latency_seconds_count") || s.startsWith("anpr_alert_latency_seconds_sum")
-                || s.startsWith("anpr_hotlist_match_dropped_total") || s.startsWith("anpr_hotlist_hits_total"))
+                || s.startsWith("anpr_hotlist_match_dropped_total") || s.startsWith("anpr_hotlist_hits_total")
+                || s.startsWith("anpr_store_commit_seconds_sum") || s.startsWith("anpr_store_commit_seconds_count")
+                || s.startsWith("anpr_ingest_ack_seconds_sum") || s.startsWith("anpr_ingest_ack_seconds_count"))
                 .forEach(s -> line("    %s%n", s));
+    }
+
+    /** utime + stime of these processes in ticks of 10 ms (/proc/PID/stat, fields 14 and 15); Linux only. */
+    private static long cpuTicks(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile
+            }
+        }
+        return sum;
+    }
+
+    /** The postmaster of the bench's PostgreSQL and its children (backends, background processes). */
+    private List<Long> postgresPids() {
+        List<Long> pids = new ArrayList<>();
+        long master = postmaster.getAsLong();
+        if (master <= 0) {
+            return pids;
+        }
+        pids.add(master);
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            dirs.map(d -> d.getFileName().toString()).filter(d -> d.chars().allMatch(Character::isDigit)).forEach(d -> {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + d + "/stat"));
+                    if (Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]) == master) {
+                        pids.add(Long.parseLong(d));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // not Linux
+        }
+        return pids;
+    }
+
+    private static double mean(List<Sampler.Sample> samples, java.util.function.ToDoubleFunction<Sampler.Sample> f) {
+        return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     private static long pct(long[] sorted, double p) {
