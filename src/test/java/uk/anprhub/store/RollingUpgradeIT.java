@@ -68,9 +68,11 @@ class RollingUpgradeIT {
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             List<Long> stopMillis = new ArrayList<>();
             try {
-                for (int n = 0; n < HUBS; n++) { // one after the other: the first migrates the schema
+                for (int n = 0; n < HUBS; n++) { // both at once: TestDatabase has migrated the schema already
                     ports[n] = FreePorts.next();
                     hubs.set(n, start(db, nas, n, ports[n]));
+                }
+                for (int n = 0; n < HUBS; n++) {
                     hubs.get(n).waitUntilUp(UP_LIMIT);
                 }
                 for (int c = 0; c < CLIENTS; c++) {
@@ -113,11 +115,11 @@ class RollingUpgradeIT {
                             assertThat(missing).as("acknowledged reads not delivered to NAS").isEmpty();
                         });
             } finally {
+                HubProcess[] all = new HubProcess[HUBS];
                 for (int n = 0; n < HUBS; n++) {
-                    if (hubs.get(n) != null) {
-                        hubs.get(n).close();
-                    }
+                    all[n] = hubs.get(n);
                 }
+                HubProcess.closeAll(all);
             }
         }
     }
