@@ -85,6 +85,7 @@ public final class HubJar {
             if (!Files.isRegularFile(archive)) {
                 long t0 = System.nanoTime();
                 delete(dir); // what an earlier, interrupted attempt left
+                deleteOthers(cache, key); // 110 MB each: those of earlier builds of the jar go
                 Files.createDirectories(dir.resolve("train-data"));
                 run(dir.resolve("extract.log"), java(), "-Djarmode=tools", "-jar", fat.toString(), "extract",
                         "--destination", dir.resolve("app").toString());
@@ -120,6 +121,15 @@ public final class HubJar {
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", pb.command().subList(0, 3)) + "... exited " + p.exitValue() + "; see " + log);
+        }
+    }
+
+    /** Entries of {@code cache} made for other jars (an earlier build; forks of this build share {@code key}). */
+    private static void deleteOthers(Path cache, String key) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().startsWith(key)).toList()) {
+                delete(p);
+            }
         }
     }
 
