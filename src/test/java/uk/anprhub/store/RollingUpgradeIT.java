@@ -68,7 +68,9 @@ class RollingUpgradeIT {
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             List<Long> stopMillis = new ArrayList<>();
             try {
-                for (int n = 0; n < HUBS; n++) { // one after the other: the first migrates the schema
+                // one after the other: the first creates the day partitions, and two hubs creating them at once can
+                // collide ("relation ... already exists": a start that fails)
+                for (int n = 0; n < HUBS; n++) {
                     ports[n] = FreePorts.next();
                     hubs.set(n, start(db, nas, n, ports[n]));
                     hubs.get(n).waitUntilUp(UP_LIMIT);
@@ -87,6 +89,9 @@ class RollingUpgradeIT {
                     System.out.println("RollingUpgradeIT: hub " + n + " restarted, " + acknowledged.size() + " reads so far");
                     Thread.sleep(2_000); // both take load again before the next one goes
                 }
+            } catch (Throwable e) {
+                closeAll(hubs); // a failed start or restart leaves no hub running
+                throw e;
             } finally {
                 loading.set(false);
                 clients.shutdown();
@@ -113,13 +118,17 @@ class RollingUpgradeIT {
                             assertThat(missing).as("acknowledged reads not delivered to NAS").isEmpty();
                         });
             } finally {
-                for (int n = 0; n < HUBS; n++) {
-                    if (hubs.get(n) != null) {
-                        hubs.get(n).close();
-                    }
-                }
+                closeAll(hubs);
             }
         }
+    }
+
+    private static void closeAll(AtomicReferenceArray<HubProcess> hubs) throws InterruptedException {
+        HubProcess[] all = new HubProcess[hubs.length()];
+        for (int n = 0; n < all.length; n++) {
+            all[n] = hubs.get(n);
+        }
+        HubProcess.closeAll(all);
     }
 
     private HubProcess start(TestDatabase db, NasSimulator nas, int n, int port) throws IOException {

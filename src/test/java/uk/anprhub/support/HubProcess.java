@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The hub as a real process: the built jar ({@code target/anpr-hub.jar}) started with {@code run --demo} on a given
- * port, data directory and environment (e.g. {@code ANPR_DB_URL}), so a test can kill it with SIGKILL, restart it on
- * the same data, and read its peak resident memory. Output goes to {@code <dataDir>/hub.log}, appended across
- * restarts. The JVM's own defaults: these hubs take load (see {@link ChildJvm} for why that matters).
+ * The hub as a real process: the built jar ({@code target/anpr-hub.jar}, launched as {@link HubJar} says) started
+ * with {@code run --demo} on a given port, data directory and environment (e.g. {@code ANPR_DB_URL}), so a test can
+ * kill it with SIGKILL, restart it on the same data, and read its peak resident memory. Output goes to
+ * {@code <dataDir>/hub.log}, appended across restarts. The JVM's own defaults: these hubs take load (see {@link ChildJvm} for why that matters).
  */
 public final class HubProcess implements AutoCloseable {
 
@@ -43,10 +43,8 @@ public final class HubProcess implements AutoCloseable {
      * @param args extra Spring arguments ({@code --key=value})
      */
     public static HubProcess start(Path dataDir, int port, Map<String, String> env, String... args) throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Danpr.home=" + root, "-jar", root.resolve("target/anpr-hub.jar").toString(), "run", "--demo",
-                "--server.port=" + port, "--logging.level.root=WARN"));
+        List<String> cmd = new ArrayList<>(HubJar.command()); // the built jar, with its class archive (see HubJar)
+        cmd.addAll(List.of("run", "--demo", "--server.port=" + port, "--logging.level.root=WARN"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
@@ -140,6 +138,23 @@ public final class HubProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill9();
+        }
+    }
+
+    /**
+     * {@link #close()} for several hubs at once: SIGTERM to all, then each waited for, so their orderly stops overlap
+     * instead of adding up. Nulls are skipped.
+     */
+    public static void closeAll(HubProcess... hubs) throws InterruptedException {
+        for (HubProcess h : hubs) {
+            if (h != null) {
+                h.process.destroy();
+            }
+        }
+        for (HubProcess h : hubs) {
+            if (h != null) {
+                h.close(); // SIGTERM again is harmless; waits, SIGKILL after 30 s
+            }
         }
     }
 }

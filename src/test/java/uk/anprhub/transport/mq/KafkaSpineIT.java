@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,7 +128,10 @@ class KafkaSpineIT {
             for (int c = 0; c < 4; c++) {
                 downClients.submit(() -> load(edgePort, downLoading, whileDown, refused));
             }
-            Thread.sleep(8_000); // beyond the session timeout: the group has no live member
+            // beyond the session timeout: the group has no live member (the broker says so; was a fixed 8 s sleep)
+            org.awaitility.Awaitility.await("the frozen hub out of the group").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> admin.describeConsumerGroups(List.of(GROUP)).all().get()
+                            .get(GROUP).members().isEmpty());
             org.awaitility.Awaitility.await("load while central is away").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(100)).until(() -> whileDown.size() >= 300);
             downLoading.set(false);
@@ -182,11 +186,7 @@ class KafkaSpineIT {
             if (edge != null) {
                 edge.close();
             }
-            for (HubProcess h : central) {
-                if (h != null) {
-                    h.close();
-                }
-            }
+            HubProcess.closeAll(central);
             if (!kafkaDown) {
                 kafka.destroy();
             }
