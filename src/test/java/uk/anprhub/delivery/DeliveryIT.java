@@ -2,7 +2,6 @@ package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -18,11 +17,8 @@ import uk.anprhub.audit.AuditLog;
 import uk.anprhub.model.NasRead;
 import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.store.FileImageStore;
-import uk.anprhub.store.Partitions;
 import uk.anprhub.store.ReadWriter;
-import uk.anprhub.support.TestDatabase;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeliveryIT {
 
     static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
-    static TestDatabase db;
+    static DeliveryStack stack;
     static HikariDataSource ds;
     static JdbcTemplate jdbc;
     static FileImageStore images;
@@ -60,24 +56,18 @@ class DeliveryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.start();
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.jdbcUrl());
-        c.setMaximumPoolSize(24);
-        ds = new HikariDataSource(c);
-        jdbc = new JdbcTemplate(ds);
-        images = new FileImageStore(Files.createTempDirectory("delivery-it-images"));
-        new Partitions(jdbc, images, Clock.systemUTC(), 7, 1).ensure();
-        nas = NasSimulator.start(0);
+        stack = DeliveryStack.start(24, "delivery-it");
+        ds = stack.ds;
+        jdbc = stack.jdbc;
+        images = stack.images;
+        nas = stack.nas;
         bof2 = NasSimulator.start(0);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nas.close();
         bof2.close();
-        ds.close();
-        db.close();
+        stack.close();
     }
 
     @BeforeEach

@@ -2,7 +2,6 @@ package uk.anprhub.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -20,9 +19,7 @@ import uk.anprhub.model.NasRead;
 import uk.anprhub.normalise.Normaliser;
 import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.store.FileImageStore;
-import uk.anprhub.store.Partitions;
 import uk.anprhub.store.ReadWriter;
-import uk.anprhub.support.TestDatabase;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +48,7 @@ class DeliveryMemoryIT {
 
     static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
     static final int MB = 1024 * 1024;
-    static TestDatabase db;
+    static DeliveryStack stack;
     static HikariDataSource ds;
     static JdbcTemplate jdbc;
     static FileImageStore images;
@@ -61,22 +58,16 @@ class DeliveryMemoryIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.start();
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.jdbcUrl());
-        c.setMaximumPoolSize(8);
-        ds = new HikariDataSource(c);
-        jdbc = new JdbcTemplate(ds);
-        images = new FileImageStore(Files.createTempDirectory("delivery-memory-it-images"));
-        new Partitions(jdbc, images, Clock.systemUTC(), 7, 1).ensure();
-        nas = NasSimulator.start(0);
+        stack = DeliveryStack.start(8, "delivery-memory-it");
+        ds = stack.ds;
+        jdbc = stack.jdbc;
+        images = stack.images;
+        nas = stack.nas;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nas.close();
-        ds.close();
-        db.close();
+        stack.close();
     }
 
     @BeforeEach

@@ -1,6 +1,5 @@
 package uk.anprhub.delivery;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -12,11 +11,8 @@ import uk.anprhub.audit.AuditLog;
 import uk.anprhub.normalise.Normaliser.Normalised;
 import uk.anprhub.simulator.nas.NasSimulator;
 import uk.anprhub.store.FileImageStore;
-import uk.anprhub.store.Partitions;
 import uk.anprhub.store.ReadWriter;
-import uk.anprhub.support.TestDatabase;
 
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class LateCommitIT {
 
-    static TestDatabase db;
+    static DeliveryStack stack;
     static HikariDataSource ds;
     static JdbcTemplate jdbc;
     static FileImageStore images;
@@ -48,22 +44,16 @@ class LateCommitIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.start();
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.jdbcUrl());
-        c.setMaximumPoolSize(12);
-        ds = new HikariDataSource(c);
-        jdbc = new JdbcTemplate(ds);
-        images = new FileImageStore(Files.createTempDirectory("late-commit-it-images"));
-        new Partitions(jdbc, images, Clock.systemUTC(), 7, 1).ensure();
-        nas = NasSimulator.start(0);
+        stack = DeliveryStack.start(12, "late-commit-it");
+        ds = stack.ds;
+        jdbc = stack.jdbc;
+        images = stack.images;
+        nas = stack.nas;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nas.close();
-        ds.close();
-        db.close();
+        stack.close();
     }
 
     /**
