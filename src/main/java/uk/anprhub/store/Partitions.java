@@ -30,7 +30,7 @@ public final class Partitions {
     private static final long ENSURE_LOCK = 0x616e7072_70617274L;
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.BASIC_ISO_DATE;
     private static final Pattern NAME = Pattern.compile("(nas_read|raw_message|delivery)_(\\d{8})");
-    /** delivery (the outbox, one row per read and target) is partitioned like nas_read and dropped with it. */
+    /** delivery (per-read retries, dead letters, replays: the cursor needs no row per read) is dropped with nas_read. */
     private static final List<String> TABLES = List.of("nas_read", "raw_message", "delivery");
 
     private final JdbcTemplate jdbc;
