@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -53,10 +52,11 @@ public final class Partitions {
     }
 
     /**
-     * Creates the partitions of every day from the oldest kept one to {@code daysAhead} days from today, in one
-     * transaction under an advisory lock: {@code CREATE TABLE IF NOT EXISTS} is not safe against another session
-     * creating the same table at the same moment (a unique violation in the catalogue), which failed the start of one
-     * of two hubs started together on one database.
+     * Creates the partitions of every day from the oldest kept one to {@code daysAhead} days from today, one hub at a
+     * time (a session advisory lock): {@code CREATE TABLE IF NOT EXISTS} is not safe against another session creating
+     * the same table at the same moment, which failed the start of one of two hubs started together on one database.
+     * Each create commits on its own: all in one transaction held the parents' locks together and deadlocked with
+     * the hub's own queries.
      */
     public void ensure() {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
@@ -67,19 +67,15 @@ public final class Partitions {
             }
         }
         jdbc.execute((ConnectionCallback<Void>) c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute("select pg_advisory_xact_lock(" + ENSURE_LOCK + ")");
-                for (String sql : creates) {
-                    s.execute(sql);
+                s.execute("select pg_advisory_lock(" + ENSURE_LOCK + ")");
+                try {
+                    for (String sql : creates) {
+                        s.execute(sql); // each on its own: a partition's locks on its parent are held only for its create
+                    }
+                } finally {
+                    s.execute("select pg_advisory_unlock(" + ENSURE_LOCK + ")");
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
             return null;
         });
