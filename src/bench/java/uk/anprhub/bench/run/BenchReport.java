@@ -138,7 +138,7 @@ final class BenchReport {
             BenchRun.Usage u = r.usage();
             double busy = u.machineBusy() * 2;
             String verdict = busy >= 170 ? "CPU-bound: the two cores are busy" : busy >= 120 ? "mostly CPU-bound"
-                    : r.id().equals("drain") ? "not CPU-bound: held by the delivery max-rate cap (10,000/s per instance by default)"
+                    : r.id().equals("drain") ? "not CPU-bound (the drain is uncapped here: waits on round trips to nas-sim and PostgreSQL)"
                     : "not CPU-bound (waits: latency/round trips)";
             b.append(String.format(Locale.ROOT, "- %s: machine %.0f %% of 200 — %s; hub %.0f %%, PostgreSQL %.0f %%, load generators %.0f %%; disk %.1f MB/s.%n",
                     r.id(), busy, verdict, u.hubCpu(), u.pgCpu(), u.simCpu() + u.nasSimCpu(), u.diskMbPerS()));

@@ -375,6 +375,12 @@ public final class BenchRun {
                         ack: "{stored} {duplicates}\\n"
                         # the 32 simulated cameras all connect from 127.0.0.1: above the per-address default of 16
                         max-connections-per-source: 32
+                  delivery:
+                    targets:
+                      nas:
+                        # uncapped, so the drain scenario measures what the hub can send (issue 17: >= 25,000/s);
+                        # the shipped default caps catch-up at 10,000 reads/s per instance
+                        max-rate: 0
                   ftp:
                     enabled: true
                     port: %d
