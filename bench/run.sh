@@ -9,7 +9,8 @@
 # report.md, timeline.png, samples.csv and the camera-sim reports to target/bench/ (BENCH_OUT to change).
 #                                            bench/run.sh alerts  — hotlists and alerts: 1 M entries, alert latency,
 #                                                                   ingest with matching on vs off (~5 minutes; alerts.md)
-# Full mode first runs the JMH benchmarks of the hot functions (bench/jmh.sh) and profiles the hub with JFR.
+# Full mode first runs the JMH benchmarks of the hot functions (bench/jmh.sh; BENCH_JMH=0 skips them, e.g. for a
+# before/after pair of runs) and profiles the hub with JFR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODE="${1:-short}"
@@ -28,7 +29,7 @@ fi
 if [[ "$MODE" == search ]]; then
   exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.search.SearchBench "$OUT"
 fi
-if [[ "$MODE" == full ]]; then
+if [[ "$MODE" == full && "${BENCH_JMH:-1}" != 0 ]]; then
   BENCH_SKIP_BUILD=1 bench/jmh.sh -wi 5 -i 5   # longer than jmh.sh's defaults: steadier figures for the report
 fi
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" uk.anprhub.bench.run.BenchRun "$MODE" "$OUT"
