@@ -97,15 +97,17 @@ public class DeliveryBench {
         feeder.start();
         waitFor(() -> field(get(sim + "/_stats"), "uniqueReadIds") > 0, 600);
         long first = System.nanoTime();
+        Instant from = Instant.now();
         waitFor(() -> field(get(sim + "/_stats"), "uniqueReadIds") >= stored + live.get(), 1800);
         double s = (System.nanoTime() - first) / 1e9;
+        Instant to = Instant.now();
         long atNas = field(get(sim + "/_stats"), "uniqueReadIds");
         long liveThen = live.get();
         going.set(false);
         feeder.join();
         System.out.printf("drain under live ingest: backlog %d reads + %d live reads stored meanwhile (%.0f reads/s) all at"
-                + " the simulator %.1f s after the first arrived -> %.0f reads/s delivered; sim %s%n", stored, liveThen,
-                liveThen / s, s, atNas / s, get(sim + "/_stats"));
+                + " the simulator %.1f s after the first arrived -> %.0f reads/s delivered (%s to %s, for HotSpots); sim %s%n",
+                stored, liveThen, liveThen / s, s, atNas / s, from, to, get(sim + "/_stats"));
     }
 
     /** Stores n reads through POST /ingest/nas-json, 8 clients, 500 reads per request; returns how many were stored. */
