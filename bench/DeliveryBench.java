@@ -4,6 +4,8 @@
 //  1. outage + backlog drain: simulator down (503), stores BACKLOG_READS reads, simulator up; times the first
 //     delivery (the circuit breaker's next probe) and the drain of the whole backlog
 //  2. live: stores LIVE_READS reads as fast as 8 clients can while delivery runs; times until NAS has them all
+//  3. drain under live ingest: as 1, and while the backlog drains one client keeps storing batches of 500 at about
+//     LIVE_RATE reads/s (env, default 1000); times until NAS has the backlog and every live read stored meanwhile
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,14 +67,61 @@ public class DeliveryBench {
         System.out.printf("live: %d reads stored in %.1f s (%.0f reads/s) while delivering; all at the simulator after %.1f s"
                 + " -> %.0f reads/s end to end; sim %s%n", liveStored, liveIngestS, liveStored / liveIngestS, liveS,
                 liveStored / liveS, get(sim + "/_stats"));
+
+        // 3. a backlog drained while live reads keep arriving
+        drainUnderIngest(backlog, Integer.parseInt(System.getenv().getOrDefault("LIVE_RATE", "1000")));
+    }
+
+    /** Phase 3: the backlog drains while live reads keep arriving (issue 17: the drain goal holds with live ingest). */
+    static void drainUnderIngest(int backlog, int liveRate) throws Exception {
+        post(sim + "/_reset");
+        post(sim + "/_faults", "{\"mode\":\"down\"}");
+        long stored = ingest(backlog);
+        waitFor(() -> field(ops("GET", "/api/v1/delivery/targets/nas"), "backlog") >= stored, 60);
+        post(sim + "/_reset");
+        AtomicLong live = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean going = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread feeder = new Thread(() -> {
+            long pause = Math.max(1, 500_000L / Math.max(1, liveRate)); // ms between batches of 500
+            try {
+                while (going.get()) {
+                    long t = System.currentTimeMillis();
+                    live.addAndGet(ingest(500, 1));
+                    Thread.sleep(Math.max(0, pause - (System.currentTimeMillis() - t)));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        post(sim + "/_faults", "{\"mode\":\"up\"}");
+        long fed = System.nanoTime();
+        feeder.start();
+        waitFor(() -> field(get(sim + "/_stats"), "uniqueReadIds") > 0, 600);
+        long first = System.nanoTime();
+        Instant from = Instant.now();
+        waitFor(() -> field(get(sim + "/_stats"), "uniqueReadIds") >= stored + live.get(), 1800);
+        double s = (System.nanoTime() - first) / 1e9;
+        Instant to = Instant.now();
+        long atNas = field(get(sim + "/_stats"), "uniqueReadIds");
+        long liveThen = live.get();
+        going.set(false);
+        feeder.join();
+        // live reads stored while the breaker still waited (its wait grew during the outage) join the backlog
+        System.out.printf("drain under live ingest: backlog %d reads + %d live reads stored since NAS came back (%.0f reads/s)"
+                + " all at the simulator %.1f s after the first arrived -> %.0f reads/s delivered (%s to %s, for HotSpots); sim %s%n",
+                stored, liveThen, liveThen / ((System.nanoTime() - fed) / 1e9), s, atNas / s, from, to, get(sim + "/_stats"));
     }
 
     /** Stores n reads through POST /ingest/nas-json, 8 clients, 500 reads per request; returns how many were stored. */
     static long ingest(int n) throws Exception {
+        return ingest(n, 8);
+    }
+
+    static long ingest(int n, int clients) throws Exception {
         AtomicLong left = new AtomicLong(n);
         AtomicLong stored = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < 8; c++) {
+        for (int c = 0; c < clients; c++) {
             Thread t = new Thread(() -> {
                 long take;
                 while ((take = Math.min(500, left.getAndAdd(-500))) > 0) {

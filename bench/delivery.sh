@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures delivery on this machine: starts nas-sim and the hub (embedded PostgreSQL, fresh data dir, defaults of
 # anpr.delivery.*), then runs bench/DeliveryBench.java: a NAS outage (503) while BACKLOG_READS are stored, recovery
-# and drain rate of that backlog; then end-to-end throughput while LIVE_READS are being stored.
+# and drain rate of that backlog; then end-to-end throughput while LIVE_READS are being stored; then the backlog
+# drain again while live reads keep arriving (LIVE_RATE reads/s, default 1000).
 # Usage: bench/delivery.sh [BACKLOG_READS=100000] [LIVE_READS=50000]   (extra hub settings: DELIVERY_ARGS="--anpr...=...")
 # A 30-minute outage at 250 reads/s: bench/delivery.sh 450000
 set -euo pipefail

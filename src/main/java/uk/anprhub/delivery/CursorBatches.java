@@ -39,12 +39,6 @@ final class CursorBatches {
             + " where (tx, id) > (?::xid8, ?) and tx < ?::xid8 order by tx, id limit ?";
     private static final String IN_RANGE = COLUMNS
             + " where (tx, id) > (?::xid8, ?) and (tx, id) <= (?::xid8, ?) order by tx, id limit ?";
-    // Bounds as parameters, never joined from delivery_target: a row comparison against another table's columns is
-    // planned as a scan of every partition, and an idle poll would read the whole store. "order by ... limit 1" keeps
-    // it an index probe whatever the statistics say.
-    private static final String ANY_AFTER_CURSOR = """
-            select 1 from nas_read where (tx, id) > (?::xid8, ?) and tx < ?::xid8 order by tx, id limit 1""";
-
     /** A position in commit order. */
     record Position(String tx, long id) {
     }
@@ -66,66 +60,52 @@ final class CursorBatches {
     private CursorBatches() {
     }
 
-    /** Re-leases the oldest due batch (split to fit the limits); null when none is due. */
-    static DeliveryStore.Claim due(Connection c, String target, int limit, long maxBytes, Duration lease) throws SQLException {
+    /** Claims rows of {@code delivery} (retries of their own, replays) within the claim's transaction. */
+    interface Rows {
+        DeliveryStore.Claim claim(Connection c) throws SQLException;
+    }
+
+    private static final DeliveryStore.Claim NOTHING = new DeliveryStore.Claim(List.of(), false, null);
+
+    // One look at all a claim may take, the cursor locked only when something is there: the horizon (this statement's
+    // snapshot is taken before the transaction has an id, so the claim never holds its own horizon back), a batch
+    // due again, rows due, reads past the cursor below the horizon. An idle poll gets no row and locks (writes)
+    // nothing. The probes are correlated subqueries, so the cursor reaches the (tx, id) index as parameters of an
+    // index probe, never as a join (planned as a scan of every partition); "offset 0" keeps each probe run once.
+    // A claimer that waited for the lock gets the cursor another claimer moved, the probes redone against it.
+    private static final String LOOK = """
+            select p.horizon::text as h, t.cursor_tx::text as c_tx, t.cursor_id, p.batch_due, p.rows_due
+            from delivery_target t cross join lateral (
+                select pg_snapshot_xmin(pg_current_snapshot()) as horizon,
+                       exists (select 1 from delivery_batch b where b.target = t.id and b.lease_until <= now()) as batch_due,
+                       exists (select 1 from delivery d where d.target = t.id and d.status = 'PENDING'
+                                   and d.next_attempt_at <= now()) as rows_due,
+                       t.cursor_tx is not null and exists (select 1 from nas_read n
+                           where (n.tx, n.id) > (t.cursor_tx, t.cursor_id) and n.tx < pg_snapshot_xmin(pg_current_snapshot())
+                           order by n.tx, n.id limit 1) as reads
+                offset 0) p
+            where t.id = ? and (p.batch_due or p.rows_due or p.reads)
+            for update of t""";
+    // The new batch's lease row and the cursor's move in one statement.
+    private static final String CUT = """
+            with b as (
+                insert into delivery_batch (target, from_tx, from_id, to_tx, to_id, attempts, lease_until)
+                values (?, ?::xid8, ?, ?::xid8, ?, 1, now() + ? * interval '1 millisecond') returning id),
+            m as (update delivery_target set cursor_tx = ?::xid8, cursor_id = ? where id = ?)
+            select id from b""";
+
+    /**
+     * One claim in one transaction: a cursor batch due again first (a crashed worker's, or one waiting out a retry),
+     * then reads due as rows of their own, then a new batch cut from the cursor; nothing at all (and nothing written)
+     * when none of them waits.
+     */
+    static DeliveryStore.Claim claim(Connection c, String target, int limit, long maxBytes, Duration lease, Rows rows)
+            throws SQLException {
         c.setAutoCommit(false);
         try {
-            for (int empty = 0; empty < 16; empty++) {
-                long id;
-                int attempts;
-                Position from;
-                Position to;
-                String lastError;
-                try (PreparedStatement s = c.prepareStatement("""
-                        select id, attempts, from_tx::text as f_tx, from_id, to_tx::text as t_tx, to_id, last_error
-                        from delivery_batch where target = ? and lease_until <= now()
-                        order by id limit 1 for update skip locked""")) {
-                    s.setString(1, target);
-                    try (ResultSet rs = s.executeQuery()) {
-                        if (!rs.next()) {
-                            c.commit();
-                            return null;
-                        }
-                        id = rs.getLong(1);
-                        attempts = rs.getInt(2);
-                        from = new Position(rs.getString(3), rs.getLong(4));
-                        to = new Position(rs.getString(5), rs.getLong(6));
-                        lastError = rs.getString(7);
-                    }
-                }
-                Fetched f = fetch(c, IN_RANGE, from, to, null, limit, maxBytes, attempts + 1);
-                if (f.rows().isEmpty()) { // retention dropped its reads meanwhile: nothing left to send
-                    update(c, "delete from delivery_batch where id = ?", id);
-                    continue;
-                }
-                if (f.more()) { // this claim takes the first part; the rest stays a due batch of its own
-                    try (PreparedStatement s = c.prepareStatement("""
-                            insert into delivery_batch (target, from_tx, from_id, to_tx, to_id, attempts, lease_until, last_error)
-                            values (?, ?::xid8, ?, ?::xid8, ?, ?, now(), ?)""")) {
-                        s.setString(1, target);
-                        s.setString(2, f.last().tx());
-                        s.setLong(3, f.last().id());
-                        s.setString(4, to.tx());
-                        s.setLong(5, to.id());
-                        s.setInt(6, attempts);
-                        s.setString(7, lastError);
-                        s.executeUpdate();
-                    }
-                }
-                try (PreparedStatement s = c.prepareStatement("""
-                        update delivery_batch set to_tx = ?::xid8, to_id = ?, attempts = attempts + 1,
-                            lease_until = now() + ? * interval '1 millisecond' where id = ?""")) {
-                    s.setString(1, f.last().tx());
-                    s.setLong(2, f.last().id());
-                    s.setLong(3, lease.toMillis());
-                    s.setLong(4, id);
-                    s.executeUpdate();
-                }
-                c.commit();
-                return new DeliveryStore.Claim(f.reads(), true, new DeliveryStore.Lease(id, attempts + 1));
-            }
+            DeliveryStore.Claim claim = claimIn(c, target, limit, maxBytes, lease, rows);
             c.commit();
-            return null;
+            return claim;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -134,76 +114,118 @@ final class CursorBatches {
         }
     }
 
-    /** Cuts the next batch after the cursor, below the horizon, and moves the cursor past it; empty when none waits. */
-    static DeliveryStore.Claim cut(Connection c, String target, int limit, long maxBytes, Duration lease) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            // Before any lock: this transaction has no id yet, so it does not hold its own horizon back.
-            String horizon;
-            try (PreparedStatement s = c.prepareStatement("select pg_snapshot_xmin(pg_current_snapshot())::text")) {
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    horizon = rs.getString(1);
+    private static DeliveryStore.Claim claimIn(Connection c, String target, int limit, long maxBytes, Duration lease,
+                                               Rows rows) throws SQLException {
+        String horizon;
+        Position cursor;
+        boolean batchDue;
+        boolean rowsDue;
+        try (PreparedStatement s = c.prepareStatement(LOOK)) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return NOTHING;
                 }
+                horizon = rs.getString(1);
+                cursor = rs.getString(2) == null ? null : new Position(rs.getString(2), rs.getLong(3));
+                batchDue = rs.getBoolean(4);
+                rowsDue = rs.getBoolean(5);
             }
-            // An idle poll writes nothing: look (without a lock) before locking the cursor.
-            Position seen = cursor(c, target, false);
-            if (seen == null) {
-                c.commit();
-                return new DeliveryStore.Claim(List.of(), false, null);
+        }
+        if (batchDue) {
+            DeliveryStore.Claim due = due(c, target, limit, maxBytes, lease);
+            if (due != null) {
+                return due;
             }
-            try (PreparedStatement s = c.prepareStatement(ANY_AFTER_CURSOR)) {
-                s.setString(1, seen.tx());
-                s.setLong(2, seen.id());
-                s.setString(3, horizon);
+        }
+        if (rowsDue) {
+            DeliveryStore.Claim claimed = rows.claim(c);
+            if (!claimed.reads().isEmpty()) {
+                return claimed;
+            }
+        }
+        if (cursor == null) {
+            return NOTHING;
+        }
+        // The lock (taken by LOOK) orders the claimers of one target: each cuts after the cursor the previous one moved.
+        Fetched f = fetch(c, AFTER_CURSOR, cursor, null, horizon, limit, maxBytes, 1);
+        if (f.rows().isEmpty()) {
+            return NOTHING;
+        }
+        long id;
+        try (PreparedStatement s = c.prepareStatement(CUT)) {
+            s.setString(1, target);
+            s.setString(2, cursor.tx());
+            s.setLong(3, cursor.id());
+            s.setString(4, f.last().tx());
+            s.setLong(5, f.last().id());
+            s.setLong(6, lease.toMillis());
+            s.setString(7, f.last().tx());
+            s.setLong(8, f.last().id());
+            s.setString(9, target);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        return new DeliveryStore.Claim(f.reads(), f.more(), new DeliveryStore.Lease(id, 1));
+    }
+
+    /** Re-leases the oldest due batch (split to fit the limits); null when none is due. In the claim's transaction. */
+    private static DeliveryStore.Claim due(Connection c, String target, int limit, long maxBytes, Duration lease) throws SQLException {
+        for (int empty = 0; empty < 16; empty++) {
+            long id;
+            int attempts;
+            Position from;
+            Position to;
+            String lastError;
+            try (PreparedStatement s = c.prepareStatement("""
+                    select id, attempts, from_tx::text as f_tx, from_id, to_tx::text as t_tx, to_id, last_error
+                    from delivery_batch where target = ? and lease_until <= now()
+                    order by id limit 1 for update skip locked""")) {
+                s.setString(1, target);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
-                        c.commit();
-                        return new DeliveryStore.Claim(List.of(), false, null);
+                        return null;
                     }
-                }
-            }
-            // The lock orders the claimers of one target: each cuts after the cursor the previous one moved.
-            Position cursor = cursor(c, target, true);
-            if (cursor == null) {
-                c.commit();
-                return new DeliveryStore.Claim(List.of(), false, null);
-            }
-            Fetched f = fetch(c, AFTER_CURSOR, cursor, null, horizon, limit, maxBytes, 1);
-            if (f.rows().isEmpty()) {
-                c.commit();
-                return new DeliveryStore.Claim(List.of(), false, null);
-            }
-            long id;
-            try (PreparedStatement s = c.prepareStatement("""
-                    insert into delivery_batch (target, from_tx, from_id, to_tx, to_id, attempts, lease_until)
-                    values (?, ?::xid8, ?, ?::xid8, ?, 1, now() + ? * interval '1 millisecond') returning id""")) {
-                s.setString(1, target);
-                s.setString(2, cursor.tx());
-                s.setLong(3, cursor.id());
-                s.setString(4, f.last().tx());
-                s.setLong(5, f.last().id());
-                s.setLong(6, lease.toMillis());
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
                     id = rs.getLong(1);
+                    attempts = rs.getInt(2);
+                    from = new Position(rs.getString(3), rs.getLong(4));
+                    to = new Position(rs.getString(5), rs.getLong(6));
+                    lastError = rs.getString(7);
                 }
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "update delivery_target set cursor_tx = ?::xid8, cursor_id = ? where id = ?")) {
+            Fetched f = fetch(c, IN_RANGE, from, to, null, limit, maxBytes, attempts + 1);
+            if (f.rows().isEmpty()) { // retention dropped its reads meanwhile: nothing left to send
+                update(c, "delete from delivery_batch where id = ?", id);
+                continue;
+            }
+            if (f.more()) { // this claim takes the first part; the rest stays a due batch of its own
+                try (PreparedStatement s = c.prepareStatement("""
+                        insert into delivery_batch (target, from_tx, from_id, to_tx, to_id, attempts, lease_until, last_error)
+                        values (?, ?::xid8, ?, ?::xid8, ?, ?, now(), ?)""")) {
+                    s.setString(1, target);
+                    s.setString(2, f.last().tx());
+                    s.setLong(3, f.last().id());
+                    s.setString(4, to.tx());
+                    s.setLong(5, to.id());
+                    s.setInt(6, attempts);
+                    s.setString(7, lastError);
+                    s.executeUpdate();
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("""
+                    update delivery_batch set to_tx = ?::xid8, to_id = ?, attempts = attempts + 1,
+                        lease_until = now() + ? * interval '1 millisecond' where id = ?""")) {
                 s.setString(1, f.last().tx());
                 s.setLong(2, f.last().id());
-                s.setString(3, target);
+                s.setLong(3, lease.toMillis());
+                s.setLong(4, id);
                 s.executeUpdate();
             }
-            c.commit();
-            return new DeliveryStore.Claim(f.reads(), f.more(), new DeliveryStore.Lease(id, 1));
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+            return new DeliveryStore.Claim(f.reads(), true, new DeliveryStore.Lease(id, attempts + 1));
         }
+        return null;
     }
 
     /**
@@ -228,17 +250,6 @@ final class CursorBatches {
             s.setLong(1, lease.batch());
             s.setInt(2, lease.attempts());
             return s.executeUpdate() == 1;
-        }
-    }
-
-    /** The target's cursor (locked for the claim's transaction if asked); null for a target without one. */
-    private static Position cursor(Connection c, String target, boolean lock) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("select cursor_tx::text as c_tx, cursor_id from delivery_target where id = ?"
-                + (lock ? " for update" : ""))) {
-            s.setString(1, target);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? new Position(rs.getString(1), rs.getLong(2)) : null;
-            }
         }
     }
 

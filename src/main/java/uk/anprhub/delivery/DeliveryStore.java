@@ -128,15 +128,7 @@ public final class DeliveryStore {
      */
     public Claim claim(String target, int limit, long maxBytes, Duration lease) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Claim due = CursorBatches.due(c, target, limit, maxBytes, lease);
-            if (due != null) {
-                return due;
-            }
-            Claim rows = claimRows(c, target, limit, maxBytes, lease);
-            if (!rows.reads().isEmpty()) {
-                return rows;
-            }
-            return CursorBatches.cut(c, target, limit, maxBytes, lease);
+            return CursorBatches.claim(c, target, limit, maxBytes, lease, in -> claimRows(in, target, limit, maxBytes, lease));
         }
     }
 
@@ -172,6 +164,10 @@ public final class DeliveryStore {
      */
     public void complete(String target, Lease lease, Collection<Claimed> delivered, Collection<Retry> retries, Collection<Dead> dead) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            if (lease != null && retries.isEmpty() && dead.isEmpty()) {
+                CursorBatches.finish(c, lease); // the common case, one statement: no transaction around it
+                return;
+            }
             c.setAutoCommit(false);
             try {
                 if (lease != null) {
