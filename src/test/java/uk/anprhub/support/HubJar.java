@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * 687 s -> 607 s, RollingUpgradeIT 628 s -> 318 s, KafkaSpineIT 266 s -> 225 s (archive already made).
  * The unpacked jar holds the same classes and resources, only unnested: {@code lib/*.jar} on the manifest's
  * class path instead of Spring Boot's nested-jar loader. The fat jar itself keeps its own tests (HubProcessIT through
- * {@code bin/anpr-hub}, DemoIT, StoreSecurityIT, HashPasswordIT start it as it ships).
+ * {@code bin/anpr-hub}, DemoIT, HashPasswordIT start it as it ships; StoreSecurityIT moved here in session 12).
  *
  * <p>{@code -DargLine=-Danpr.it.cds=false} starts the fat jar everywhere instead, to compare; anything that goes wrong
  * while preparing falls back to the fat jar too, saying why on stdout.
