@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * 687 s -> 607 s, RollingUpgradeIT 628 s -> 318 s, KafkaSpineIT 266 s -> 225 s (archive already made).
  * The unpacked jar holds the same classes and resources, only unnested: {@code lib/*.jar} on the manifest's
  * class path instead of Spring Boot's nested-jar loader. The fat jar itself keeps its own tests (HubProcessIT through
- * {@code bin/anpr-hub}, DemoIT, StoreSecurityIT, HashPasswordIT start it as it ships).
+ * {@code bin/anpr-hub}, DemoIT, HashPasswordIT start it as it ships; StoreSecurityIT moved here in session 12).
  *
  * <p>{@code -DargLine=-Danpr.it.cds=false} starts the fat jar everywhere instead, to compare; anything that goes wrong
  * while preparing falls back to the fat jar too, saying why on stdout.
@@ -47,7 +47,7 @@ public final class HubJar {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m"));
         cmd.addAll(List.of(jvmFlags));
         cmd.add("-Danpr.home=" + root);
-        cmd.addAll(launch(root));
+        cmd.addAll(launch(root, false));
         return cmd;
     }
 
@@ -56,20 +56,31 @@ public final class HubJar {
      * before {@link HubProcess#start} (the first {@link #command} would otherwise include this one-off work).
      */
     public static void prepare() {
-        launch(Path.of("").toAbsolutePath());
+        launch(Path.of("").toAbsolutePath(), false);
+    }
+
+    /**
+     * {@link #prepare()} on a thread of its own, the training JVM at a low CPU priority ({@code nice}): started when a
+     * run of the whole suite begins ({@link HubJarWarmUp}), it takes the CPU the in-JVM tests leave idle instead of
+     * the first hub test's time. A hub launched before it ends waits for it (one preparation per JVM, as before).
+     */
+    public static void prepareInBackground() {
+        Thread t = new Thread(() -> launch(Path.of("").toAbsolutePath(), true), "hub-jar-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static synchronized List<String> launch(Path root) {
+    private static synchronized List<String> launch(Path root, boolean nice) {
         if (prepared == null) {
             Path fat = root.resolve("target/anpr-hub.jar");
             prepared = List.of("-jar", fat.toString());
             if (ENABLED) {
                 try {
-                    prepared = unpackAndTrain(root, fat);
+                    prepared = unpackAndTrain(root, fat, nice);
                 } catch (IOException | RuntimeException e) {
                     System.out.println("HubJar: hubs start from the fat jar without a class archive: " + e);
                 } catch (InterruptedException e) {
@@ -81,7 +92,7 @@ public final class HubJar {
     }
 
     /** The unpacked jar and its archive, made now unless a run of the same jar and JDK already made them. */
-    private static List<String> unpackAndTrain(Path root, Path fat) throws IOException, InterruptedException {
+    private static List<String> unpackAndTrain(Path root, Path fat, boolean nice) throws IOException, InterruptedException {
         String key = Files.size(fat) + "-" + Files.getLastModifiedTime(fat).toMillis() + "-"
                 + Integer.toHexString((System.getProperty("java.home") + System.getProperty("java.vm.version")).hashCode());
         Path cache = root.resolve("target/hub-cds");
@@ -101,9 +112,14 @@ public final class HubJar {
                         "--destination", dir.resolve("app").toString());
                 // refresh only (no port, no routes started, no scheduled job), on an embedded PostgreSQL of its own
                 Path training = dir.resolve("hub.jsa.training");
-                ProcessBuilder train = new ProcessBuilder(java(), "-Xmx512m", "-XX:ArchiveClassesAtExit=" + training,
+                List<String> trainCmd = new ArrayList<>();
+                if (nice && Files.isExecutable(Path.of("/usr/bin/nice"))) {
+                    trainCmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
+                }
+                trainCmd.addAll(List.of(java(), "-Xmx512m", "-XX:ArchiveClassesAtExit=" + training,
                         "-Dspring.context.exit=onRefresh", "-Danpr.home=" + root, "-jar", jar.toString(), "run", "--demo",
-                        "--server.port=0", "--logging.level.root=WARN");
+                        "--server.port=0", "--logging.level.root=WARN"));
+                ProcessBuilder train = new ProcessBuilder(trainCmd);
                 train.environment().put("ANPR_DATA_DIR", dir.resolve("train-data").toString());
                 train.environment().remove("ANPR_DB_URL");
                 run(train, dir.resolve("train.log"));
@@ -112,8 +128,8 @@ public final class HubJar {
                 }
                 delete(dir.resolve("train-data"));
                 Files.move(training, archive, StandardCopyOption.ATOMIC_MOVE); // last: its presence means "ready"
-                System.out.printf("HubJar: unpacked the jar and wrote its class archive in %.1f s%n",
-                        (System.nanoTime() - t0) / 1e9);
+                System.out.printf("HubJar: unpacked the jar and wrote its class archive in %.1f s%s%n",
+                        (System.nanoTime() - t0) / 1e9, nice ? " (in the background, niced)" : "");
             }
         }
         return List.of("-XX:SharedArchiveFile=" + archive, "-jar", jar.toString());
