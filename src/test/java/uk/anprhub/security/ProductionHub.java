@@ -58,6 +58,7 @@ import java.util.concurrent.TimeUnit;
 abstract class ProductionHub {
 
     static final Path DATA;
+    private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
     static final int TCP_PORT = FreePorts.next();
     static final String KEY = "camera-key-1";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -77,7 +78,9 @@ abstract class ProductionHub {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
-        registry.add("anpr.data-dir", DATA::toString);
+        // a folder per Spring context (a subclass with other properties has a context, and a PostgreSQL, of its own)
+        Path own = DATA.resolve("context-" + CONTEXTS.incrementAndGet());
+        registry.add("anpr.data-dir", own::toString);
         registry.add("anpr.tcp.feeds.nas-json.port", () -> TCP_PORT);
     }
 
@@ -134,7 +137,12 @@ abstract class ProductionHub {
         volatile String head = "";
 
         SlowSender(String path, int length, Duration every, String... headers) throws IOException {
-            socket = new Socket("localhost", port);
+            this(port, path, length, every, headers);
+        }
+
+        /** The same against another port of the hub (the camera listener). */
+        SlowSender(int hubPort, String path, int length, Duration every, String... headers) throws IOException {
+            socket = new Socket("localhost", hubPort);
             socket.setSoTimeout(30_000);
             StringBuilder h = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n");
