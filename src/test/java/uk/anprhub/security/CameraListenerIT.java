@@ -7,6 +7,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import uk.anprhub.support.FreePorts;
+import uk.anprhub.support.HikvisionUploads;
 import uk.anprhub.support.TestReads;
 
 import java.io.InputStream;
@@ -16,13 +17,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -87,14 +83,9 @@ class CameraListenerIT extends ProductionHub {
 
     @Test
     void aVendorMultipartPushIsStoredWithItsPicture() throws Exception {
-        String sample = Files.readString(Path.of("connectors/hikvision-isapi/samples/002-uk-retransmission-plate-picture-only.multipart"),
-                StandardCharsets.ISO_8859_1);
-        ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Europe/London")).minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
         String uuid = "listener-" + System.nanoTime();
-        String fresh = sample.replaceAll("<dateTime>[^<]+</dateTime>", "<dateTime>" + now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "</dateTime>")
-                .replaceAll("<UUID>[^<]+</UUID>", "<UUID>" + uuid + "</UUID>");
         HttpResponse<String> r = postCamera("/ingest/hikvision-isapi", "multipart/form-data; boundary=boundary",
-                fresh.getBytes(StandardCharsets.ISO_8859_1));
+                HikvisionUploads.isapiPush(uuid));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String stored = jdbc.queryForObject("select body::text from nas_read where idempotency_key like ?", String.class, "%" + uuid);
         assertThat(JSON.readTree(stored).path("plateImage").path("sha256").asText()).hasSize(64);

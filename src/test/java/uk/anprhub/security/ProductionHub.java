@@ -59,7 +59,6 @@ abstract class ProductionHub {
 
     static final Path DATA;
     private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
-    static final int TCP_PORT = FreePorts.next();
     static final String KEY = "camera-key-1";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final ScheduledExecutorService TRICKLE = Executors.newScheduledThreadPool(2, r -> {
@@ -81,11 +80,15 @@ abstract class ProductionHub {
         // a folder per Spring context (a subclass with other properties has a context, and a PostgreSQL, of its own)
         Path own = DATA.resolve("context-" + CONTEXTS.incrementAndGet());
         registry.add("anpr.data-dir", own::toString);
-        registry.add("anpr.tcp.feeds.nas-json.port", () -> TCP_PORT);
+        int tcpPort = FreePorts.next(); // per context too: two contexts may be cached side by side
+        registry.add("anpr.tcp.feeds.nas-json.port", () -> tcpPort);
     }
 
     @LocalServerPort
     int port;
+    /** The TCP feed's port in this context. */
+    @org.springframework.beans.factory.annotation.Value("${anpr.tcp.feeds.nas-json.port}")
+    int tcpPort;
     @Autowired
     JdbcTemplate jdbc;
 
