@@ -14,13 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workers  threads that run requests whose bodies are whole (each waits for its group commit); with all busy
  *                 and as many requests queued, a further request gets 503 + Retry-After at once
  * @param viaCamel requests enter the ingest core through the Camel route {@code direct:anpr-ingest} (route metrics,
- *                 Hawtio) rather than by a direct call
+ *                 Hawtio) rather than by a direct call; off by default: the direct call measured less hub CPU per read
+ *                 (docs/performance.md), and the hub's own ingest metrics count listener requests either way
  * @param alsoOnOpsPort the ops port keeps serving {@code /ingest/**} too: for the window in which cameras are moved
  *                 over one by one (and for the benchmark's side-by-side run); off, the ops port answers it 404
  */
 @ConfigurationProperties("anpr.http.camera-listener")
 public record CameraListenerProperties(@DefaultValue("0") int port, String address, @DefaultValue("64") int workers,
-                                       @DefaultValue("true") boolean viaCamel, boolean alsoOnOpsPort) {
+                                       boolean viaCamel, boolean alsoOnOpsPort) {
 
     public boolean on() {
         return port > 0;

@@ -350,8 +350,8 @@ public final class BenchRun {
     // --- the hub's configuration and the processes ---
 
     // --- camera listener (issue 17, direction 2) ---
-    /** BENCH_LISTENER_VIA_CAMEL=false: the listener calls the ingest core directly (to compare the CPU per read). */
-    private static final boolean LISTENER_VIA_CAMEL = !"false".equals(System.getenv("BENCH_LISTENER_VIA_CAMEL"));
+    /** BENCH_LISTENER_VIA_CAMEL=true: the listener enters Camel instead of the hub's default direct call (to compare). */
+    private static final boolean LISTENER_VIA_CAMEL = "true".equals(System.getenv("BENCH_LISTENER_VIA_CAMEL"));
     private final int listenerPort = freeListenerPort();
 
     private static int freeListenerPort() {
