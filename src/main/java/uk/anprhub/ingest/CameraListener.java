@@ -18,6 +18,7 @@ import uk.anprhub.core.StartupProblem;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The camera-facing HTTP/1.1 server ({@code anpr.http.camera-listener.*}): Netty's codec on a port of its own, one
@@ -35,15 +36,18 @@ public final class CameraListener implements SmartLifecycle {
     private final CameraListenerProperties settings;
     private final CameraDoor door;
     private final ExecutorService workers;
+    private final HttpRefusals refusals;
+    private final AtomicInteger open = new AtomicInteger();
     private EventLoopGroup boss;
     private EventLoopGroup loops;
     private Channel server;
 
     /** @param workers the pool in {@code door}, shut down with the listener */
-    public CameraListener(CameraListenerProperties settings, CameraDoor door, ExecutorService workers) {
+    public CameraListener(CameraListenerProperties settings, CameraDoor door, ExecutorService workers, HttpRefusals refusals) {
         this.settings = settings;
         this.door = door;
         this.workers = workers;
+        this.refusals = refusals;
     }
 
     @Override
@@ -59,6 +63,13 @@ public final class CameraListener implements SmartLifecycle {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (open.incrementAndGet() > settings.maxConnections()) {
+                                open.decrementAndGet();
+                                refusals.count("connections");
+                                ch.close(); // before a byte is read: an idle flood costs a socket for a moment only
+                                return;
+                            }
+                            ch.closeFuture().addListener(closed -> open.decrementAndGet());
                             ch.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, MAX_CHUNK),
                                     new CameraConnection(door));
                         }
@@ -68,7 +79,8 @@ public final class CameraListener implements SmartLifecycle {
             throw new StartupProblem("the camera listener cannot listen on " + at + ": " + e.getMessage(),
                     "anpr.http.camera-listener.port/address", "choose a free port and an address of this machine");
         }
-        log.info("Camera listener: POST /ingest/<feed> on {} ({} workers, {}); {}", server.localAddress(), settings.workers(),
+        log.info("Camera listener: POST /ingest/<feed> on {} ({} workers, at most {} connections, {}); {}", server.localAddress(),
+                settings.workers(), settings.maxConnections(),
                 settings.viaCamel() ? "through the Camel route anpr-ingest" : "direct to the ingest core",
                 settings.alsoOnOpsPort() ? "the ops port still serves /ingest too (also-on-ops-port)" : "the ops port no longer serves /ingest");
     }

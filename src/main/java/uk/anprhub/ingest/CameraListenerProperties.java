@@ -18,10 +18,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 (docs/performance.md), and the hub's own ingest metrics count listener requests either way
  * @param alsoOnOpsPort the ops port keeps serving {@code /ingest/**} too: for the window in which cameras are moved
  *                 over one by one (and for the benchmark's side-by-side run); off, the ops port answers it 404
+ * @param maxConnections most connections open at once; a further one is closed as soon as it is accepted (counted as
+ *                 {@code anpr_http_ingest_refused_total{reason="connections"}}), so a flood of idle sockets cannot
+ *                 take the hub's memory or file descriptors. Above the force's cameras, each holding one keep-alive
  */
 @ConfigurationProperties("anpr.http.camera-listener")
 public record CameraListenerProperties(@DefaultValue("0") int port, String address, @DefaultValue("64") int workers,
-                                       boolean viaCamel, boolean alsoOnOpsPort) {
+                                       boolean viaCamel, boolean alsoOnOpsPort,
+                                       @DefaultValue("4096") int maxConnections) {
 
     public boolean on() {
         return port > 0;

@@ -91,7 +91,7 @@ public class IngestConfiguration {
         CameraIngest ingest = settings.viaCamel() ? CameraIngest.viaCamel(camel) : CameraIngest.direct(feed);
         CameraDoor door = new CameraDoor(readiness, gate, admission, refusals, feed, ingest, http.maxBody().toBytes(),
                 http.bodyTimeout(), new java.util.concurrent.Semaphore(http.maxConcurrentBodies()), Duration.ofSeconds(60), workers);
-        return new CameraListener(settings, door, workers);
+        return new CameraListener(settings, door, workers, refusals);
     }
 
     @Bean

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The plain-HTTP camera listener never takes cameras off an HTTPS ops port without anyone deciding so. */
 class CameraListenerTlsTest {
 
-    private static final CameraListenerProperties ON = new CameraListenerProperties(8081, null, 64, true, false);
-    private static final CameraListenerProperties OFF = new CameraListenerProperties(0, null, 64, true, false);
+    private static final CameraListenerProperties ON = new CameraListenerProperties(8081, null, 64, true, false, 4096);
+    private static final CameraListenerProperties OFF = new CameraListenerProperties(0, null, 64, true, false, 4096);
 
     @Test
     void theListenerWithAnHttpsOpsPortStopsTheStartWithWhatToDo() {

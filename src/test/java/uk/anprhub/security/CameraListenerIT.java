@@ -35,9 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = {
         "anpr.feeds.hikvision-isapi.connector=hikvision-isapi",
-        "anpr.http.camera-listener.address=127.0.0.1"})
+        "anpr.http.camera-listener.address=127.0.0.1",
+        // above the 200 slow cameras below, low enough to flood in a test
+        "anpr.http.camera-listener.max-connections=" + CameraListenerIT.MAX_CONNECTIONS})
 class CameraListenerIT extends ProductionHub {
 
+    static final int MAX_CONNECTIONS = 300;
     static final int CAMERA_PORT = FreePorts.next();
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration EVERY = Duration.ofMillis(250);
@@ -184,6 +187,32 @@ class CameraListenerIT extends ProductionHub {
             assertThat(first).contains(readIdOf(vrmA));
             assertThat(second).contains(readIdOf(vrmB));
         }
+    }
+
+    @Test
+    void aFloodOfIdleConnectionsIsCappedAndTheListenerServesAgainAfterIt() throws Exception {
+        double refused = metric("anpr_http_ingest_refused_total{reason=\"connections\"}");
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONNECTIONS; i++) {
+                idle.add(new Socket("127.0.0.1", CAMERA_PORT)); // connect and say nothing
+            }
+            try (Socket oneTooMany = new Socket("127.0.0.1", CAMERA_PORT)) {
+                oneTooMany.setSoTimeout(5_000);
+                assertThat(oneTooMany.getInputStream().read()).as("closed by the hub at once, nothing read").isEqualTo(-1);
+            }
+            assertThat(metric("anpr_http_ingest_refused_total{reason=\"connections\"}") - refused).isGreaterThanOrEqualTo(1.0);
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        // the cap is a count of open connections, not a ban: once the flood is gone a camera is served again
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> ok = postCamera("/ingest/keyed-nas", "application/json",
+                    TestReads.read().getBytes(StandardCharsets.UTF_8), "X-Api-Key", KEY);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        });
     }
 
     @Test
