@@ -36,8 +36,11 @@ public final class HttpFeed {
     private final HttpFeedGate gate;
     private final Clock clock;
     private final long maxBody;
+    private final HttpRefusals refusals;
 
-    public HttpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, long maxBody) {
+    public HttpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, long maxBody,
+                    HttpRefusals refusals) {
+        this.refusals = refusals;
         this.mapper = mapper;
         this.ingest = ingest;
         this.gate = gate;
@@ -62,10 +65,7 @@ public final class HttpFeed {
         if (request != null) {
             for (var names = request.getHeaderNames(); names.hasMoreElements(); ) {
                 String name = names.nextElement();
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (!DROPPED.contains(lower) && !lower.equals("content-type")) {
-                    headers.put(lower, request.getHeader(name));
-                }
+                headers.put(name, request.getHeader(name));
             }
         }
         if (request != null && request.getAttribute(IngestRequestFilter.TICKET) != null) {
@@ -82,19 +82,58 @@ public final class HttpFeed {
                 body = is == null ? new byte[0] : is.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
             }
         }
+        Request prepared = request(feed, contentType, headers, remote, body, declared);
+        if (denied != null) {
+            exchange.setProperty(RESULT, denied);
+        } else if (prepared.refused() != null) {
+            exchange.setProperty(RESULT, prepared.refused());
+        }
+        in.setBody(prepared.message());
+    }
+
+    /**
+     * A camera request, as either door (Tomcat, the camera listener) received it, as a raw message: credentials and
+     * hop-by-hop headers dropped, an oversize body refused (413, its start kept as evidence).
+     *
+     * @param headers  every header by name (any case), first value each
+     * @param declared the request's Content-Length, -1 for none
+     */
+    public Request request(String feed, String contentType, Map<String, String> headers, String remote, byte[] body,
+                           long declared) {
+        Map<String, String> kept = new HashMap<>();
+        headers.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!DROPPED.contains(lower) && !lower.equals("content-type")) {
+                kept.put(lower, value);
+            }
+        });
         boolean tooLarge = declared > maxBody || body.length > maxBody;
         if (tooLarge && body.length > 64 * 1024) { // keep the start as evidence, not the whole upload
             body = java.util.Arrays.copyOf(body, 64 * 1024);
         }
-        RawMessage message = new RawMessage(body, feed, null, "http", contentType, headers, remote, null, null,
+        RawMessage message = new RawMessage(body, feed, null, "http", contentType, kept, remote, null, null,
                 clock.instant());
-        if (denied != null) {
-            exchange.setProperty(RESULT, denied);
-        } else if (tooLarge) {
-            exchange.setProperty(RESULT, ingest.refuse(message, Reason.TOO_LARGE, "the body exceeds the limit of "
-                    + maxBody + " bytes" + (declared > 0 ? " (declared " + declared + ")" : "")));
+        IngestOutcome refused = !tooLarge ? null : ingest.refuse(message, Reason.TOO_LARGE,
+                "the body exceeds the limit of " + maxBody + " bytes" + (declared > 0 ? " (declared " + declared + ")" : ""));
+        return new Request(message, refused);
+    }
+
+    /** A request as a raw message, and its outcome when already decided at the door (null: ask the ingest core). */
+    public record Request(RawMessage message, IngestOutcome refused) {
+    }
+
+    /**
+     * The ingest core for an HTTP request: an outcome decided at the door passes through; a request that waited past
+     * its deadline ({@code anpr.http.answer-within}) is answered 503 and not stored — its camera may have given up on
+     * it, and a read committed after the camera was told "failed" comes back as a duplicate.
+     */
+    public IngestOutcome ingest(RawMessage message, IngestOutcome decided, HttpAdmission.Ticket ticket) {
+        if (decided == null && ticket != null && ticket.expired()) {
+            refusals.count("deadline");
+            decided = new IngestOutcome.Unavailable("deadline",
+                    "the hub could not take this request in time; it was not stored — retry", 2);
         }
-        in.setBody(message);
+        return decided != null ? decided : ingest.ingest(message);
     }
 
     /**
@@ -105,7 +144,7 @@ public final class HttpFeed {
     private IngestOutcome authorise(String feedId, HttpServletRequest request) {
         Object passed = request.getAttribute(IngestRequestFilter.FEED);
         if (passed == null) {
-            return gate.check(feedId, request);
+            return gate.check(feedId, request.getRemoteAddr(), request.getHeader("X-Api-Key"));
         }
         return passed.equals(feedId) ? null
                 : new IngestOutcome.Refused(IngestOutcome.Refusal.UNKNOWN_FEED, "no enabled HTTP feed '" + feedId + "'");
@@ -134,7 +173,17 @@ public final class HttpFeed {
         out.getHeaders().clear();
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(mapper.writeValueAsBytes(Map.of("error", "internal", "detail",
-                "the hub failed to process the message; it was not stored — retry later")));
+        out.setBody(internalErrorBody());
+    }
+
+    /** The JSON body of a 500: no internals. */
+    public byte[] internalErrorBody() throws IOException {
+        return mapper.writeValueAsBytes(Map.of("error", "internal", "detail",
+                "the hub failed to process the message; it was not stored — retry later"));
+    }
+
+    /** The JSON body of an answer. */
+    public byte[] body(HttpAnswer answer) throws IOException {
+        return mapper.writeValueAsBytes(answer.body());
     }
 }

@@ -25,7 +25,7 @@ import java.time.Duration;
 /** Wiring of the ingest feature (the core, the HTTP feeds and their front door); the logic is in the beans. */
 @Configuration(proxyBeanMethods = false)
 @org.springframework.boot.context.properties.EnableConfigurationProperties({IngestLimits.class, HttpFeedProperties.class, FeedsProperties.class,
-        ValidationProperties.class})
+        ValidationProperties.class, CameraListenerProperties.class})
 public class IngestConfiguration {
 
     @Bean
@@ -67,8 +67,31 @@ public class IngestConfiguration {
     }
 
     @Bean
-    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HttpFeedProperties http) {
-        return new HttpFeed(mapper, ingest, gate, clock, http.maxBody().toBytes());
+    HttpRefusals httpRefusals(MeterRegistry meters) {
+        return new HttpRefusals(meters);
+    }
+
+    @Bean
+    HttpFeed httpFeed(ObjectMapper mapper, IngestService ingest, HttpFeedGate gate, Clock clock, HttpFeedProperties http,
+                      HttpRefusals refusals) {
+        return new HttpFeed(mapper, ingest, gate, clock, http.maxBody().toBytes(), refusals);
+    }
+
+    /** Cameras on a port of their own when {@code anpr.http.camera-listener.port} is set; else no bean. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression("${anpr.http.camera-listener.port:0} > 0")
+    CameraListener cameraListener(CameraListenerProperties settings, HttpFeedProperties http, IngestReadiness readiness,
+                                  HttpFeedGate gate, HttpAdmission admission, HttpRefusals refusals, HttpFeed feed,
+                                  org.apache.camel.ProducerTemplate camel, org.springframework.core.env.Environment env) {
+        CameraListenerTls.check(settings, env);
+        var workers = new java.util.concurrent.ThreadPoolExecutor(settings.workers(), settings.workers(), 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(settings.workers()), // bounded: beyond it 503, never a growing queue
+                new io.netty.util.concurrent.DefaultThreadFactory("camera-ingest", true), new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        workers.allowCoreThreadTimeOut(true);
+        CameraIngest ingest = settings.viaCamel() ? CameraIngest.viaCamel(camel) : CameraIngest.direct(feed);
+        CameraDoor door = new CameraDoor(readiness, gate, admission, refusals, feed, ingest, http.maxBody().toBytes(),
+                http.bodyTimeout(), new java.util.concurrent.Semaphore(http.maxConcurrentBodies()), Duration.ofSeconds(60), workers);
+        return new CameraListener(settings, door, workers, refusals);
     }
 
     @Bean
@@ -90,10 +113,11 @@ public class IngestConfiguration {
 
     @Bean
     FilterRegistrationBean<IngestRequestFilter> ingestRequestFilter(HttpFeedProperties http, HttpFeedGate gate,
-                                                                    ObjectMapper mapper, MeterRegistry meters,
-                                                                    HttpAdmission admission, IngestReadiness readiness) {
+                                                                    ObjectMapper mapper, HttpRefusals refusals,
+                                                                    HttpAdmission admission, IngestReadiness readiness,
+                                                                    CameraListenerProperties listener) {
         var registration = new FilterRegistrationBean<>(new IngestRequestFilter(http.maxBody().toBytes(),
-                http.bodyTimeout(), http.maxConcurrentBodies(), gate, mapper, meters, admission, readiness));
+                http.bodyTimeout(), http.maxConcurrentBodies(), gate, mapper, refusals, admission, readiness, listener.opsPortClosedToCameras()));
         registration.addUrlPatterns(FeedPaths.servletPatterns());
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;

@@ -1,8 +1,6 @@
 package uk.anprhub.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -24,8 +22,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -71,15 +67,17 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     private final Semaphore drains;
     private final HttpFeedGate gate;
     private final ObjectMapper mapper;
-    private final MeterRegistry meters;
+    private final HttpRefusals refusals;
     private final HttpAdmission admission;
     private final IngestReadiness readiness;
-    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    /** The camera listener serves {@code /ingest/**}: this port answers it 404 (the fixed feed paths stay here). */
+    private final boolean ingestOnListener;
 
     /** Filters the declared feed paths ({@link FeedPaths}). */
     public IngestRequestFilter(long maxBody, Duration bodyTimeout, int maxConcurrentBodies, HttpFeedGate gate,
-                               ObjectMapper mapper, MeterRegistry meters,
-                               HttpAdmission admission, IngestReadiness readiness) {
+                               ObjectMapper mapper, HttpRefusals refusals,
+                               HttpAdmission admission, IngestReadiness readiness, boolean ingestOnListener) {
+        this.ingestOnListener = ingestOnListener;
         this.admission = admission;
         this.readiness = readiness;
         this.maxBody = maxBody;
@@ -88,7 +86,7 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         this.drains = new Semaphore(maxConcurrentBodies);
         this.gate = gate;
         this.mapper = mapper;
-        this.meters = meters;
+        this.refusals = refusals;
     }
 
     @Override
@@ -100,13 +98,19 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String feed = FeedPaths.feedOf(path(request));
+        if (ingestOnListener && path(request).startsWith(FeedPaths.INGEST)) {
+            // moved: the same answer as a feed that does not exist, body unread, connection closed
+            refuse(request, response, new Refused(Refusal.UNKNOWN_FEED,
+                    "HTTP camera feeds are not served on this port"));
+            return;
+        }
         if (!readiness.ready()) {
             refuse(request, response, new Unavailable("starting",
                     "the hub is starting (or stopping) and cannot take reads yet; retry shortly", 5));
             return;
         }
-        String feed = FeedPaths.feedOf(path(request));
-        Refused denied = gate.check(feed, request);
+        Refused denied = gate.check(feed, request.getRemoteAddr(), request.getHeader("X-Api-Key"));
         if (denied != null) {
             refuse(request, response, denied);
             return;
@@ -277,16 +281,10 @@ public final class IngestRequestFilter extends OncePerRequestFilter {
         write(response, result);
     }
 
-    private void count(HttpAnswer answer) {
-        refused.computeIfAbsent(answer.error(), reason -> Counter.builder("anpr_http_ingest_refused")
-                .description("HTTP camera requests refused before their body was read whole")
-                .tag("reason", reason).register(meters)).increment();
-    }
-
     /** Counts the refusal and writes its answer. */
     private void write(HttpServletResponse response, IngestOutcome result) throws IOException {
         HttpAnswer answer = HttpAnswer.of(result);
-        count(answer);
+        refusals.count(answer.error());
         response.setStatus(answer.status());
         response.setContentType("application/json");
         if (answer.retryAfterSeconds() != null) {

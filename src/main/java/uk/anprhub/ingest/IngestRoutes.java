@@ -2,8 +2,6 @@ package uk.anprhub.ingest;
 
 import uk.anprhub.message.RawMessage;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -23,18 +21,12 @@ public class IngestRoutes extends RouteBuilder {
     public static final String FEED = "AnprFeed";
     public static final String TRANSPORT = "AnprTransport";
 
-    private final IngestService ingest;
     private final HttpFeed http;
     private final Clock clock;
-    private final Counter expired;
 
-    public IngestRoutes(IngestService ingest, HttpFeed http, Clock clock, MeterRegistry meters) {
-        this.ingest = ingest;
+    public IngestRoutes(HttpFeed http, Clock clock) {
         this.http = http;
         this.clock = clock;
-        this.expired = Counter.builder("anpr_http_ingest_refused")
-                .description("HTTP camera requests refused before their body was read whole")
-                .tag("reason", "deadline").register(meters);
     }
 
     @Override
@@ -56,19 +48,12 @@ public class IngestRoutes extends RouteBuilder {
     }
 
     /**
-     * A transport that already refused the message (e.g. too large) has put its answer in a property. An HTTP request
-     * that waited past its deadline for a thread is answered 503 and not stored: its camera may have given up on it,
-     * and a read committed after the camera was told "failed" comes back as a duplicate.
+     * A transport that already refused the message (e.g. too large) has put its answer in a property; an HTTP request
+     * past its deadline is answered 503 ({@link HttpFeed#ingest}).
      */
     private void ingest(Exchange e) {
-        IngestOutcome refused = e.getProperty(HttpFeed.RESULT, IngestOutcome.class);
-        HttpAdmission.Ticket ticket = e.getProperty(HttpFeed.TICKET, HttpAdmission.Ticket.class);
-        if (refused == null && ticket != null && ticket.expired()) {
-            expired.increment();
-            refused = new IngestOutcome.Unavailable("deadline",
-                    "the hub could not take this request in time; it was not stored — retry", 2);
-        }
-        e.getMessage().setBody(refused != null ? refused : ingest.ingest(e.getMessage().getBody(RawMessage.class)));
+        e.getMessage().setBody(http.ingest(e.getMessage().getBody(RawMessage.class),
+                e.getProperty(HttpFeed.RESULT, IngestOutcome.class), e.getProperty(HttpFeed.TICKET, HttpAdmission.Ticket.class)));
     }
 
     /** Bytes plus transport headers become a {@link RawMessage}; a RawMessage passes through. */

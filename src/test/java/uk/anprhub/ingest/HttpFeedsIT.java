@@ -1,18 +1,12 @@
 package uk.anprhub.ingest;
 
 import org.junit.jupiter.api.Test;
+import uk.anprhub.support.HikvisionUploads;
 import uk.anprhub.support.HubIT;
 import uk.anprhub.support.TestReads;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,20 +15,16 @@ class HttpFeedsIT extends HubIT {
 
     @Test
     void aHikvisionMultipartPushIsStoredWithItsPictures() throws Exception {
-        String sample = Files.readString(Path.of("connectors/hikvision-isapi/samples/002-uk-retransmission-plate-picture-only.multipart"),
-                StandardCharsets.ISO_8859_1);
-        ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Europe/London")).minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
         String uuid = "it-" + System.nanoTime();
-        String fresh = sample.replaceAll("<dateTime>[^<]+</dateTime>", "<dateTime>" + now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + "</dateTime>")
-                .replaceAll("<UUID>[^<]+</UUID>", "<UUID>" + uuid + "</UUID>");
-        HttpResponse<String> r = post("/ingest/hikvision-isapi", "multipart/form-data; boundary=boundary", fresh.getBytes(StandardCharsets.ISO_8859_1));
+        byte[] fresh = HikvisionUploads.isapiPush(uuid);
+        HttpResponse<String> r = post("/ingest/hikvision-isapi", "multipart/form-data; boundary=boundary", fresh);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r).get("stored").asInt()).isEqualTo(1);
         String body = jdbc.queryForObject("select body::text from nas_read where idempotency_key like ?", String.class, "%" + uuid);
         assertThat(JSON.readTree(body).path("plateImage").path("sha256").asText()).hasSize(64);
         // The camera retransmits: one row still.
         assertThat(json(post("/ingest/hikvision-isapi", "multipart/form-data; boundary=boundary",
-                fresh.getBytes(StandardCharsets.ISO_8859_1))).get("duplicates").asInt()).isEqualTo(1);
+                fresh)).get("duplicates").asInt()).isEqualTo(1);
     }
 
     @Test

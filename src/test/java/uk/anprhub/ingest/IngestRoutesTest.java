@@ -1,6 +1,5 @@
 package uk.anprhub.ingest;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -62,7 +61,7 @@ class IngestRoutesTest {
 
         @Bean
         IngestRoutes ingestRoutes(IngestService ingest, HttpFeed http) {
-            return new IngestRoutes(ingest, http, Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+            return new IngestRoutes(http, Clock.fixed(NOW, ZoneOffset.UTC));
         }
     }
 

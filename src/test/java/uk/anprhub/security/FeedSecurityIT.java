@@ -76,7 +76,7 @@ class FeedSecurityIT extends ProductionHub {
         assertThat(post("/ingest/tcp-only-nas", "application/json", read).statusCode()).isEqualTo(404);
         assertThat(count("select count(*) from nas_read where vrm = ?", plate.replace(" ", ""))).isZero();
 
-        try (Socket tcp = new Socket("localhost", TCP_PORT)) {
+        try (Socket tcp = new Socket("localhost", tcpPort)) {
             tcp.setSoTimeout(30_000);
             tcp.getOutputStream().write((read + "\n").getBytes(StandardCharsets.UTF_8));
             tcp.getOutputStream().flush();

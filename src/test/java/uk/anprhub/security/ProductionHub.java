@@ -58,7 +58,7 @@ import java.util.concurrent.TimeUnit;
 abstract class ProductionHub {
 
     static final Path DATA;
-    static final int TCP_PORT = FreePorts.next();
+    private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
     static final String KEY = "camera-key-1";
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final ScheduledExecutorService TRICKLE = Executors.newScheduledThreadPool(2, r -> {
@@ -77,12 +77,18 @@ abstract class ProductionHub {
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
-        registry.add("anpr.data-dir", DATA::toString);
-        registry.add("anpr.tcp.feeds.nas-json.port", () -> TCP_PORT);
+        // a folder per Spring context (a subclass with other properties has a context, and a PostgreSQL, of its own)
+        Path own = DATA.resolve("context-" + CONTEXTS.incrementAndGet());
+        registry.add("anpr.data-dir", own::toString);
+        int tcpPort = FreePorts.next(); // per context too: two contexts may be cached side by side
+        registry.add("anpr.tcp.feeds.nas-json.port", () -> tcpPort);
     }
 
     @LocalServerPort
     int port;
+    /** The TCP feed's port in this context. */
+    @org.springframework.beans.factory.annotation.Value("${anpr.tcp.feeds.nas-json.port}")
+    int tcpPort;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -134,7 +140,12 @@ abstract class ProductionHub {
         volatile String head = "";
 
         SlowSender(String path, int length, Duration every, String... headers) throws IOException {
-            socket = new Socket("localhost", port);
+            this(port, path, length, every, headers);
+        }
+
+        /** The same against another port of the hub (the camera listener). */
+        SlowSender(int hubPort, String path, int length, Duration every, String... headers) throws IOException {
+            socket = new Socket("localhost", hubPort);
             socket.setSoTimeout(30_000);
             StringBuilder h = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
                     + "Content-Type: application/json\r\nContent-Length: " + length + "\r\n");

@@ -116,6 +116,12 @@ public final class BenchRun {
                 List.of("--batch", "100", "--clients", "4"));
         Result single = ingest("http-single", "HTTP, canonical single reads (nas-json), 20 clients",
                 List.of("--batch", "1", "--clients", "20"));
+        // --- camera listener (issue 17, direction 2): the same load on the hub's Netty port, side by side ---
+        Result onListener = ingest("http-single-listener", "HTTP, canonical single reads (nas-json), 20 clients, camera listener (Netty)",
+                List.of("--url", "http://localhost:" + listenerPort, "--batch", "1", "--clients", "20"));
+        System.out.printf("  hub CPU per acknowledged read: ops port (Tomcat) %.0f us, camera listener %.0f us (%s)%n",
+                cpuMicrosPerRead(single), cpuMicrosPerRead(onListener), LISTENER_VIA_CAMEL ? "via Camel" : "direct call");
+        // --- end camera listener ---
         ingest("http-vendor", "HTTP, Hikvision ISAPI multipart events (2 pictures), 20 clients, 5 % camera retries, 1 % bad",
                 List.of("--vendor", "hikvision-isapi", "--cameras", "50", "--clients", "20", "--repeat-share", "0.05",
                         "--bad-share", "0.01"));
@@ -343,6 +349,25 @@ public final class BenchRun {
 
     // --- the hub's configuration and the processes ---
 
+    // --- camera listener (issue 17, direction 2) ---
+    /** BENCH_LISTENER_VIA_CAMEL=true: the listener enters Camel instead of the hub's default direct call (to compare). */
+    private static final boolean LISTENER_VIA_CAMEL = "true".equals(System.getenv("BENCH_LISTENER_VIA_CAMEL"));
+    private final int listenerPort = freeListenerPort();
+
+    private static int freeListenerPort() {
+        try {
+            return freePort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The hub's CPU time per acknowledged read, in microseconds (CPU in % of one core over reads per second). */
+    private static double cpuMicrosPerRead(Result r) {
+        return r.usage().hubCpu() / 100 * 1e6 / r.readsPerSecond();
+    }
+    // --- end camera listener ---
+
     private Path hubConfig(int tcpPort, int ftpPort) throws Exception {
         Path cameras = out.resolve("cameras");
         Files.createDirectories(cameras);
@@ -367,6 +392,11 @@ public final class BenchRun {
                     - name: %s
                       password-hash: "%s"
                       roles: [ops]
+                  http:
+                    camera-listener:
+                      port: %d
+                      via-camel: %s
+                      also-on-ops-port: true
                   tcp:
                     feeds:
                       nas-json:
@@ -393,7 +423,7 @@ public final class BenchRun {
                 logging:
                   level:
                     org.apache.ftpserver.impl.PassivePorts: ERROR
-                """.formatted(cameras, OPS_USER, hash, tcpPort, ftpPort, hash);
+                """.formatted(cameras, OPS_USER, hash, listenerPort, LISTENER_VIA_CAMEL, tcpPort, ftpPort, hash);
         Path file = out.resolve("hub.yaml");
         Files.writeString(file, yaml);
         return file;
