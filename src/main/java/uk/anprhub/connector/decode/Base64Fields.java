@@ -1,6 +1,7 @@
 package uk.anprhub.connector.decode;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonTokenId;
@@ -76,6 +77,43 @@ final class Base64Fields extends JsonParserDelegate {
     @Override
     public String nextTextValue() throws IOException {
         return nextToken() == JsonToken.VALUE_STRING ? getText() : null;
+    }
+
+    /** The others that move on (the tree's deserializer walks objects by field name) leave no span behind. */
+    @Override
+    public String nextFieldName() throws IOException {
+        span = null;
+        return super.nextFieldName();
+    }
+
+    @Override
+    public boolean nextFieldName(SerializableString name) throws IOException {
+        span = null;
+        return super.nextFieldName(name);
+    }
+
+    @Override
+    public int nextIntValue(int defaultValue) throws IOException {
+        span = null;
+        return super.nextIntValue(defaultValue);
+    }
+
+    @Override
+    public long nextLongValue(long defaultValue) throws IOException {
+        span = null;
+        return super.nextLongValue(defaultValue);
+    }
+
+    @Override
+    public Boolean nextBooleanValue() throws IOException {
+        span = null;
+        return super.nextBooleanValue();
+    }
+
+    @Override
+    public void clearCurrentToken() {
+        span = null;
+        super.clearCurrentToken();
     }
 
     private boolean named() {
