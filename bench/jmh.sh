@@ -3,6 +3,8 @@
 #   ConnectorBenchmark    decode + JSLT mapping + normalisation per connector on its positive samples (reads/s)
 #   NormaliserBenchmark   normalisation + validation of one canonical read alone (reads/s)
 #   BatchInsertBenchmark  ReadWriter group commit of 500 canonical reads into an embedded PostgreSQL (reads/s)
+#   PictureReadBenchmark  one nas-json read with a 100 KB / 1 MB inline picture, pictures as spans or as text (-prof gc)
+#   JsonBindBenchmark     tree -> VendorRead and the stored body, with and without Jackson's Blackbird module
 # Builds the test classes and the test classpath (offline first), runs org.openjdk.jmh.Main, writes
 # target/bench/jmh.json (JMH JSON) and target/bench/jmh.md (Markdown table). Not part of the test suite.
 #

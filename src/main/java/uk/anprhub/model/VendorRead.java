@@ -48,6 +48,6 @@ public record VendorRead(
      * Where an image is: inline base64, a multipart part by name, the message payload itself, a URL, or a reference
      * ({@code ref}: a name or path on the camera) that the connector's {@code pictures.url} template turns into a URL.
      */
-    public record Image(String base64, String part, Boolean payload, String url, String contentType, String ref) {
+    public record Image(Base64Text base64, String part, Boolean payload, String url, String contentType, String ref) {
     }
 }

@@ -4,6 +4,7 @@ import uk.anprhub.connector.decode.Decoded.Attachment;
 import uk.anprhub.connector.PictureUrls;
 import uk.anprhub.message.RawMessage;
 import uk.anprhub.message.RejectedException;
+import uk.anprhub.model.Base64Text;
 import uk.anprhub.model.NasRead.ImageRef;
 import uk.anprhub.model.VendorRead;
 
@@ -29,12 +30,14 @@ final class Images {
             return null;
         }
         byte[] bytes = null;
-        if (image.base64() != null) {
-            if (image.base64().length() / 4 * 3L > maxBytes + 3 * 1024L) { // before decoding (whitespace and prefix allowed for)
+        Base64Text base64 = image.base64();
+        if (base64 != null) {
+            if (base64.length() / 4 * 3L > maxBytes + 3 * 1024L) { // before decoding (whitespace and prefix allowed for)
                 throw tooLarge(kind, maxBytes);
             }
             try {
-                bytes = Base64.getDecoder().decode(base64Bytes(image.base64()));
+                // a span of the payload is plain base64 already: what base64Bytes would make of its text
+                bytes = base64.text() == null ? base64.decodeSpan() : Base64.getDecoder().decode(base64Bytes(base64.text()));
             } catch (IllegalArgumentException e) {
                 throw new RejectedException("invalid-image", "the " + kind + " image is not valid base64");
             }

@@ -50,6 +50,7 @@ class DescriptorSchemaTest {
         connector(connectors, "kv-ok", "decoder: kv\noptions:\n  charset: ISO-8859-1\nmapping: good/good-v1.jslt\n");
         connector(connectors, "mp-typo", "decoder: multipart\noptions:\n  lenient_end: true\nmapping: good/good-v1.jslt\n");
         connector(connectors, "json-opt", "decoder: json\noptions:\n  charset: UTF-8\nmapping: good/good-v1.jslt\n");
+        connector(connectors, "jsonc-opt", "decoder: jsonc\noptions:\n  charset: UTF-8\nmapping: good/good-v1.jslt\n");
 
         ConnectorCatalog catalog = ConnectorCatalog.load(connectors, root.resolve("mappings"));
 
@@ -57,6 +58,8 @@ class DescriptorSchemaTest {
         assertThat(catalog.broken().get("mp-typo")).contains("connectors/mp-typo/connector.yaml")
                 .contains("unknown key 'lenient_end' in options").contains("allowed keys there: boundary, lenient-end");
         assertThat(catalog.broken().get("json-opt")).contains("unknown key 'charset' in options")
+                .contains("allowed keys there: base64-fields");
+        assertThat(catalog.broken().get("jsonc-opt")).contains("unknown key 'charset' in options")
                 .contains("allowed keys there: (none)");
     }
 

@@ -17,6 +17,7 @@ import uk.anprhub.message.RawMessage;
 import uk.anprhub.message.RejectedException;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,14 +29,30 @@ public final class JsonDecoder implements Decoder {
     static final int MAX_DEPTH = 100;
     static final int MAX_STRING_LENGTH = 20_000_000;
 
+    /** Option: {@code parent.field, ...}, the fields whose plain-base64 strings are kept as spans ({@link Base64Fields}). */
+    static final String BASE64_FIELDS = "base64-fields";
+
     private static final ObjectMapper MAPPER = mapper(new JsonFactoryBuilder());
 
+    private final List<Base64Fields.Field> base64Fields;
+
     public JsonDecoder() {
+        this(List.of());
+    }
+
+    private JsonDecoder(List<Base64Fields.Field> base64Fields) {
+        this.base64Fields = base64Fields;
     }
 
     @Override
     public Decoded decode(RawMessage message, Map<String, String> options) {
-        return Decoded.of(parse(MAPPER, message.payload()));
+        return Decoded.of(parse(MAPPER, message.payload(), base64Fields));
+    }
+
+    @Override
+    public Decoder bind(Map<String, String> options) {
+        List<Base64Fields.Field> fields = Base64Fields.parse(options.get(BASE64_FIELDS));
+        return fields.isEmpty() ? this : new JsonDecoder(fields);
     }
 
     /** Parses strict JSON; shared with the multipart decoder for JSON parts. */
@@ -55,9 +72,14 @@ public final class JsonDecoder implements Decoder {
     }
 
     static JsonNode parse(ObjectMapper mapper, byte[] bytes) {
+        return parse(mapper, bytes, List.of());
+    }
+
+    static JsonNode parse(ObjectMapper mapper, byte[] bytes, List<Base64Fields.Field> base64Fields) {
         JsonNode tree;
         try {
-            tree = mapper.readTree(EntryCap.of(mapper.createParser(bytes)));
+            tree = mapper.readTree(Base64Fields.of(EntryCap.of(mapper.createParser(bytes)), bytes, base64Fields,
+                    MAX_STRING_LENGTH));
         } catch (IOException e) {
             // no cause attached: Jackson's own message quotes tokens, which may be plates
             throw new RejectedException("undecodable", describe(e));
