@@ -25,6 +25,7 @@ final class ParkedHits {
     private final HitStore store;
     private final ConcurrentLinkedQueue<HitStore.NewHit> unparked = new ConcurrentLinkedQueue<>();
     private final AtomicLong inTable = new AtomicLong();
+    private final Object count = new Object(); // orders a park and its count against a recount
 
     ParkedHits(HitStore store) {
         this.store = store;
@@ -33,8 +34,10 @@ final class ParkedHits {
     /** After the matcher gave up storing these hits: park them; with the database away, hold them in memory. */
     void park(List<HitStore.NewHit> matches) {
         try {
-            store.park(matches);
-            inTable.addAndGet(matches.size());
+            synchronized (count) { // with the recount in retry: a count taken before this park never overwrites it
+                store.park(matches);
+                inTable.addAndGet(matches.size());
+            }
             log.warn("{} hotlist hit(s) could not be stored: parked, retried until stored", matches.size());
         } catch (RuntimeException e) {
             unparked.addAll(matches);
@@ -98,7 +101,9 @@ final class ParkedHits {
             if (refusedNow > 0) {
                 log.warn("{} parked hotlist hit(s) still refused by the database: kept parked", refusedNow);
             }
-            inTable.set(store.parked());
+            synchronized (count) {
+                inTable.set(store.parked());
+            }
         } catch (RuntimeException e) { // still failing: they stay parked for the next retry
             log.warn("Parked hotlist hits still cannot be stored: {}", e.getClass().getSimpleName());
         }
