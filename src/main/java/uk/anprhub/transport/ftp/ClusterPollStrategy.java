@@ -5,6 +5,8 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.RouteIdAware;
 import org.apache.camel.component.file.remote.RemoteFilePollingConsumerPollStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import uk.anprhub.store.ClusterLocks;
 
@@ -24,11 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
 @Component("anprClusterPollStrategy")
 public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStrategy {
 
+    private static final Logger log = LoggerFactory.getLogger(ClusterPollStrategy.class);
+
     /** Longest poll: up to 100 files, each possibly waiting out a retry delay. */
     static final ClusterLocks.Lease LEASE = new ClusterLocks.Lease(Duration.ZERO, Duration.ofMinutes(10));
 
     private final ClusterLocks locks;
     private final Map<Consumer, SimpleLock> held = new ConcurrentHashMap<>();
+    /** Leases whose give-back failed (the database was away): given back before the next poll, or the poller would
+     * stand still until the lease's 10 minutes ran out. */
+    private final Map<Consumer, Unreleased> unreleased = new ConcurrentHashMap<>();
+
+    private record Unreleased(SimpleLock lock, long since) {
+    }
 
     public ClusterPollStrategy(ClusterLocks locks) {
         this.locks = locks;
@@ -37,10 +47,24 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         String route = consumer instanceof RouteIdAware r && r.getRouteId() != null ? r.getRouteId() : "ftp-poll";
-        return locks.tryLock("poll-" + route, LEASE).map(lock -> {
-            held.put(consumer, lock);
-            return true;
-        }).orElse(false);
+        try {
+            Unreleased left = unreleased.get(consumer);
+            if (left != null) {
+                // past the lease's end the row may be another hub's (locked_by is the host name): leave it alone
+                if (System.nanoTime() - left.since() < LEASE.atMost().toNanos()) {
+                    left.lock().unlock();
+                    log.info("FTP poller {}: lease given back now that the database answers", route);
+                }
+                unreleased.remove(consumer);
+            }
+            return locks.tryLock("poll-" + route, LEASE).map(lock -> {
+                held.put(consumer, lock);
+                return true;
+            }).orElse(false);
+        } catch (RuntimeException e) { // the database away: no poll this time, files stay on the remote server
+            log.debug("FTP poller {}: lease not taken ({}); skipping this poll", route, e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     @Override
@@ -58,7 +82,12 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     private void release(Consumer consumer) {
         SimpleLock lock = held.remove(consumer);
         if (lock != null) {
-            lock.unlock();
+            try {
+                lock.unlock();
+            } catch (RuntimeException e) {
+                unreleased.put(consumer, new Unreleased(lock, System.nanoTime()));
+                log.warn("FTP poller: lease not given back ({}); retried before the next poll", e.getClass().getSimpleName());
+            }
         }
     }
 }

@@ -1,7 +1,11 @@
 package uk.anprhub.transport.ftp;
 
+import org.apache.camel.Consumer;
+import org.apache.camel.spi.RouteIdAware;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,11 +49,39 @@ class FtpStoreDownIT extends FtpHubIT {
         assertThat(quarantineReasons(name)).as("an outage is not a quarantine").isEmpty();
     }
 
+    @Test
+    void aPollLeaseThatCouldNotBeGivenBackWhileTheDatabaseWasAwayIsGivenBackOnceItAnswers() throws Exception {
+        // the poll strategy of the real hub, with a consumer of its own name (the shipped poller keeps polling meanwhile)
+        Consumer poller = (Consumer) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Consumer.class, RouteIdAware.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRouteId" -> "lease-test";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+        assertThat(pollStrategy.begin(poller, null)).as("lease taken").isTrue();
+        stopDatabase();
+        try {
+            pollStrategy.commit(poller, null, 0); // the give-back fails: no exception reaches Camel
+            assertThat(pollStrategy.begin(poller, null)).as("no poll while the database is away").isFalse();
+        } finally {
+            startDatabase();
+        }
+        // before the fix the lease stayed taken for its 10 minutes: no poll of that server meanwhile
+        await("a poll once the database answers", Duration.ofSeconds(30), () -> pollStrategy.begin(poller, null));
+        pollStrategy.commit(poller, null, 0);
+        assertThat(jdbc.queryForObject("select lock_until <= timezone('utc', now()) from shedlock where name = 'poll-lease-test'",
+                Boolean.class)).as("lease given back after the poll").isTrue();
+    }
+
+    @Autowired
+    ClusterPollStrategy pollStrategy;
+
     private double retries() {
         var c = meters.find("anpr_ftp_files").tag("outcome", "retry").counter();
         return c == null ? 0 : c.count();
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 }
