@@ -32,12 +32,13 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     static final ClusterLocks.Lease LEASE = new ClusterLocks.Lease(Duration.ZERO, Duration.ofMinutes(10));
 
     private final ClusterLocks locks;
-    private final Map<Consumer, SimpleLock> held = new ConcurrentHashMap<>();
+    private final Map<Consumer, Taken> held = new ConcurrentHashMap<>();
     /** Leases whose give-back failed (the database was away): given back before the next poll, or the poller would
      * stand still until the lease's 10 minutes ran out. */
-    private final Map<Consumer, Unreleased> unreleased = new ConcurrentHashMap<>();
+    private final Map<Consumer, Taken> unreleased = new ConcurrentHashMap<>();
 
-    private record Unreleased(SimpleLock lock, long since) {
+    /** A lease and when it was taken (System.nanoTime). */
+    private record Taken(SimpleLock lock, long at) {
     }
 
     public ClusterPollStrategy(ClusterLocks locks) {
@@ -48,17 +49,18 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         String route = consumer instanceof RouteIdAware r && r.getRouteId() != null ? r.getRouteId() : "ftp-poll";
         try {
-            Unreleased left = unreleased.get(consumer);
+            Taken left = unreleased.get(consumer);
             if (left != null) {
                 // past the lease's end the row may be another hub's (locked_by is the host name): leave it alone
-                if (System.nanoTime() - left.since() < LEASE.atMost().toNanos()) {
+                if (System.nanoTime() - left.at() < LEASE.atMost().toNanos()) {
                     left.lock().unlock();
                     log.info("FTP poller {}: lease given back now that the database answers", route);
                 }
                 unreleased.remove(consumer);
             }
+            long at = System.nanoTime();
             return locks.tryLock("poll-" + route, LEASE).map(lock -> {
-                held.put(consumer, lock);
+                held.put(consumer, new Taken(lock, at));
                 return true;
             }).orElse(false);
         } catch (RuntimeException e) { // the database away: no poll this time, files stay on the remote server
@@ -80,12 +82,12 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     }
 
     private void release(Consumer consumer) {
-        SimpleLock lock = held.remove(consumer);
-        if (lock != null) {
+        Taken taken = held.remove(consumer);
+        if (taken != null) {
             try {
-                lock.unlock();
+                taken.lock().unlock();
             } catch (RuntimeException e) {
-                unreleased.put(consumer, new Unreleased(lock, System.nanoTime()));
+                unreleased.put(consumer, taken);
                 log.warn("FTP poller: lease not given back ({}); retried before the next poll", e.getClass().getSimpleName());
             }
         }
