@@ -12,6 +12,7 @@ import uk.anprhub.store.ClusterLocks;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +37,8 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
     /** Leases whose give-back failed (the database was away): given back before the next poll, or the poller would
      * stand still until the lease's 10 minutes ran out. */
     private final Map<Consumer, Taken> unreleased = new ConcurrentHashMap<>();
+    /** Pollers whose last lease could not be taken: said once when it starts and once when it ends, not every poll. */
+    private final Set<Consumer> failing = ConcurrentHashMap.newKeySet();
 
     /** A lease and when it was taken (System.nanoTime). */
     private record Taken(SimpleLock lock, long at) {
@@ -47,24 +50,31 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        String route = consumer instanceof RouteIdAware r && r.getRouteId() != null ? r.getRouteId() : "ftp-poll";
+        String route = routeOf(consumer);
         try {
             Taken left = unreleased.get(consumer);
             if (left != null) {
                 // past the lease's end the row may be another hub's (locked_by is the host name): leave it alone
                 if (System.nanoTime() - left.at() < LEASE.atMost().toNanos()) {
                     left.lock().unlock();
-                    log.info("FTP poller {}: lease given back now that the database answers", route);
+                    log.info("FTP poller {}: the lease left taken is given back now that the database answers", route);
                 }
                 unreleased.remove(consumer);
             }
             long at = System.nanoTime();
-            return locks.tryLock("poll-" + route, LEASE).map(lock -> {
+            boolean mine = locks.tryLock("poll-" + route, LEASE).map(lock -> {
                 held.put(consumer, new Taken(lock, at));
                 return true;
             }).orElse(false);
+            if (failing.remove(consumer)) {
+                log.info("FTP poller {}: its lease can be taken again; polling resumes", route);
+            }
+            return mine;
         } catch (RuntimeException e) { // the database away: no poll this time, files stay on the remote server
-            log.debug("FTP poller {}: lease not taken ({}); skipping this poll", route, e.getClass().getSimpleName());
+            if (failing.add(consumer)) {
+                log.warn("FTP poller {}: its lease cannot be taken ({}); no poll until it can, files stay on the server",
+                        route, e.getClass().getSimpleName());
+            }
             return false;
         }
     }
@@ -88,8 +98,13 @@ public final class ClusterPollStrategy extends RemoteFilePollingConsumerPollStra
                 taken.lock().unlock();
             } catch (RuntimeException e) {
                 unreleased.put(consumer, taken);
-                log.warn("FTP poller: lease not given back ({}); retried before the next poll", e.getClass().getSimpleName());
+                log.warn("FTP poller {}: lease not given back ({}); retried before the next poll", routeOf(consumer),
+                        e.getClass().getSimpleName());
             }
         }
+    }
+
+    private static String routeOf(Consumer consumer) {
+        return consumer instanceof RouteIdAware r && r.getRouteId() != null ? r.getRouteId() : "ftp-poll";
     }
 }
